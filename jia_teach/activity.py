@@ -1,0 +1,196 @@
+"""Disease activity at one visit: JADAS and Wallace inactive disease.
+
+References
+----------
+.. [1] Consolaro A, Ruperto N, Bazso A, et al. Development and validation of a
+   composite disease activity score for juvenile idiopathic arthritis.
+   *Arthritis Rheum* 2009;61:658-66.
+.. [2] Wallace CA, Ruperto N, Giannini E. Preliminary criteria for clinical
+   remission for select categories of juvenile idiopathic arthritis.
+   *J Rheumatol* 2004;31:2290-4; revised 2011 (adds morning stiffness
+   <= 15 minutes).
+
+Notes
+-----
+JADAS cut-off sets (Consolaro 2014, Backstrom, Trincianti 2021) differ between
+publications. None is shipped: the evidence sheet this package is built from
+does not record their values, and a cut-off must be a named, cited choice,
+never a bare number.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .errors import InvalidValueError
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike, NDArray
+
+__all__ = ["cjadas", "inactive_disease", "jadas", "normalised_esr"]
+
+_JOINT_COUNTS = {"10": 71, "27": 27, "71": 71}
+
+
+def _array(values: ArrayLike, field: str, low: float, high: float, allowed: str) -> NDArray:
+    arr = np.atleast_1d(np.asarray(values, dtype=np.float64))
+    bad = ~np.isnan(arr) & ((arr < low) | (arr > high))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InvalidValueError(
+            f"{arr[i]:g} is out of range", column=field, row=i + 1, allowed=allowed
+        )
+    return arr
+
+
+def normalised_esr(esr: ArrayLike) -> NDArray[np.float64]:
+    """ESR on JADAS's 0-10 scale: (ESR - 20) / 10, clipped to 0-10.
+
+    Examples
+    --------
+    >>> normalised_esr([10, 20, 45, 150])
+    array([ 0. ,  0. ,  2.5, 10. ])
+    """
+    arr = _array(esr, "esr", 0, 200, "0 to 200 mm/h")
+    return np.clip((arr - 20.0) / 10.0, 0.0, 10.0)
+
+
+def jadas(
+    physician_global: ArrayLike,
+    parent_global: ArrayLike,
+    active_joints: ArrayLike,
+    esr: ArrayLike | None,
+    *,
+    joints: str = "10",
+) -> NDArray[np.float64]:
+    """Juvenile Arthritis Disease Activity Score (Consolaro 2009).
+
+    JADAS = physician global (0-10 cm) + parent global (0-10 cm) + active joint
+    count + normalised ESR.
+
+    Parameters
+    ----------
+    physician_global, parent_global : array_like
+        VAS in cm, 0-10.
+    active_joints : array_like
+        The active joint count *of the version asked for*: for ``"10"`` any
+        joint count, capped at 10 (range 0-40); for ``"27"`` a count over the
+        27 JADAS joints (0-57); for ``"71"`` a 71-joint count (0-101). A
+        JADAS-27 is never approximated by capping a larger count: pass a true
+        27-joint count.
+    esr : array_like or None
+        mm/h; ``None`` gives the clinical JADAS (see :func:`cjadas`).
+    joints : {"10", "27", "71"}
+        The JADAS version.
+
+    Returns
+    -------
+    numpy.ndarray
+        NaN where any input is missing.
+
+    Examples
+    --------
+    >>> jadas(3, 2, 14, 40)             # JADAS-10: joints capped at 10
+    array([17.])
+    >>> jadas(3, 2, 14, 40, joints="71")
+    array([21.])
+    """
+    if joints not in _JOINT_COUNTS:
+        raise InvalidValueError(
+            f"{joints!r} is not a JADAS version", column="joints", allowed="'10', '27' or '71'"
+        )
+    top = _JOINT_COUNTS[joints]
+    md = _array(physician_global, "physician_global", 0, 10, "0 to 10 cm")
+    pa = _array(parent_global, "parent_global", 0, 10, "0 to 10 cm")
+    aj = _array(active_joints, "active_joints", 0, top, f"whole numbers 0 to {top} joints")
+    frac = ~np.isnan(aj) & (aj != np.round(aj))
+    if frac.any():
+        i = int(np.flatnonzero(frac)[0])
+        raise InvalidValueError(
+            f"{aj[i]:g} is not a whole number",
+            column="active_joints",
+            row=i + 1,
+            allowed=f"whole numbers 0 to {top} joints",
+        )
+    if joints == "10":
+        aj = np.minimum(aj, 10.0)
+    total = md + pa + aj
+    if esr is not None:
+        total = total + normalised_esr(esr)
+    return total
+
+
+def cjadas(
+    physician_global: ArrayLike,
+    parent_global: ArrayLike,
+    active_joints: ArrayLike,
+    *,
+    joints: str = "10",
+) -> NDArray[np.float64]:
+    """Clinical JADAS: JADAS without the ESR term (cJADAS-10 ranges 0-30).
+
+    Examples
+    --------
+    >>> cjadas([3, 0], [2, 0], [14, 0])
+    array([15.,  0.])
+    """
+    return jadas(physician_global, parent_global, active_joints, None, joints=joints)
+
+
+def inactive_disease(
+    *,
+    active_joints: int,
+    systemic_features: bool,
+    active_uveitis: bool,
+    marker_normal: bool,
+    physician_global: float,
+    morning_stiffness_min: float | None = None,
+    criteria: str = "2011",
+) -> bool | None:
+    """Clinically inactive disease (Wallace 2004; 2011 revision).
+
+    All must hold: no joints with active arthritis; no fever, rash,
+    serositis, splenomegaly or generalised lymphadenopathy attributable to
+    JIA (``systemic_features`` False); no active uveitis; a normal ESR or CRP
+    (``marker_normal`` True); the physician global at the best possible score
+    (0 cm). The 2011 revision adds morning stiffness of at most 15 minutes.
+
+    Returns
+    -------
+    bool or None
+        None (unknown) only when the 2011 criteria are asked for, every other
+        item is met, and morning stiffness was not recorded.
+
+    Examples
+    --------
+    >>> inactive_disease(active_joints=0, systemic_features=False, active_uveitis=False,
+    ...                  marker_normal=True, physician_global=0, morning_stiffness_min=10)
+    True
+    >>> inactive_disease(active_joints=0, systemic_features=False, active_uveitis=False,
+    ...                  marker_normal=True, physician_global=0.5, morning_stiffness_min=10)
+    False
+    >>> inactive_disease(active_joints=0, systemic_features=False, active_uveitis=False,
+    ...                  marker_normal=True, physician_global=0, morning_stiffness_min=16)
+    False
+    """
+    if criteria not in ("2004", "2011"):
+        raise InvalidValueError(
+            f"{criteria!r} is not a version", column="criteria", allowed="'2004' or '2011'"
+        )
+    _array(active_joints, "active_joints", 0, 75, "whole numbers 0 to 75 joints")
+    _array(physician_global, "physician_global", 0, 10, "0 to 10 cm")
+    met = (
+        active_joints == 0
+        and not systemic_features
+        and not active_uveitis
+        and bool(marker_normal)
+        and physician_global == 0
+    )
+    if not met or criteria == "2004":
+        return bool(met)
+    if morning_stiffness_min is None:
+        return None
+    _array(morning_stiffness_min, "morning_stiffness_min", 0, 24 * 60, "0 to 1440 minutes")
+    return bool(morning_stiffness_min <= 15)

@@ -1,0 +1,264 @@
+"""The vectorised core: per-variable change and the decisions built on it.
+
+Every function takes arrays of shape ``(n, 6)`` in the fixed core-set order
+(:data:`jia_teach.coreset.CORE_VARIABLES` followed by the marker) and decides
+all ``n`` patients at once. Missing values are ``NaN``.
+
+Rules at the edges (decided on purpose; see the tests)
+------------------------------------------------------
+* Improvement % = (baseline - follow-up) / baseline x 100; every variable is
+  lower-is-better.
+* "Improved" means improvement >= the level: exactly 30 % counts.
+  "Worsened" (for response) means worse by strictly more than the limit:
+  exactly 30 % worse does not count. For flare, worsening is inclusive
+  (>= 30 % worse counts), as the flare definitions are worded.
+* Exactness: values are first quantised to 1e-6 of their unit (no core-set
+  value is recorded more finely) and the percentage is one correctly rounded
+  division of two exact integers, so 3.3 -> 2.31 is exactly 30.0 % and
+  2.3 -> 2.99 is exactly -30.0 %: floating point cannot flip a threshold.
+* Baseline 0: follow-up 0 is no change (0 %, neither improved nor worsened);
+  follow-up above 0 is worsened (-inf %, worse than any limit).
+* Missing values: a decision is True or False only when every possible value
+  of the missing variables gives the same answer; otherwise it is ``NA``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike, NDArray
+
+    from .definitions import FlareDefinition, ResponseDefinition
+
+__all__ = [
+    "QUANTUM",
+    "acr_n",
+    "classify",
+    "meets_flare",
+    "meets_response",
+    "percent_improvement",
+    "quantise",
+]
+
+#: Values are quantised to 1/QUANTUM of their unit before any arithmetic.
+QUANTUM = 1_000_000.0
+
+# Column positions in the fixed order.
+_GLOBALS = (0, 1)
+_JOINTS = (3, 4)
+
+
+def quantise(values: ArrayLike) -> NDArray[np.float64]:
+    """Values in units of 1e-6, as exact integers held in float64 (NaN kept).
+
+    Examples
+    --------
+    >>> quantise([2.31, 3.3, float("nan")])
+    array([2310000., 3300000.,      nan])
+    """
+    return np.rint(np.asarray(values, dtype=np.float64) * QUANTUM)
+
+
+def percent_improvement(baseline: ArrayLike, followup: ArrayLike) -> NDArray[np.float64]:
+    """Percent improvement from baseline to follow-up, exact at thresholds.
+
+    Parameters
+    ----------
+    baseline, followup : array_like
+        Same shape (usually ``(n, 6)``); NaN marks a missing value.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``100 * (baseline - followup) / baseline``; ``0`` where both are 0,
+        ``-inf`` where the baseline is 0 and the follow-up is above 0, ``NaN``
+        where either is missing. Negative values are worsening.
+
+    Examples
+    --------
+    >>> percent_improvement([3.3, 2.3, 0, 0, 10], [2.31, 2.99, 0, 1, float("nan")])
+    array([ 30., -30.,   0., -inf,  nan])
+    """
+    b = quantise(baseline)
+    f = quantise(followup)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = (100.0 * (b - f)) / b
+    zero = b == 0
+    if zero.any():
+        pct[zero] = np.where(f[zero] > 0, -np.inf, np.where(f[zero] == 0, 0.0, np.nan))
+    return pct
+
+
+def _as_2d(pct: ArrayLike) -> NDArray[np.float64]:
+    arr = np.asarray(pct, dtype=np.float64)
+    if arr.ndim == 1:
+        arr = arr[np.newaxis, :]
+    if arr.ndim != 2 or arr.shape[1] != 6:
+        raise ValueError(f"expected an array of shape (n, 6), got {arr.shape}")
+    return arr
+
+
+def _three_valued(
+    certain_true: NDArray[np.bool_], certain_false: NDArray[np.bool_]
+) -> pd.arrays.BooleanArray:
+    return pd.arrays.BooleanArray(certain_true, ~(certain_true | certain_false))
+
+
+def classify(pct: ArrayLike, level: float, worsening_limit: float) -> NDArray[np.int8]:
+    """Each variable's status: 1 improved, -1 worsened, 0 neither, -2 missing.
+
+    Examples
+    --------
+    >>> classify([[30, -30, -30.5, 29.9, float("nan"), -float("inf")]], 30, 30)
+    array([[ 1,  0, -1,  0, -2, -1]], dtype=int8)
+    """
+    arr = np.asarray(pct, dtype=np.float64)
+    out = np.zeros(arr.shape, dtype=np.int8)
+    out[arr >= level] = 1
+    out[arr < -worsening_limit] = -1
+    out[np.isnan(arr)] = -2
+    return out
+
+
+def _counts(
+    pct: NDArray[np.float64], level: float, worsening_limit: float
+) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.intp]]:
+    improved = np.count_nonzero(pct >= level, axis=1)
+    worsened = np.count_nonzero(pct < -worsening_limit, axis=1)
+    missing = np.count_nonzero(np.isnan(pct), axis=1)
+    return improved, worsened, missing
+
+
+def meets_response(
+    pct: ArrayLike,
+    definition: ResponseDefinition,
+    fever: ArrayLike | None = None,
+) -> pd.arrays.BooleanArray:
+    """Which patients meet a response definition.
+
+    Parameters
+    ----------
+    pct : array_like, shape (n, 6)
+        From :func:`percent_improvement`.
+    definition : ResponseDefinition
+        E.g. :data:`jia_teach.definitions.ACR30`.
+    fever : array_like of bool or NA, optional
+        Fever *at follow-up* (True = fever present). Needed only when
+        ``definition.require_no_fever``; missing means unknown.
+
+    Returns
+    -------
+    pandas.arrays.BooleanArray
+        True or False when the answer is certain, NA when it depends on a
+        missing value. The adapted (no-fever) response is False when the
+        standard response is False or fever is present, NA when fever is
+        unknown and the standard response is not False.
+
+    Examples
+    --------
+    >>> from jia_teach.definitions import ACR30, ADAPTED_ACR30
+    >>> nan = float("nan")
+    >>> pct = [[30, 30, 30, 0, 0, nan],    # 3 improved, 1 missing -> True
+    ...        [30, 30, 0, 0, 0, nan],     # 2 improved, 1 missing -> NA
+    ...        [30, 30, 30, -31, -31, 0]]  # 2 worsened -> False
+    >>> meets_response(pct, ACR30).tolist()
+    [True, <NA>, False]
+    >>> meets_response(pct, ADAPTED_ACR30, fever=[False, True, None]).tolist()
+    [True, False, False]
+    """
+    arr = _as_2d(pct)
+    improved, worsened, missing = _counts(arr, definition.level, definition.worsening_limit)
+    k, m = definition.min_improved, definition.max_worsened
+    result = _three_valued(
+        (improved >= k) & (worsened + missing <= m),
+        (improved + missing < k) | (worsened > m),
+    )
+    if definition.require_no_fever:
+        if fever is None:
+            from .errors import MissingColumnError
+
+            raise MissingColumnError(
+                f"{definition.name} needs fever at follow-up", column="fever_followup"
+            )
+        no_fever = ~pd.array(fever, dtype="boolean")
+        if len(no_fever) != len(result):
+            raise ValueError(f"fever has {len(no_fever)} values for {len(result)} patients")
+        result = result & no_fever  # Kleene logic: False & NA is False, True & NA is NA
+    return result
+
+
+def acr_n(
+    pct: ArrayLike, worsening_limit: float = 30.0, max_worsened: int = 1, min_improved: int = 3
+) -> NDArray[np.float64]:
+    """Continuous ACR-N: the largest level at which the patient still responds.
+
+    It is the third-largest percent improvement, clipped to 0-100, when no more
+    than one variable worsened by more than 30 %, else 0; NaN when any
+    variable is missing. A patient meets ACR-L exactly when ACR-N >= L.
+
+    Examples
+    --------
+    >>> acr_n([[80, 60, 55, 10, 0, -40], [80, 60, 55, 10, -31, -40]])
+    array([55.,  0.])
+    """
+    arr = _as_2d(pct)
+    third = np.sort(arr, axis=1)[:, -min_improved]
+    worsened = np.count_nonzero(arr < -worsening_limit, axis=1)
+    out = np.clip(third, 0.0, 100.0)
+    out[worsened > max_worsened] = 0.0
+    out[np.isnan(arr).any(axis=1)] = np.nan
+    return out
+
+
+def meets_flare(
+    baseline: ArrayLike,
+    followup: ArrayLike,
+    definition: FlareDefinition,
+    pct: ArrayLike | None = None,
+) -> pd.arrays.BooleanArray:
+    """Which patients flared between baseline and follow-up.
+
+    Parameters
+    ----------
+    baseline, followup : array_like, shape (n, 6)
+        Core-set values in the fixed order (globals in cm).
+    definition : FlareDefinition
+        E.g. :data:`jia_teach.definitions.FLARE_TRIAL`.
+    pct : array_like, optional
+        :func:`percent_improvement` of the same arrays, if already computed.
+
+    Returns
+    -------
+    pandas.arrays.BooleanArray
+        Three-valued, with the same missing-value rule as
+        :func:`meets_response`.
+
+    Examples
+    --------
+    >>> from jia_teach.definitions import FLARE_TRIAL
+    >>> base = [[2, 2, 1.0, 4, 4, 20], [2, 2, 1.0, 4, 4, 20]]
+    >>> up = [[3.5, 2, 1.3, 5, 5, 26], [4, 2, 1.3, 6, 4, 26]]
+    >>> meets_flare(base, up, FLARE_TRIAL).tolist()  # row 1: +1.5 cm, +1 joint do not count
+    [False, True]
+    """
+    b = _as_2d(baseline)
+    f = _as_2d(followup)
+    arr = percent_improvement(b, f) if pct is None else _as_2d(pct)
+    worse = -arr >= definition.level
+    if definition.min_rise_global_cm is not None:
+        rise = quantise(f[:, _GLOBALS]) - quantise(b[:, _GLOBALS])
+        worse[:, _GLOBALS] &= rise >= round(definition.min_rise_global_cm * QUANTUM)
+    if definition.min_rise_joints is not None:
+        worse[:, _JOINTS] &= (f[:, _JOINTS] - b[:, _JOINTS]) >= definition.min_rise_joints
+    worsened = np.count_nonzero(worse, axis=1)
+    improved = np.count_nonzero(arr >= definition.improvement_level, axis=1)
+    missing = np.count_nonzero(np.isnan(arr), axis=1)
+    k, m = definition.min_worsened, definition.max_improved
+    return _three_valued(
+        (worsened >= k) & (improved + missing <= m),
+        (worsened + missing < k) | (improved > m),
+    )

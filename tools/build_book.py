@@ -1,0 +1,172 @@
+"""Build the Jupyter Book (1.x) into book/_build/html, offline, warnings as errors.
+
+Steps:
+
+1. copy ``notebooks/`` into the build-only folder ``book/tutorials/`` (git-ignored; the
+   notebooks stay the one source of truth and are shown with their stored outputs);
+2. copy require.js, the widget HTML manager and MathJax from ``node_modules`` (``npm ci``) into
+   ``book/_vendor/`` (git-ignored), which ``_config.yml`` serves as ``html_static_path``;
+3. run ``jupyter-book build --warningiserror --keep-going book/``;
+4. fail if any built page loads a script, stylesheet or font from another host.
+
+``--placeholders`` creates a minimal placeholder for each notebook named in ``book/_toc.yml``
+that does not exist yet (never overwriting a file), for building before the tutorials are
+written. A placeholder carries the notebook metadata ``{"jia_teach": {"placeholder": true}}``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from offline_check import external_references  # noqa: E402
+from web_assets import copy_web_assets  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+BOOK = ROOT / "book"
+NOTEBOOKS = ROOT / "notebooks"
+TUTORIALS = BOOK / "tutorials"
+VENDOR = BOOK / "_vendor"
+HTML = BOOK / "_build" / "html"
+_SKIP = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc")
+
+
+def toc_notebooks(toc_path: Path = BOOK / "_toc.yml") -> list[str]:
+    """Names (without suffix) of the notebooks the table of contents takes from tutorials/."""
+    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
+    names: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            file = node.get("file")
+            if isinstance(file, str) and file.startswith("tutorials/"):
+                names.append(file.removeprefix("tutorials/").removesuffix(".ipynb"))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(toc)
+    return names
+
+
+def placeholder_notebook(name: str) -> dict:
+    """A tiny valid notebook with a title and one code cell with its stored output."""
+    title = name.replace("_", " ")
+    return {
+        "cells": [
+            {
+                "cell_type": "markdown",
+                "id": "placeholder-title",
+                "metadata": {},
+                "source": [f"# {title}\n", "\n", "Placeholder: this tutorial is being written."],
+            },
+            {
+                "cell_type": "code",
+                "execution_count": 1,
+                "id": "placeholder-code",
+                "metadata": {},
+                "outputs": [
+                    {
+                        "data": {"text/plain": ["2"]},
+                        "execution_count": 1,
+                        "metadata": {},
+                        "output_type": "execute_result",
+                    }
+                ],
+                "source": ["1 + 1"],
+            },
+        ],
+        "metadata": {
+            "jia_teach": {"placeholder": True},
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+def make_placeholders(names: list[str]) -> list[Path]:
+    """Create placeholders for missing notebooks only; return the paths created."""
+    created = []
+    for name in names:
+        path = NOTEBOOKS / f"{name}.ipynb"
+        if path.exists():
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(placeholder_notebook(name), indent=1) + "\n", encoding="utf-8")
+        created.append(path)
+    return created
+
+
+def sync_notebooks() -> None:
+    """Replace book/tutorials/ with a copy of notebooks/ (mtimes kept for incremental builds)."""
+    if TUTORIALS.exists():
+        shutil.rmtree(TUTORIALS)
+    shutil.copytree(NOTEBOOKS, TUTORIALS, ignore=_SKIP, copy_function=shutil.copy2)
+
+
+def build(*, clean: bool = False) -> int:
+    """Run jupyter-book; return its exit status."""
+    jb = Path(sys.executable).parent / "jupyter-book"
+    cmd = [str(jb), "build", "--warningiserror", "--keep-going"]
+    if clean:
+        cmd.append("--all")
+    cmd.append(str(BOOK))
+    print("+", " ".join(cmd), flush=True)
+    return subprocess.call(cmd, cwd=ROOT)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line entry point; returns the exit status."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--placeholders", action="store_true", help="create missing notebooks")
+    parser.add_argument("--all", action="store_true", help="rebuild every page")
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+
+    names = toc_notebooks()
+    if args.placeholders:
+        for path in make_placeholders(names):
+            print(f"created placeholder {path.relative_to(ROOT)}")
+    missing = [n for n in names if not (NOTEBOOKS / f"{n}.ipynb").exists()]
+    if missing:
+        print(
+            "build_book: book/_toc.yml lists notebooks that do not exist: "
+            + ", ".join(f"notebooks/{n}.ipynb" for n in missing)
+        )
+        return 1
+    if not (ROOT / "data" / "README.md").exists():
+        print("build_book: data/README.md (the data dictionary the book includes) is missing")
+        return 1
+
+    sync_notebooks()
+    copy_web_assets(VENDOR)
+    status = build(clean=args.all)
+    if status != 0:
+        print(f"build_book: jupyter-book failed (exit {status}); warnings are errors")
+        return status
+
+    refs = external_references(HTML)
+    for ref in refs:
+        print(f"{ref.file.relative_to(ROOT)}: <{ref.tag}> {ref.url}")
+    if refs:
+        print(f"build_book: {len(refs)} external reference(s) in the built site")
+        return 1
+    print(f"build_book: built {HTML.relative_to(ROOT)} in {time.perf_counter() - start:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
