@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = ["cjadas", "inactive_disease", "jadas", "normalised_esr"]
 
-_JOINT_COUNTS = {"10": 71, "27": 27, "71": 71}
+_JOINT_COUNTS = {"10": 75, "27": 27, "71": 71}
 
 
 def _array(values: ArrayLike, field: str, low: float, high: float, allowed: str) -> NDArray:

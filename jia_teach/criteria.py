@@ -20,6 +20,11 @@ Rules at the edges (decided on purpose; see the tests)
   follow-up above 0 is worsened (-inf %, worse than any limit).
 * Missing values: a decision is True or False only when every possible value
   of the missing variables gives the same answer; otherwise it is ``NA``.
+  "Possible" respects what is known: a variable whose baseline is 0 cannot
+  improve, one whose baseline is at the top of its range cannot worsen, and
+  a follow-up of 0 cannot be a worsening. When the baseline and follow-up
+  arrays are passed, these limits are used; without them every missing
+  variable is taken to be able to improve or worsen.
 """
 
 from __future__ import annotations
@@ -89,7 +94,7 @@ def percent_improvement(baseline: ArrayLike, followup: ArrayLike) -> NDArray[np.
         pct = (100.0 * (b - f)) / b
     zero = b == 0
     if zero.any():
-        pct[zero] = np.where(f[zero] > 0, -np.inf, np.where(f[zero] == 0, 0.0, np.nan))
+        pct = np.where(zero, np.where(f > 0, -np.inf, np.where(f == 0, 0.0, np.nan)), pct)
     return pct
 
 
@@ -100,6 +105,51 @@ def _as_2d(pct: ArrayLike) -> NDArray[np.float64]:
     if arr.ndim != 2 or arr.shape[1] != 6:
         raise ValueError(f"expected an array of shape (n, 6), got {arr.shape}")
     return arr
+
+
+def _highs(marker: str) -> NDArray[np.float64]:
+    from .coreset import core_set
+
+    return quantise([v.high for v in core_set(marker)])  # type: ignore[arg-type]
+
+
+def _possible(
+    baseline: ArrayLike,
+    followup: ArrayLike,
+    marker: str,
+    *,
+    improve_level: float,
+    worsen_limit: float,
+    worsen_inclusive: bool,
+    min_rise: NDArray[np.float64] | None = None,
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """For each missing cell: could its true values make it improved? worsened?
+
+    Values are quantised (exact integers). ``min_rise`` holds, per column, the
+    smallest rise that counts (quantised), or 0.
+    """
+    b = quantise(_as_2d(baseline))
+    f = quantise(_as_2d(followup))
+    high = _highs(marker)
+    rise = np.zeros(6) if min_rise is None else min_rise
+    b_nan, f_nan = np.isnan(b), np.isnan(f)
+    with np.errstate(invalid="ignore"):
+        # Baseline known, follow-up unknown: improve by dropping to 0; worsen by rising to the top.
+        imp_b = b > 0
+        top = np.maximum(b * (100.0 + worsen_limit), (b + rise) * 100.0)
+        wor_b = (
+            (top <= high * 100.0)
+            if worsen_inclusive
+            else (b * (100.0 + worsen_limit) < high * 100.0)
+        )
+        wor_b &= (b + rise <= high) & (high > 0)
+        # Follow-up known, baseline unknown: improve from a large enough baseline; worsen from 0.
+        imp_f = (f == 0) | ((improve_level < 100) & (f * 100.0 <= high * (100.0 - improve_level)))
+        wor_f = (f > 0) & (f >= rise)
+    both = b_nan & f_nan
+    can_improve = np.where(both, True, np.where(b_nan, imp_f, imp_b))
+    can_worsen = np.where(both, True, np.where(b_nan, wor_f, wor_b))
+    return can_improve, can_worsen
 
 
 def _three_valued(
@@ -137,6 +187,9 @@ def meets_response(
     pct: ArrayLike,
     definition: ResponseDefinition,
     fever: ArrayLike | None = None,
+    *,
+    baseline: ArrayLike | None = None,
+    followup: ArrayLike | None = None,
 ) -> pd.arrays.BooleanArray:
     """Which patients meet a response definition.
 
@@ -172,10 +225,23 @@ def meets_response(
     """
     arr = _as_2d(pct)
     improved, worsened, missing = _counts(arr, definition.level, definition.worsening_limit)
+    may_improve = may_worsen = missing
+    if baseline is not None and followup is not None and missing.any():
+        can_improve, can_worsen = _possible(
+            baseline,
+            followup,
+            definition.marker,
+            improve_level=definition.level,
+            worsen_limit=definition.worsening_limit,
+            worsen_inclusive=False,
+        )
+        gap = np.isnan(arr)
+        may_improve = np.count_nonzero(gap & can_improve, axis=1)
+        may_worsen = np.count_nonzero(gap & can_worsen, axis=1)
     k, m = definition.min_improved, definition.max_worsened
     result = _three_valued(
-        (improved >= k) & (worsened + missing <= m),
-        (improved + missing < k) | (worsened > m),
+        (improved >= k) & (worsened + may_worsen <= m),
+        (improved + may_improve < k) | (worsened > m),
     )
     if definition.require_no_fever:
         if fever is None:
@@ -256,9 +322,27 @@ def meets_flare(
         worse[:, _JOINTS] &= (f[:, _JOINTS] - b[:, _JOINTS]) >= definition.min_rise_joints
     worsened = np.count_nonzero(worse, axis=1)
     improved = np.count_nonzero(arr >= definition.improvement_level, axis=1)
-    missing = np.count_nonzero(np.isnan(arr), axis=1)
+    gap = np.isnan(arr)
+    may_improve = may_worsen = np.count_nonzero(gap, axis=1)
+    if gap.any():
+        rise = np.zeros(6)
+        if definition.min_rise_global_cm is not None:
+            rise[list(_GLOBALS)] = round(definition.min_rise_global_cm * QUANTUM)
+        if definition.min_rise_joints is not None:
+            rise[list(_JOINTS)] = definition.min_rise_joints * QUANTUM
+        can_improve, can_worsen = _possible(
+            b,
+            f,
+            definition.marker,
+            improve_level=definition.improvement_level,
+            worsen_limit=definition.level,
+            worsen_inclusive=True,
+            min_rise=rise,
+        )
+        may_improve = np.count_nonzero(gap & can_improve, axis=1)
+        may_worsen = np.count_nonzero(gap & can_worsen, axis=1)
     k, m = definition.min_worsened, definition.max_improved
     return _three_valued(
-        (worsened >= k) & (improved + missing <= m),
-        (worsened + missing < k) | (improved > m),
+        (worsened >= k) & (improved + may_improve <= m),
+        (worsened + may_worsen < k) | (improved > m),
     )

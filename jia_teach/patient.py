@@ -58,7 +58,10 @@ def _names(mask: np.ndarray, names: tuple[str, ...]) -> str:
 
 
 def explain_response(
-    pct: np.ndarray, definition: ResponseDefinition, names: tuple[str, ...]
+    pct: np.ndarray,
+    definition: ResponseDefinition,
+    names: tuple[str, ...],
+    verdict: object = pd.NA,
 ) -> str:
     """Why one patient does or does not meet ``definition``, in one line.
 
@@ -69,6 +72,9 @@ def explain_response(
     definition : ResponseDefinition
     names : tuple of str
         The six variable names in order.
+    verdict : bool or None, optional
+        The decision already made (e.g. by :func:`assess`, which also knows
+        the raw values); computed from ``pct`` alone when not given.
 
     Examples
     --------
@@ -89,8 +95,9 @@ meets ACR50'
     parts.append(f"{w} worsened > {limit:g}%" + (f" ({_names(worsened, names)})" if w else ""))
     if u:
         parts.append(f"{u} missing ({_names(missing, names)})")
-    verdict = meets_response(pct[np.newaxis, :], definition)[0]
     if verdict is pd.NA:
+        verdict = meets_response(pct[np.newaxis, :], definition)[0]
+    if verdict is None or verdict is pd.NA:
         tail = f"{definition.name} cannot be decided until the missing values are known"
     elif verdict:
         tail = f"meets {definition.name}"
@@ -256,13 +263,14 @@ does not meet ACR70 (needs 3 improved)'
         )
         for level in LEVELS
     )
-    responses = {d.name: _opt_bool(meets_response(pct, d)[0]) for d in defs}
+    known = {"baseline": data.baseline, "followup": data.followup}
+    responses = {d.name: _opt_bool(meets_response(pct, d, **known)[0]) for d in defs}
     adapted = None
     if fever_followup is not None:
         fever = pd.array([fever_followup], dtype="boolean")
         adapted = {
             f"adapted {d.name}": _opt_bool(
-                meets_response(pct, d.replace(require_no_fever=True), fever=fever)[0]
+                meets_response(pct, d.replace(require_no_fever=True), fever=fever, **known)[0]
             )
             for d in defs
         }
@@ -283,9 +291,9 @@ does not meet ACR70 (needs 3 improved)'
     missed = [d for d in defs if not responses[d.name]]
     parts = []
     if met:
-        parts.append(explain_response(pct[0], met[-1], names))
+        parts.append(explain_response(pct[0], met[-1], names, responses[met[-1].name]))
     if missed:
-        nxt = explain_response(pct[0], missed[0], names)
+        nxt = explain_response(pct[0], missed[0], names, responses[missed[0].name])
         parts.append(f"{missed[0].name} not met: {nxt}" if met else nxt)
     n = acr_n(pct, worsening_limit=worsening_limit)[0]
     return PatientAssessment(

@@ -104,7 +104,10 @@ def score(
         )
 
     pct = percent_improvement(data.baseline, data.followup)
-    result: dict[str, object] = {name: meets_response(pct, d) for name, d in defs.items()}
+    result: dict[str, object] = {
+        name: meets_response(pct, d, baseline=data.baseline, followup=data.followup)
+        for name, d in defs.items()
+    }
     result["acr_n"] = acr_n(pct, worsening_limit=worsening_limit).round(2)
     result["flare"] = meets_flare(
         data.baseline, data.followup, flare.replace(marker=data.marker), pct=pct
