@@ -256,7 +256,7 @@ _SCHEMAS: dict[str, tuple[_Col, ...]] = {
         _t("unit"),
         _Col("trial_value", "number", required=False),
         _Col("trial_value_source_id", "sources"),
-        _Col("value_belongs_to", "code", required=False, allowed=tuple(ENDPOINT_LABELS), multi=True),
+        _Col("value_belongs_to", "code", False, tuple(ENDPOINT_LABELS), multi=True),
         _c("verdict", _VERDICTS),
         _t("explanation", required=True),
     ),
@@ -436,9 +436,7 @@ def _parse(path: Path, schema: tuple[_Col, ...], source_ids: frozenset[str] | No
                         )
             columns[col.name].append(text)
         raw.append({**cells, "_row": n, "_line": line})
-    frame = pd.DataFrame(
-        {c.name: pd.array(columns[c.name], dtype=_DTYPES[c.kind]) for c in schema}
-    )
+    frame = pd.DataFrame({c.name: pd.array(columns[c.name], dtype=_DTYPES[c.kind]) for c in schema})
     return frame, raw
 
 
@@ -603,9 +601,7 @@ def _cached(file: str, directory: str, stamp: tuple[int, int], src_stamp: tuple[
 
 def _load(file: str, directory: str | Path | None) -> pd.DataFrame:
     folder = _resolve(directory).resolve()
-    frame = _cached(
-        file, str(folder), _stamp(folder / file), _stamp(folder / "sources.csv")
-    )
+    frame = _cached(file, str(folder), _stamp(folder / file), _stamp(folder / "sources.csv"))
     return frame.copy()
 
 

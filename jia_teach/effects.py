@@ -1,0 +1,852 @@
+"""Effect measures for two arms: risk difference, relative risk, odds ratio, NNT/NNH and LHH.
+
+:func:`compare_arms` takes the four numbers of a two-arm trial by name (no 2x2 table, so rows
+and columns cannot be swapped) and returns a frozen :class:`ArmComparison`.
+
+Methods (all documented choices, see the Notes of :func:`compare_arms`):
+
+* risk difference: treated minus control, Newcombe hybrid score interval (statsmodels
+  ``confint_proportions_2indep(method="newcomb")``);
+* relative risk: Katz log interval; with a zero event count the Koopman score interval;
+* odds ratio: sample odds ratio with the Woolf logit interval; with any zero cell the exact
+  conditional interval that matches Fisher's test;
+* NNT = 1 / risk difference with the Altman (1998) interval, rounded *up* to whole patients;
+* p-value: two-sided Fisher exact test (scipy).
+
+A reported effect (for example the hazard ratio of canakinumab trial 2) is kept as reported in
+a :class:`ReportedEffect`; it is never recomputed from Kaplan-Meier percentages.
+
+References
+----------
+Altman DG. Confidence intervals for the number needed to treat. BMJ 1998;317:1309-12.
+Newcombe RG. Interval estimation for the difference between independent proportions:
+comparison of eleven methods. Stat Med 1998;17:873-90.
+Straus SE, Sackett DL. The likelihood of being helped or harmed (LHH). In: Evidence-based
+medicine: how to practice and teach EBM.
+
+Examples
+--------
+>>> r = compare_arms(treated_events=64, treated_total=75, control_events=9, control_total=37)
+>>> r.nnt_text
+'NNT 2 (95% CI 2 to 3)'
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import warnings
+from dataclasses import dataclass, field
+from numbers import Integral, Real
+from pathlib import Path
+
+from jia_teach.errors import InvalidValueError
+
+__all__ = [
+    "ArmComparison",
+    "LikelihoodHelpedHarmed",
+    "ReportedEffect",
+    "compare_arms",
+    "compare_trial_arms",
+    "likelihood_helped_harmed",
+    "nnh",
+    "number_needed",
+    "reported_effect",
+    "reported_effects",
+]
+
+_INF = math.inf
+
+
+# --------------------------------------------------------------------------------------------
+# validation
+# --------------------------------------------------------------------------------------------
+def _whole(name: str, value: object, low: int, high: int | None, high_text: str = "") -> int:
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        if not isinstance(value, bool) and isinstance(value, Real) and float(value).is_integer():
+            value = int(value)  # 64.0 is accepted as 64
+        else:
+            raise InvalidValueError(
+                f"{value!r} is not a whole number", column=name, allowed="a whole number"
+            )
+    value = int(value)
+    if value < low or (high is not None and value > high):
+        allowed = f"{low} to {high}{high_text}" if high is not None else f">= {low}"
+        raise InvalidValueError(f"{value} is out of range", column=name, allowed=allowed)
+    return value
+
+
+def _confidence(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, Real) or not 0 < float(value) < 1:
+        raise InvalidValueError(
+            f"{value!r} is not a confidence level",
+            column="confidence",
+            allowed="a number between 0 and 1, e.g. 0.95",
+        )
+    return float(value)
+
+
+# --------------------------------------------------------------------------------------------
+# NNT helpers
+# --------------------------------------------------------------------------------------------
+def _ceil(x: float) -> str:
+    """Round a number needed up to whole patients (Altman); infinity stays a word."""
+    if math.isinf(x):
+        return "infinity"
+    return str(math.ceil(abs(x) - 1e-9))
+
+
+def _fmt(x: float, decimals: int | None) -> str:
+    if decimals is None:
+        return _ceil(x)
+    return "infinity" if math.isinf(x) else f"{abs(x):.{decimals}f}"
+
+
+def _inv(x: float) -> float:
+    return _INF if x == 0 else 1.0 / x
+
+
+def _nn_text(
+    rd: float, rd_ci: tuple[float, float], confidence: float, outcome: str, decimals: int | None
+) -> str:
+    """Altman-style text for 1 / rd with the interval of rd."""
+    low, high = rd_ci
+    pct = f"{100 * confidence:g}% CI"
+    toward_outcome = rd > 0  # more events on treatment
+    if low < 0 < high:  # the interval crosses zero: it passes through infinity
+        side = {"benefit": "NNTB", "harm": "NNH"}[outcome]
+        other = {"benefit": "NNTH", "harm": "NNTB"}[outcome]
+        if rd == 0:
+            point = f"{'NNT' if outcome == 'benefit' else 'NNH'} infinity"
+        else:
+            point_label = side if toward_outcome else other
+            point = f"{point_label} {_fmt(_inv(rd), decimals)}"
+        return (
+            f"{point} ({pct} {side} {_fmt(_inv(high), decimals)} to infinity "
+            f"to {other} {_fmt(_inv(low), decimals)})"
+        )
+    # the interval lies wholly on one side of zero: more events on treatment (low >= 0) or fewer
+    names = {("benefit", True): "NNT", ("benefit", False): "NNTH"}
+    names |= {("harm", True): "NNH", ("harm", False): "NNTB"}
+    label = names[(outcome, low >= 0)]
+    near, far = (_inv(high), _inv(low)) if low >= 0 else (_inv(low), _inv(high))
+    if rd == 0:
+        return f"{label} infinity ({pct} {_fmt(near, decimals)} to {_fmt(far, decimals)})"
+    return (
+        f"{label} {_fmt(_inv(rd), decimals)} ({pct} {_fmt(near, decimals)} "
+        f"to {_fmt(far, decimals)})"
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# the result
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ArmComparison:
+    """Two arms compared; build it with :func:`compare_arms` or :func:`nnh`.
+
+    Attributes
+    ----------
+    treated_events, treated_total, control_events, control_total : int
+        The input counts.
+    confidence : float
+        Confidence level of every interval.
+    outcome : {"benefit", "harm"}
+        Whether an event is good (a response) or bad (an adverse event). It only changes the
+        names of the numbers needed (NNT / NNTH or NNH / NNTB).
+    risk_treated, risk_control : float
+        Event proportions.
+    risk_difference : float
+        ``risk_treated - risk_control``.
+    risk_difference_ci : tuple of float
+        Newcombe hybrid score interval.
+    relative_risk, odds_ratio : float
+        Point estimates (``0``, ``inf`` or ``nan`` with zero cells, as R does).
+    relative_risk_ci, odds_ratio_ci : tuple of float
+        Intervals; ``methods`` says which method gave them.
+    nnt : float
+        ``1 / risk_difference`` (signed; ``inf`` when the difference is 0). Positive means more
+        events on treatment: patients to treat for one more responder (``outcome="benefit"``)
+        or for one more harmed patient (``outcome="harm"``).
+    nnt_ci : tuple of float
+        ``(1 / upper, 1 / lower)`` of the risk-difference limits. When the signs differ the
+        interval runs through infinity (Altman 1998); see ``nnt_text``.
+    p_value : float
+        Two-sided Fisher exact test.
+    methods : tuple of str
+        How each interval was computed, including any zero-cell branch.
+    label : str
+        Optional description (trial, endpoint, time point).
+    """
+
+    treated_events: int
+    treated_total: int
+    control_events: int
+    control_total: int
+    confidence: float
+    outcome: str
+    risk_treated: float
+    risk_control: float
+    risk_difference: float
+    risk_difference_ci: tuple[float, float]
+    relative_risk: float
+    relative_risk_ci: tuple[float, float]
+    odds_ratio: float
+    odds_ratio_ci: tuple[float, float]
+    nnt: float
+    nnt_ci: tuple[float, float]
+    p_value: float
+    methods: tuple[str, ...] = field(default=())
+    label: str = ""
+
+    @property
+    def nnt_crosses_infinity(self) -> bool:
+        """True when the risk-difference interval includes 0 (the NNT interval is split)."""
+        low, high = self.risk_difference_ci
+        return low < 0 < high
+
+    @property
+    def nnt_text(self) -> str:
+        """NNT (or NNH) with its interval, rounded up to whole patients (Altman).
+
+        Examples
+        --------
+        >>> compare_arms(treated_events=0, treated_total=37, control_events=5,
+        ...              control_total=75).nnt_text
+        'NNTH 15 (95% CI NNTB 29 to infinity to NNTH 7)'
+        """
+        return _nn_text(
+            self.risk_difference, self.risk_difference_ci, self.confidence, self.outcome, None
+        )
+
+    def nnt_text_decimals(self, decimals: int = 1) -> str:
+        """The same text without rounding up, to ``decimals`` places.
+
+        Examples
+        --------
+        >>> compare_arms(treated_events=64, treated_total=75, control_events=9,
+        ...              control_total=37).nnt_text_decimals()
+        'NNT 1.6 (95% CI 1.4 to 2.4)'
+        """
+        return _nn_text(
+            self.risk_difference, self.risk_difference_ci, self.confidence, self.outcome, decimals
+        )
+
+    def _rows(self) -> list[tuple[str, str]]:
+        pct = f"{100 * self.confidence:g}% CI"
+        rd_low, rd_high = self.risk_difference_ci
+        rr_low, rr_high = self.relative_risk_ci
+        or_low, or_high = self.odds_ratio_ci
+        p = "< 0.001" if self.p_value < 0.001 else f"{self.p_value:.3f}"
+        return [
+            (
+                "Risk",
+                f"treated {self.treated_events}/{self.treated_total} "
+                f"({100 * self.risk_treated:.1f}%) vs control "
+                f"{self.control_events}/{self.control_total} ({100 * self.risk_control:.1f}%)",
+            ),
+            (
+                "Risk difference",
+                f"{100 * self.risk_difference:.1f} percentage points "
+                f"({pct} {100 * rd_low:.1f} to {100 * rd_high:.1f})",
+            ),
+            ("Relative risk", f"{_g(self.relative_risk)} ({_ci(pct, rr_low, rr_high)})"),
+            ("Odds ratio", f"{_g(self.odds_ratio)} ({_ci(pct, or_low, or_high)})"),
+            ("NNT" if self.outcome == "benefit" else "NNH", self.nnt_text),
+            ("Unrounded", self.nnt_text_decimals(1)),
+            ("Fisher exact p (two-sided)", p),
+        ]
+
+    def __str__(self) -> str:
+        head = [self.label] if self.label else []
+        body = [f"{k}: {v}" for k, v in self._rows()]
+        return "\n".join(head + body)
+
+    def _repr_html_(self) -> str:
+        cap = f"<caption>{html.escape(self.label)}</caption>" if self.label else ""
+        rows = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
+            f"<td style='text-align:left'>{html.escape(v)}</td></tr>"
+            for k, v in self._rows()
+        )
+        methods = "; ".join(self.methods)
+        return (
+            f"<table class='jia-arm-comparison'>{cap}{rows}</table>"
+            f"<p style='font-size:smaller'>Methods: {html.escape(methods)}</p>"
+        )
+
+
+def _ci(pct: str, low: float, high: float) -> str:
+    if math.isnan(low) or math.isnan(high):
+        return f"{pct} not estimable"
+    return f"{pct} {_g(low)} to {_g(high)}"
+
+
+def _g(x: float) -> str:
+    if math.isnan(x):
+        return "undefined"
+    if math.isinf(x):
+        return "infinity"
+    return f"{x:.3g}" if x < 100 else f"{x:.0f}"
+
+
+# --------------------------------------------------------------------------------------------
+# computation
+# --------------------------------------------------------------------------------------------
+def compare_arms(
+    treated_events: int,
+    treated_total: int,
+    control_events: int,
+    control_total: int,
+    confidence: float = 0.95,
+    *,
+    outcome: str = "benefit",
+    label: str = "",
+) -> ArmComparison:
+    """Compare an event proportion between a treated and a control arm.
+
+    Parameters
+    ----------
+    treated_events, treated_total : int
+        Patients with the event and patients in the treated arm.
+    control_events, control_total : int
+        The same for the control (placebo) arm.
+    confidence : float, default 0.95
+        Confidence level of all intervals.
+    outcome : {"benefit", "harm"}, default "benefit"
+        Whether the event is wanted (response) or unwanted (adverse event); sets the names
+        NNT/NNTH or NNH/NNTB. :func:`nnh` is ``compare_arms(..., outcome="harm")``.
+    label : str, optional
+        A description shown with the result.
+
+    Returns
+    -------
+    ArmComparison
+
+    Raises
+    ------
+    jia_teach.errors.InvalidValueError
+        Counts that are not whole numbers, events outside 0..total, totals below 1, a
+        confidence outside (0, 1) or an unknown ``outcome``.
+
+    Notes
+    -----
+    * Risk difference: Newcombe's hybrid score interval (statsmodels
+      ``confint_proportions_2indep(count1=treated, ..., method="newcomb", compare="diff")``,
+      which is ``p1 - p2`` with sample 1 the treated arm). It is defined with zero cells.
+    * Relative risk: Katz log interval (statsmodels ``method="log"``). If either arm has no
+      events the log interval does not exist; the Koopman score interval (statsmodels
+      ``method="score"``) is used instead, with lower limit 0 when the treated arm has no
+      events and upper limit infinity when the control arm has none. No events in either arm:
+      RR is undefined (nan) and the interval is (0, infinity). Every patient with the event in
+      both arms: RR = 1 and the interval is not estimable (nan, nan).
+    * Odds ratio: the sample odds ratio ``(a d) / (b c)`` with the Woolf logit interval; if any
+      of the four cells is 0, the exact conditional interval (scipy
+      ``odds_ratio(kind="conditional")``), which agrees with Fisher's test and is (0, infinity)
+      when a whole margin is 0.
+    * NNT = 1 / RD (Altman 1998). If the RD interval excludes 0, the NNT interval is
+      1/upper to 1/lower; if it includes 0 the interval runs "NNTB x to infinity to NNTH y".
+      Text rounds numbers needed *up* to whole patients (Altman's advice, so the benefit is
+      never overstated); :meth:`ArmComparison.nnt_text_decimals` gives unrounded values.
+
+    Examples
+    --------
+    TENDER primary end point, week 12 (64/75 vs 9/37):
+
+    >>> r = compare_arms(treated_events=64, treated_total=75, control_events=9, control_total=37)
+    >>> round(r.risk_difference, 3), tuple(round(x, 3) for x in r.risk_difference_ci)
+    (0.61, (0.425, 0.736))
+    >>> round(r.relative_risk, 2), round(r.odds_ratio, 1)
+    (3.51, 18.1)
+    >>> r.nnt_text
+    'NNT 2 (95% CI 2 to 3)'
+    >>> r.p_value < 1e-8
+    True
+    """
+    a = _whole("treated_total", treated_total, 1, None)
+    n1 = a
+    c_total = _whole("control_total", control_total, 1, None)
+    a = _whole("treated_events", treated_events, 0, n1, " (treated_total)")
+    c = _whole("control_events", control_events, 0, c_total, " (control_total)")
+    n2 = c_total
+    conf = _confidence(confidence)
+    if outcome not in ("benefit", "harm"):
+        raise InvalidValueError(
+            f"unknown outcome {outcome!r}", column="outcome", allowed="'benefit' or 'harm'"
+        )
+    alpha = 1 - conf
+
+    import numpy as np
+    from scipy.stats import fisher_exact
+    from scipy.stats.contingency import odds_ratio as scipy_odds_ratio
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    p1, p2 = a / n1, c / n2
+    rd = p1 - p2
+    methods: list[str] = []
+
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        rd_low, rd_high = confint_proportions_2indep(
+            a, n1, c, n2, method="newcomb", compare="diff", alpha=alpha
+        )
+        methods.append("risk difference: Newcombe hybrid score (statsmodels 'newcomb')")
+
+        # relative risk
+        if c == 0:
+            rr = _INF if a > 0 else math.nan
+        else:
+            rr = p1 / p2
+        if a == 0 and c == 0:
+            rr_ci = (0.0, _INF)
+            methods.append("relative risk: undefined, no events in either arm; CI (0, infinity)")
+        elif a == n1 and c == n2:
+            rr_ci = (math.nan, math.nan)
+            methods.append("relative risk: CI not estimable, every patient had the event")
+        elif a == 0 or c == 0:
+            low, high = confint_proportions_2indep(
+                a, n1, c, n2, method="score", compare="ratio", alpha=alpha
+            )
+            rr_ci = (0.0 if a == 0 else float(low), _INF if c == 0 else float(high))
+            methods.append("relative risk: Koopman score interval (zero event count)")
+        else:
+            low, high = confint_proportions_2indep(
+                a, n1, c, n2, method="log", compare="ratio", alpha=alpha
+            )
+            rr_ci = (float(low), float(high))
+            methods.append("relative risk: Katz log interval")
+
+        # odds ratio
+        b, d = n1 - a, n2 - c
+        table = [[a, b], [c, d]]
+        if b * c == 0:
+            or_ = _INF if a * d > 0 else math.nan
+        else:
+            or_ = (a * d) / (b * c)
+        if min(a, b, c, d) == 0:
+            ci = scipy_odds_ratio(table, kind="conditional").confidence_interval(conf)
+            or_ci = (float(ci.low), float(ci.high))
+            methods.append("odds ratio: exact conditional interval (zero cell)")
+        else:
+            low, high = confint_proportions_2indep(
+                a, n1, c, n2, method="logit", compare="odds-ratio", alpha=alpha
+            )
+            or_ci = (float(low), float(high))
+            methods.append("odds ratio: Woolf logit interval")
+
+        p_value = float(fisher_exact(table, alternative="two-sided").pvalue)
+
+    # clip floating-point spill (e.g. -1.0000000000000002) to the possible range
+    rd_ci = (max(-1.0, float(rd_low)), min(1.0, float(rd_high)))
+    methods.append("NNT: Altman 1998, rounded up to whole patients")
+    methods.append("p: Fisher exact, two-sided")
+    return ArmComparison(
+        treated_events=a,
+        treated_total=n1,
+        control_events=c,
+        control_total=n2,
+        confidence=conf,
+        outcome=outcome,
+        risk_treated=p1,
+        risk_control=p2,
+        risk_difference=rd,
+        risk_difference_ci=rd_ci,
+        relative_risk=float(rr),
+        relative_risk_ci=rr_ci,
+        odds_ratio=float(or_),
+        odds_ratio_ci=or_ci,
+        nnt=_inv(rd),
+        nnt_ci=(_inv(rd_ci[1]), _inv(rd_ci[0])),
+        p_value=min(p_value, 1.0),
+        methods=tuple(methods),
+        label=label,
+    )
+
+
+def nnh(
+    treated_events: int,
+    treated_total: int,
+    control_events: int,
+    control_total: int,
+    confidence: float = 0.95,
+    *,
+    label: str = "",
+) -> ArmComparison:
+    """Number needed to harm: :func:`compare_arms` for an unwanted event.
+
+    Parameters
+    ----------
+    treated_events, treated_total, control_events, control_total : int
+        Patients with the adverse event and patients per arm (patients, not event counts).
+    confidence : float, default 0.95
+    label : str, optional
+
+    Returns
+    -------
+    ArmComparison
+        With ``outcome="harm"``: ``nnt`` is the NNH and ``nnt_text`` reads "NNH ...".
+
+    Examples
+    --------
+    >>> nnh(treated_events=10, treated_total=50, control_events=2, control_total=50).nnt_text
+    'NNH 7 (95% CI 4 to 33)'
+    """
+    return compare_arms(
+        treated_events,
+        treated_total,
+        control_events,
+        control_total,
+        confidence,
+        outcome="harm",
+        label=label,
+    )
+
+
+def number_needed(risk_treated: float, risk_control: float) -> float:
+    """``1 / (risk_treated - risk_control)`` from two proportions (no interval).
+
+    For figures quoted only as percentages (no counts, so no interval can be given).
+
+    Parameters
+    ----------
+    risk_treated, risk_control : float
+        Proportions between 0 and 1.
+
+    Returns
+    -------
+    float
+        Signed; ``inf`` when the risks are equal.
+
+    Examples
+    --------
+    >>> round(number_needed(0.16, 0.05), 2)
+    9.09
+    """
+    for name, value in (("risk_treated", risk_treated), ("risk_control", risk_control)):
+        if isinstance(value, bool) or not isinstance(value, Real) or not 0 <= value <= 1:
+            raise InvalidValueError(f"{value!r} is not a proportion", column=name, allowed="0 to 1")
+    return _inv(float(risk_treated) - float(risk_control))
+
+
+# --------------------------------------------------------------------------------------------
+# LHH
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LikelihoodHelpedHarmed:
+    """Likelihood of being helped vs harmed (Straus and Sackett).
+
+    Attributes
+    ----------
+    lhh : float
+        ``(f_benefit / nnt) / (f_harm / nnh)``; above 1 means more likely helped than harmed.
+    nnt, nnh : float
+        The (unrounded) numbers needed used.
+    f_benefit, f_harm : float
+        The patient's risk relative to the trial's average for the benefit and the harm.
+    text : str
+        One plain-language sentence.
+    """
+
+    lhh: float
+    nnt: float
+    nnh: float
+    f_benefit: float
+    f_harm: float
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+    def _repr_html_(self) -> str:
+        return f"<p>{html.escape(self.text)}</p>"
+
+
+def _nn_value(x: ArmComparison | float, name: str, outcome: str) -> float:
+    if isinstance(x, ArmComparison):
+        value = x.nnt if x.outcome == outcome else -x.nnt
+        if not value > 0:
+            raise InvalidValueError(
+                f"the comparison shows no {outcome} (risk difference {x.risk_difference:+.3f})",
+                column=name,
+                allowed=f"a comparison whose point estimate favours {outcome}",
+            )
+        return float(value)
+    if isinstance(x, bool) or not isinstance(x, Real) or not x > 0:
+        raise InvalidValueError(f"{x!r} is not a positive number", column=name, allowed="> 0")
+    return float(x)
+
+
+def likelihood_helped_harmed(
+    nnt: ArmComparison | float,
+    nnh: ArmComparison | float,
+    *,
+    f_benefit: float = 1.0,
+    f_harm: float = 1.0,
+) -> LikelihoodHelpedHarmed:
+    """Likelihood of being helped or harmed: LHH = (1/NNT) / (1/NNH) = NNH / NNT.
+
+    Parameters
+    ----------
+    nnt : ArmComparison or float
+        Number needed to treat for the chosen benefit (a comparison from :func:`compare_arms`
+        or a positive number).
+    nnh : ArmComparison or float
+        Number needed to harm for the chosen harm (from :func:`nnh` or a positive number).
+    f_benefit, f_harm : float, default 1
+        Straus and Sackett's adjustment for a patient whose risk differs from the trial's
+        average: ``LHH = (f_benefit / NNT) / (f_harm / NNH)``.
+
+    Returns
+    -------
+    LikelihoodHelpedHarmed
+
+    Notes
+    -----
+    Unrounded NNT and NNH are used; point estimates only (no interval).
+
+    Examples
+    --------
+    >>> lhh = likelihood_helped_harmed(nnt=1.6, nnh=9.1)
+    >>> round(lhh.lhh, 2)
+    5.69
+    >>> lhh.text
+    'LHH 5.7: a patient is about 5.7 times as likely to be helped as harmed (NNT 1.6, NNH 9.1).'
+    """
+    t = _nn_value(nnt, "nnt", "benefit")
+    h = _nn_value(nnh, "nnh", "harm")
+    for name, f in (("f_benefit", f_benefit), ("f_harm", f_harm)):
+        if isinstance(f, bool) or not isinstance(f, Real) or not f > 0:
+            raise InvalidValueError(f"{f!r} is not a positive number", column=name, allowed="> 0")
+    value = (float(f_benefit) / t) / (float(f_harm) / h)
+    nums = f"(NNT {t:.1f}, NNH {h:.1f})"
+    if value >= 1:
+        text = (
+            f"LHH {value:.1f}: a patient is about {value:.1f} times as likely to be helped as "
+            f"harmed {nums}."
+        )
+    else:
+        text = (
+            f"LHH {value:.2f}: a patient is about {1 / value:.1f} times as likely to be harmed "
+            f"as helped {nums}."
+        )
+    return LikelihoodHelpedHarmed(
+        lhh=value, nnt=t, nnh=h, f_benefit=float(f_benefit), f_harm=float(f_harm), text=text
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# reported effects and comparisons from the shipped data
+# --------------------------------------------------------------------------------------------
+_MEASURE_NAMES = {
+    "hazard_ratio": "Hazard ratio",
+    "weighted_difference": "Weighted difference",
+    "p_value": "P",
+}
+
+
+@dataclass(frozen=True)
+class ReportedEffect:
+    """An effect estimate exactly as a source reports it (never recomputed).
+
+    Attributes mirror ``data/reported_effects.csv``; missing values are ``None``.
+
+    Examples
+    --------
+    >>> print(reported_effect("canakinumab2_flare_hr"))
+    Hazard ratio 0.36 (95% CI 0.17 to 0.75): flare, canakinumab vs placebo, canakinumab-2, \
+randomized withdrawal [reported; Ruperto 2012, NEJM (trial 2)]
+    """
+
+    effect_id: str
+    trial: str
+    endpoint: str
+    timepoint: str
+    measure: str
+    comparison: str
+    estimate: float
+    ci_low: float | None
+    ci_high: float | None
+    confidence: float | None
+    qualifier: str | None
+    unit: str
+    status: str
+    source: str
+    source_id: str
+    note: str | None
+
+    @property
+    def text(self) -> str:
+        """The estimate as a short phrase, e.g. ``'Hazard ratio 0.36 (95% CI 0.17 to 0.75)'``."""
+        name = _MEASURE_NAMES.get(self.measure, self.measure)
+        unit = " percentage points" if self.unit == "percentage points" else ""
+        q = f"{self.qualifier} " if self.qualifier else ""
+        est = f"{name} {q}{self.estimate:g}{unit}"
+        if self.ci_low is not None and self.ci_high is not None:
+            pct = f"{100 * (self.confidence or 0.95):g}% CI"
+            est += f" ({pct} {self.ci_low:g} to {self.ci_high:g})"
+        return est
+
+    def __str__(self) -> str:
+        return (
+            f"{self.text}: {self.endpoint}, {self.comparison}, {self.trial}, {self.timepoint} "
+            f"[{self.status}; {self.source}]"
+        )
+
+    def _repr_html_(self) -> str:
+        note = f"<br><small>{html.escape(self.note)}</small>" if self.note else ""
+        return (
+            f"<p><b>{html.escape(self.text)}</b> - {html.escape(self.endpoint)}, "
+            f"{html.escape(self.comparison)}, {html.escape(self.trial)}, "
+            f"{html.escape(self.timepoint)} ({html.escape(self.status)}: "
+            f"{html.escape(self.source)}){note}</p>"
+        )
+
+
+def _none(x: object) -> object:
+    import pandas as pd
+
+    return None if pd.isna(x) else x
+
+
+def reported_effects(directory: str | Path | None = None) -> list[ReportedEffect]:
+    """All reported effect estimates shipped in ``data/reported_effects.csv``.
+
+    Parameters
+    ----------
+    directory : str or Path, optional
+        Folder to read instead of the package data.
+
+    Returns
+    -------
+    list of ReportedEffect
+
+    Examples
+    --------
+    >>> [e.effect_id for e in reported_effects()][:2]
+    ['canakinumab2_flare_hr', 'tender_acr30_wdiff']
+    """
+    from jia_teach.data import load_reported_effects
+
+    out = []
+    for r in load_reported_effects(directory).to_dict("records"):
+        out.append(
+            ReportedEffect(
+                effect_id=str(r["effect_id"]),
+                trial=str(r["trial"]),
+                endpoint=str(r["endpoint"]),
+                timepoint=str(r["timepoint"]),
+                measure=str(r["measure"]),
+                comparison=str(r["comparison"]),
+                estimate=float(r["estimate"]),
+                ci_low=None if _none(r["ci_low"]) is None else float(r["ci_low"]),
+                ci_high=None if _none(r["ci_high"]) is None else float(r["ci_high"]),
+                confidence=None if _none(r["confidence"]) is None else float(r["confidence"]),
+                qualifier=_none(r["qualifier"]),  # type: ignore[arg-type]
+                unit=str(r["unit"]),
+                status=str(r["status"]),
+                source=str(r["source"]),
+                source_id=str(r["source_id"]),
+                note=_none(r["note"]),  # type: ignore[arg-type]
+            )
+        )
+    return out
+
+
+def reported_effect(effect_id: str, directory: str | Path | None = None) -> ReportedEffect:
+    """One reported effect by its ``effect_id``.
+
+    Parameters
+    ----------
+    effect_id : str
+        E.g. ``"canakinumab2_flare_hr"``.
+    directory : str or Path, optional
+        Folder to read instead of the package data.
+
+    Returns
+    -------
+    ReportedEffect
+
+    Examples
+    --------
+    >>> reported_effect("tender_acr30_wdiff").text
+    'Weighted difference 67 percentage points (95% CI 51 to 83)'
+    """
+    effects = {e.effect_id: e for e in reported_effects(directory)}
+    if effect_id not in effects:
+        raise InvalidValueError(
+            f"unknown effect_id {effect_id!r}", column="effect_id", allowed=", ".join(effects)
+        )
+    return effects[effect_id]
+
+
+def compare_trial_arms(
+    trial: str,
+    endpoint: str,
+    timepoint: str,
+    *,
+    confidence: float = 0.95,
+    directory: str | Path | None = None,
+) -> ArmComparison:
+    """:func:`compare_arms` for a trial's active arm vs placebo, counts taken from the data.
+
+    Parameters
+    ----------
+    trial, endpoint, timepoint : str
+        As in ``data/trial_outcomes.csv`` (e.g. ``"TENDER"``, ``"acr30_no_fever"``,
+        ``"week 12"``).
+    confidence : float, default 0.95
+    directory : str or Path, optional
+        Folder to read instead of the package data.
+
+    Returns
+    -------
+    ArmComparison
+        Its ``label`` names the trial, endpoint and time point, and says when counts are
+        derived.
+
+    Raises
+    ------
+    jia_teach.errors.InvalidValueError
+        When the rows do not exist or have no counts (e.g. Kaplan-Meier percentages: use
+        :func:`reported_effect` for the hazard ratio).
+
+    Examples
+    --------
+    >>> r = compare_trial_arms("canakinumab-1", "adapted_acr30", "day 15")
+    >>> r.label
+    'canakinumab-1, adapted_acr30, day 15: canakinumab 36/43 vs placebo 4/41'
+    """
+    from jia_teach.data import load_outcomes
+
+    o = load_outcomes(directory)
+    rows = o[(o["trial"] == trial) & (o["endpoint"] == endpoint) & (o["timepoint"] == timepoint)]
+    placebo = rows[rows["arm"] == "placebo"]
+    active = rows[~rows["arm"].isin(["placebo", "all"])]
+    if len(placebo) != 1 or len(active) != 1:
+        raise InvalidValueError(
+            f"no active-vs-placebo pair for {trial}, {endpoint}, {timepoint}",
+            column="trial/endpoint/timepoint",
+            allowed="a combination listed in trial_outcomes.csv with a placebo row",
+        )
+    t, p = active.iloc[0], placebo.iloc[0]
+    for r in (t, p):
+        if r.isna()["events"] or r.isna()["total"]:
+            raise InvalidValueError(
+                f"{trial} {r['arm']} {endpoint} {timepoint} has no events/total "
+                f"(source gives {r['percent']}%; {r['note']})",
+                column="events",
+                allowed="rows with both events and total",
+            )
+    derived = " (derived counts)" if "derived" in (t["status"], p["status"]) else ""
+    label = (
+        f"{trial}, {endpoint}, {timepoint}: {t['arm']} {t['events']}/{t['total']} vs "
+        f"placebo {p['events']}/{p['total']}{derived}"
+    )
+    return compare_arms(
+        treated_events=int(t["events"]),
+        treated_total=int(t["total"]),
+        control_events=int(p["events"]),
+        control_total=int(p["total"]),
+        confidence=confidence,
+        label=label,
+    )

@@ -1,0 +1,725 @@
+"""Every figure in data/ against the evidence sheet, and the loaders' validation.
+
+The expected values below are transcribed by hand from shared/evidence.md; they are not read
+from the CSV files.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import jia_teach.data as data_mod
+from jia_teach.data import (
+    claims_check,
+    data_dir,
+    load_adverse_events,
+    load_all,
+    load_baseline,
+    load_designs,
+    load_outcomes,
+    load_reported_effects,
+    load_source_claims,
+    load_sources,
+)
+from jia_teach.errors import DataFileError, JiaInputError
+
+NA = None
+
+# (trial, arm, endpoint, timepoint) -> (events, total, percent, status)
+EXPECTED_OUTCOMES = {
+    # TENDER primary end point, NEJM abstract: 64/75 (85%) vs 9/37 (24%)
+    ("TENDER", "tocilizumab", "acr30_no_fever", "week 12"): (64, 75, 85, "reported"),
+    ("TENDER", "placebo", "acr30_no_fever", "week 12"): (9, 37, 24, "reported"),
+    # prescribing information percentages; counts derived by the evidence sheet
+    ("TENDER", "tocilizumab", "acr30", "week 12"): (68, 75, 91, "derived"),
+    ("TENDER", "placebo", "acr30", "week 12"): (9, 37, 24, "derived"),
+    ("TENDER", "tocilizumab", "acr50", "week 12"): (64, 75, 85, "derived"),
+    ("TENDER", "placebo", "acr50", "week 12"): (4, 37, 11, "derived"),
+    ("TENDER", "tocilizumab", "acr70", "week 12"): (53, 75, 71, "derived"),
+    ("TENDER", "placebo", "acr70", "week 12"): (3, 37, 8, "derived"),
+    ("TENDER", "tocilizumab", "acr90", "week 12"): (28, 75, 37, "derived"),
+    ("TENDER", "placebo", "acr90", "week 12"): (2, 37, 5, "derived"),
+    # systemic features
+    ("TENDER", "tocilizumab", "fever_free", "week 12"): (35, 41, 85, "reported"),
+    ("TENDER", "placebo", "fever_free", "week 12"): (5, 24, 21, "reported"),
+    ("TENDER", "tocilizumab", "rash_free", "week 12"): (14, 22, 64, "reported"),
+    ("TENDER", "placebo", "rash_free", "week 12"): (2, 18, 11, "reported"),
+    ("TENDER", "tocilizumab", "gc_reduced", "week 12"): (17, NA, 24, "reported"),
+    ("TENDER", "placebo", "gc_reduced", "week 12"): (1, NA, 3, "reported"),
+    # week 52, open label, percentages only
+    ("TENDER", "all", "acr70_no_fever", "week 52"): (NA, NA, 80, "reported"),
+    ("TENDER", "all", "acr90", "week 52"): (NA, NA, 59, "reported"),
+    ("TENDER", "all", "no_active_joints", "week 52"): (NA, NA, 48, "reported"),
+    ("TENDER", "all", "gc_discontinued", "week 52"): (NA, NA, 52, "reported"),
+    # canakinumab trial 1
+    ("canakinumab-1", "canakinumab", "adapted_acr30", "day 15"): (36, 43, 84, "reported"),
+    ("canakinumab-1", "placebo", "adapted_acr30", "day 15"): (4, 41, 10, "reported"),
+    ("canakinumab-1", "canakinumab", "adapted_acr30", "day 29"): (35, 43, 81, "reported"),
+    ("canakinumab-1", "placebo", "adapted_acr30", "day 29"): (4, 41, 10, "reported"),
+    ("canakinumab-1", "canakinumab", "adapted_acr70", "month 1"): (29, 43, 67, "reported"),
+    ("canakinumab-1", "placebo", "adapted_acr70", "month 1"): (1, 41, 2, "reported"),
+    ("canakinumab-1", "canakinumab", "adapted_acr90", "month 1"): (20, 43, 47, "reported"),
+    ("canakinumab-1", "placebo", "adapted_acr90", "month 1"): (1, 41, 2, "reported"),
+    # canakinumab trial 2: Kaplan-Meier percentages, not events/total
+    ("canakinumab-2", "canakinumab", "flare", "randomized withdrawal"): (NA, NA, 26, "reported"),
+    ("canakinumab-2", "placebo", "flare", "randomized withdrawal"): (NA, NA, 75, "reported"),
+    ("canakinumab-2", "canakinumab", "flare_free", "randomized withdrawal"): (
+        NA,
+        NA,
+        74,
+        "reported",
+    ),
+    ("canakinumab-2", "placebo", "flare_free", "randomized withdrawal"): (NA, NA, 25, "reported"),
+    # glucocorticoid taper (Healio): of 128 on GC, 92 attempted; 62% and 46% of those
+    ("canakinumab-2", "all", "gc_taper_attempted", "open-label part"): (92, 128, NA, "reported"),
+    ("canakinumab-2", "all", "gc_tapered_substantially", "open-label part"): (
+        NA,
+        92,
+        62,
+        "reported",
+    ),
+    ("canakinumab-2", "all", "gc_discontinued", "open-label part"): (NA, 92, 46, "reported"),
+}
+
+# (trial, arm, phase) -> n
+EXPECTED_DESIGNS = {
+    ("TENDER", "all", "randomized"): 112,
+    ("TENDER", "tocilizumab", "randomized"): 75,
+    ("TENDER", "placebo", "randomized"): 37,
+    ("canakinumab-1", "canakinumab", "randomized"): 43,
+    ("canakinumab-1", "placebo", "randomized"): 41,
+    ("canakinumab-2", "all", "open_label"): 177,
+    ("canakinumab-2", "all", "randomized"): 100,
+    ("canakinumab-2", "canakinumab", "randomized"): 50,
+    ("canakinumab-2", "placebo", "randomized"): 50,
+}
+
+# (trial, variable) -> (statistic, value, sd, n)
+EXPECTED_BASELINE = {
+    ("TENDER", "active_joints"): ("mean", 19.8, 15.7, 88),
+    ("TENDER", "lom_joints"): ("mean", 19.8, 15.6, 88),
+    ("TENDER", "chaq"): ("mean", 1.7, 0.9, 88),
+    ("TENDER", "physician_global"): ("mean", 64.9, 22.3, 88),
+    ("TENDER", "parent_global"): ("mean", 58.7, 24.4, 88),
+    ("TENDER", "glucocorticoid_dose"): ("mean", 0.30, 0.20, 88),
+    ("TENDER", "disease_duration"): ("mean", 5.2, NA, NA),
+    ("canakinumab-2", "age"): ("median", 8.0, NA, 177),
+    ("canakinumab-2", "disease_duration"): ("median", 2.1, NA, 177),
+    ("canakinumab-2", "physician_global"): ("median", 70, NA, 177),
+    ("canakinumab-2", "parent_global"): ("median", 63.5, NA, 177),
+    ("canakinumab-2", "active_joints"): ("median", 10, NA, 177),
+    ("canakinumab-2", "lom_joints"): ("median", 9, NA, 177),
+    ("canakinumab-2", "chaq"): ("median", 1.8, NA, 177),
+    ("canakinumab-2", "crp"): ("median", 160, NA, 177),
+    ("canakinumab-2", "fever"): ("percent", 91, NA, 177),
+    ("canakinumab-2", "prior_biologics"): ("percent", 66, NA, 177),
+    ("canakinumab-2", "prior_anakinra"): ("percent", 47, NA, 177),
+}
+
+# (trial, arm, phase, event, unit) -> value
+EXPECTED_AES = {
+    ("TENDER", "tocilizumab", "12-week double-blind", "adverse_events", "events"): 159,
+    ("TENDER", "placebo", "12-week double-blind", "adverse_events", "events"): 38,
+    ("TENDER", "tocilizumab", "12-week double-blind", "infections", "events"): 60,
+    ("TENDER", "placebo", "12-week double-blind", "infections", "events"): 15,
+    ("TENDER", "tocilizumab", "12-week double-blind", "serious_infections", "events"): 2,
+    (
+        "TENDER",
+        "tocilizumab",
+        "12-week double-blind",
+        "neutrophils_below_1e9_per_l",
+        "percent_of_patients",
+    ): 7,
+    (
+        "TENDER",
+        "placebo",
+        "12-week double-blind",
+        "neutrophils_below_1e9_per_l",
+        "percent_of_patients",
+    ): 0,
+    (
+        "TENDER",
+        "tocilizumab",
+        "12-week double-blind",
+        "infusion_reaction_during",
+        "percent_of_patients",
+    ): 4,
+    (
+        "TENDER",
+        "placebo",
+        "12-week double-blind",
+        "infusion_reaction_during",
+        "percent_of_patients",
+    ): 0,
+    (
+        "TENDER",
+        "tocilizumab",
+        "12-week double-blind",
+        "infusion_reaction_24h",
+        "percent_of_patients",
+    ): 16,
+    (
+        "TENDER",
+        "placebo",
+        "12-week double-blind",
+        "infusion_reaction_24h",
+        "percent_of_patients",
+    ): 5,
+    ("TENDER", "escape", "escape therapy", "macrophage_activation_syndrome", "patients"): 1,
+    ("TENDER", "all", "extension", "serious_adverse_events", "events"): 39,
+    ("TENDER", "all", "extension", "serious_adverse_events", "events_per_patient_year"): 0.25,
+    (
+        "canakinumab-pooled",
+        "canakinumab",
+        "pooled sJIA trials",
+        "macrophage_activation_syndrome",
+        "events",
+    ): 19,
+    (
+        "canakinumab-pooled",
+        "placebo",
+        "pooled sJIA trials",
+        "macrophage_activation_syndrome",
+        "events",
+    ): 2,
+    (
+        "canakinumab-pooled",
+        "all",
+        "pooled sJIA trials",
+        "macrophage_activation_syndrome",
+        "events",
+    ): 21,
+}
+
+# effect_id -> (measure, qualifier, estimate, ci_low, ci_high)
+EXPECTED_EFFECTS = {
+    "canakinumab2_flare_hr": ("hazard_ratio", NA, 0.36, 0.17, 0.75),
+    "tender_acr30_wdiff": ("weighted_difference", NA, 67, 51, 83),
+    "tender_acr50_wdiff": ("weighted_difference", NA, 74, 58, 90),
+    "tender_acr70_wdiff": ("weighted_difference", NA, 63, 46, 80),
+    "tender_primary_p": ("p_value", "<", 0.001, NA, NA),
+    "canakinumab1_primary_p": ("p_value", "<", 0.001, NA, NA),
+}
+
+EXPECTED_IDS = {
+    "debenedetti2012": ("10.1056/NEJMoa1112802", "23252525", "NCT00642460"),
+    "ruperto2012": ("10.1056/NEJMoa1205099", NA, "NCT00886769; NCT00889863"),
+    "beukelman2011": ("10.1002/acr.20460", NA, NA),
+    "ringold2013": ("10.1002/acr.22087", NA, NA),
+}
+
+
+def _val(x):
+    return None if pd.isna(x) else x
+
+
+# ------------------------------------------------------------------------------------------
+# the figures
+# ------------------------------------------------------------------------------------------
+def test_outcomes_match_evidence_sheet() -> None:
+    o = load_outcomes()
+    got = {
+        (r.trial, r.arm, r.endpoint, r.timepoint): (
+            _val(r.events),
+            _val(r.total),
+            _val(r.percent),
+            r.status,
+        )
+        for r in o.itertuples()
+    }
+    assert len(got) == len(o), "duplicate trial x arm x endpoint x time point rows"
+    assert got == EXPECTED_OUTCOMES
+
+
+def test_derived_rows_say_how() -> None:
+    o = load_outcomes()
+    derived = o[o["status"] == "derived"]
+    assert len(derived) == 8
+    assert (
+        derived["note"]
+        .str.startswith("derived: the count that fits the reported percentage and N")
+        .all()
+    )
+
+
+def test_kaplan_meier_rows_have_no_counts() -> None:
+    o = load_outcomes()
+    km = o[o["note"].str.contains("Kaplan-Meier estimate", regex=False)]
+    assert set(km["endpoint"]) == {"flare", "flare_free"}
+    assert km["events"].isna().all() and km["total"].isna().all()
+
+
+def test_no_unconfirmed_figure_is_reported() -> None:
+    # UNCONFIRMED items of the evidence sheet (canakinumab day-15 ACR50-100, TENDER per-arm
+    # AE patients/ALT, per-trial MAS counts) are left out entirely.
+    o = load_outcomes()
+    day15 = o[(o["trial"] == "canakinumab-1") & (o["timepoint"] == "day 15")]
+    assert set(day15["endpoint"]) == {"adapted_acr30"}
+    assert (o["status"] != "unconfirmed").all()
+    ae = load_adverse_events()
+    assert not ae["event"].str.contains("alt", case=False).any()
+    assert set(ae[ae["event"] == "macrophage_activation_syndrome"]["trial"]) <= {
+        "canakinumab-pooled",
+        "TENDER",
+    }
+
+
+def test_designs_match_evidence_sheet() -> None:
+    d = load_designs()
+    got = {(r.trial, r.arm, r.phase): r.n for r in d.itertuples()}
+    assert got == EXPECTED_DESIGNS
+    toc = d[(d["trial"] == "TENDER") & (d["arm"] == "tocilizumab")].iloc[0]
+    assert toc["dose"] == "8 mg/kg if weight >= 30 kg; 12 mg/kg if weight < 30 kg"
+    assert toc["schedule"] == "every 2 weeks for 12 weeks"
+    assert "age 2-17 y" in toc["population"]
+    can = d[(d["trial"] == "canakinumab-1") & (d["arm"] == "canakinumab")].iloc[0]
+    assert (can["dose"], can["route"], can["schedule"]) == (
+        "4 mg/kg",
+        "subcutaneous",
+        "single dose",
+    )
+    assert "CRP > 30 mg/L" in can["population"] and "age 2-19 y" in can["population"]
+    # arms add up where the sheet gives the total
+    assert 75 + 37 == 112 and 50 + 50 == 100
+
+
+def test_baseline_matches_evidence_sheet() -> None:
+    b = load_baseline()
+    got = {
+        (r.trial, r.variable): (r.statistic, r.value, _val(r.sd), _val(r.n)) for r in b.itertuples()
+    }
+    assert got == EXPECTED_BASELINE
+
+
+def test_adverse_events_match_evidence_sheet() -> None:
+    ae = load_adverse_events()
+    got = {(r.trial, r.arm, r.phase, r.event, r.unit): r.value for r in ae.itertuples()}
+    assert got == EXPECTED_AES
+    # 159 is a count of events, not of patients
+    row = ae[(ae["event"] == "adverse_events") & (ae["arm"] == "tocilizumab")].iloc[0]
+    assert row["unit"] == "events"
+    pooled = {r.arm: r.value for r in ae[ae["trial"] == "canakinumab-pooled"].itertuples()}
+    assert pooled["canakinumab"] + pooled["placebo"] == pooled["all"]
+
+
+def test_reported_effects_match_evidence_sheet() -> None:
+    e = load_reported_effects()
+    got = {
+        r.effect_id: (r.measure, _val(r.qualifier), r.estimate, _val(r.ci_low), _val(r.ci_high))
+        for r in e.itertuples()
+    }
+    assert got == EXPECTED_EFFECTS
+
+
+def test_weighted_differences_agree_with_the_percentages() -> None:
+    o = load_outcomes().set_index(["trial", "arm", "endpoint", "timepoint"])
+    e = load_reported_effects().set_index("effect_id")
+    for endpoint in ("acr30", "acr50", "acr70"):
+        toc = o.loc[("TENDER", "tocilizumab", endpoint, "week 12"), "percent"]
+        pla = o.loc[("TENDER", "placebo", endpoint, "week 12"), "percent"]
+        assert e.loc[f"tender_{endpoint}_wdiff", "estimate"] == toc - pla
+
+
+def test_sources_table() -> None:
+    s = load_sources().set_index("source_id")
+    for sid, (doi, pmid, registry) in EXPECTED_IDS.items():
+        assert (_val(s.loc[sid, "doi"]), _val(s.loc[sid, "pmid"])) == (doi, pmid)
+        assert _val(s.loc[sid, "registry"]) == registry
+    seed = s.loc["li_geskey_seed", "citation"]
+    assert seed.startswith("Li, Geskey. AAP Grand Rounds commentary")
+    for sid in (
+        "actemra_pi",
+        "ilaris_pi",
+        "eular_pres_table",
+        "healio_canakinumab",
+        "grom2016",
+        "giannini1997",
+        "brunner2002",
+        "wallace2004",
+        "wallace2011",
+        "consolaro2009",
+        "canakinumab_lte",
+        "debenedetti2015_erratum",
+    ):
+        assert sid in s.index
+    assert not s["citation"].str.contains("http").any()
+
+
+def test_every_cited_source_exists() -> None:
+    ids = set(load_sources()["source_id"])
+    for name, frame in load_all().items():
+        for col in ("source_id", "claim_source_id", "trial_value_source_id"):
+            if col in frame and name != "sources.csv":
+                for cell in frame[col].dropna():
+                    assert {p.strip() for p in cell.split(";")} <= ids, (name, cell)
+
+
+def test_seed_discrepancy_85_vs_91_is_in_the_data() -> None:
+    claims = load_source_claims().set_index("claim_id")
+    c = claims.loc["seed_acr30_85"]
+    assert (c["claimed_endpoint"], c["claimed_value"], c["trial_value"]) == ("acr30", 85, 91)
+    assert c["verdict"] == "mislabelled"
+    # the claimed 85% belongs to the primary end point and to ACR50, per the outcome table
+    o = load_outcomes().set_index(["trial", "arm", "endpoint", "timepoint"])
+    for endpoint in c["value_belongs_to"].split(";"):
+        assert o.loc[("TENDER", "tocilizumab", endpoint, "week 12"), "percent"] == 85
+    assert o.loc[("TENDER", "tocilizumab", "acr30", "week 12"), "percent"] == 91
+    table = claims_check()
+    assert table.loc["seed_acr30_85", "claimed"] == "JIA ACR30: 85%"
+    assert table.loc["seed_acr30_85", "trial_figure"] == "JIA ACR30: 91%"
+    assert "primary" in table.loc["seed_acr30_85", "figure_belongs_to"]
+
+
+def test_claims_reference_values_agree_with_other_tables() -> None:
+    claims = load_source_claims().set_index("claim_id")
+    o = load_outcomes().set_index(["trial", "arm", "endpoint", "timepoint"])
+    assert (
+        claims.loc["seed_acr90_37", "trial_value"]
+        == o.loc[("TENDER", "tocilizumab", "acr90", "week 12"), "percent"]
+    )
+    b = load_baseline().set_index(["trial", "variable"])
+    assert (
+        claims.loc["seed_duration_5y", "trial_value"]
+        == b.loc[("TENDER", "disease_duration"), "value"]
+    )
+    assert (
+        claims.loc["seed_joints_16", "trial_value"] == b.loc[("TENDER", "active_joints"), "value"]
+    )
+
+
+# ------------------------------------------------------------------------------------------
+# loader behaviour
+# ------------------------------------------------------------------------------------------
+def test_dtypes() -> None:
+    o = load_outcomes()
+    assert str(o["events"].dtype) == "Int64" and str(o["total"].dtype) == "Int64"
+    assert str(o["percent"].dtype) == "Float64"
+    assert str(o["trial"].dtype) == "string" and str(o["status"].dtype) == "string"
+    assert str(load_designs()["n"].dtype) == "Int64"
+    assert str(load_baseline()["value"].dtype) == "Float64"
+
+
+def test_returns_copies() -> None:
+    o = load_outcomes()
+    o.loc[0, "events"] = 999
+    del o["note"]
+    again = load_outcomes()
+    assert again.loc[0, "events"] == 64 and "note" in again
+
+
+def test_data_dir_prefers_packaged_copy(tmp_path: Path, monkeypatch) -> None:
+    assert data_dir().name == "data" or data_dir().name == "_data"
+    pkg = tmp_path / "jia_teach"
+    (pkg / "_data").mkdir(parents=True)
+    monkeypatch.setattr(data_mod, "__file__", str(pkg / "data.py"))
+    assert data_dir() == (pkg / "_data").resolve()
+    (pkg / "_data").rmdir()
+    assert data_dir() == (tmp_path / "data").resolve()
+
+
+def test_load_all_reads_every_csv() -> None:
+    tables = load_all()
+    on_disk = {p.name for p in data_dir().glob("*.csv") if not p.name.startswith("cohort_fit")}
+    assert set(tables) == on_disk
+
+
+def test_directory_argument_reads_a_copy(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    assert load_outcomes(directory=folder).equals(load_outcomes())
+
+
+# ------------------------------------------------------------------------------------------
+# corrupted copies
+# ------------------------------------------------------------------------------------------
+def _copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for p in data_dir().glob("*.csv"):
+        shutil.copy(p, folder / p.name)
+    return folder
+
+
+def _edit(folder: Path, file: str, row: int, column: str, value: str) -> None:
+    """Set one cell (row is 1-based, below the header)."""
+    path = folder / file
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    rows[row][rows[0].index(column)] = value
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+
+
+def _rows(folder: Path, file: str) -> list[list[str]]:
+    with (folder / file).open(encoding="utf-8", newline="") as f:
+        return list(csv.reader(f))
+
+
+def _write(folder: Path, file: str, rows: list[list[str]]) -> None:
+    with (folder / file).open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+
+
+@pytest.mark.parametrize(
+    ("file", "row", "column", "value", "message"),
+    [
+        (
+            "trial_outcomes.csv",
+            1,
+            "events",
+            "80",
+            "trial_outcomes.csv, row 1 (line 2 of the file), column 'events': events 80 is more "
+            "than total 75 (allowed: 0 to 75)",
+        ),
+        (
+            "trial_outcomes.csv",
+            3,
+            "status",
+            "guessed",
+            "trial_outcomes.csv, row 3 (line 4 of the file), column 'status': unknown value "
+            "'guessed' (allowed: reported, derived, unconfirmed)",
+        ),
+        (
+            "trial_outcomes.csv",
+            2,
+            "total",
+            "-37",
+            "trial_outcomes.csv, row 2 (line 3 of the file), column 'total': -37 is negative "
+            "(allowed: >= 1)",
+        ),
+        (
+            "trial_outcomes.csv",
+            4,
+            "events",
+            "-1",
+            "trial_outcomes.csv, row 4 (line 5 of the file), column 'events': -1 is negative "
+            "(allowed: >= 0)",
+        ),
+        (
+            "trial_outcomes.csv",
+            3,
+            "percent",
+            "85",
+            "trial_outcomes.csv, row 3 (line 4 of the file), column 'percent': percent 85 does "
+            "not match events/total = 68/75 = 90.67% (allowed: 90.67 rounded to 0 decimal "
+            "place(s))",
+        ),
+        (
+            "trial_outcomes.csv",
+            1,
+            "percent",
+            "85.0",
+            "trial_outcomes.csv, row 1 (line 2 of the file), column 'percent': percent 85.0 "
+            "does not match events/total = 64/75 = 85.33% (allowed: 85.33 rounded to 1 "
+            "decimal place(s))",
+        ),
+        (
+            "trial_outcomes.csv",
+            5,
+            "source_id",
+            "nejm_somewhere",
+            "trial_outcomes.csv, row 5 (line 6 of the file), column 'source_id': unknown "
+            "source_id 'nejm_somewhere' (not in sources.csv) (allowed: a source_id listed in "
+            "sources.csv; several joined by ';')",
+        ),
+        (
+            "trial_outcomes.csv",
+            2,
+            "events",
+            "nine",
+            "trial_outcomes.csv, row 2 (line 3 of the file), column 'events': 'nine' is not a "
+            "number",
+        ),
+        (
+            "trial_outcomes.csv",
+            2,
+            "events",
+            "9.5",
+            "trial_outcomes.csv, row 2 (line 3 of the file), column 'events': '9.5' is not a "
+            "whole number (allowed: a whole number)",
+        ),
+        (
+            "trial_outcomes.csv",
+            3,
+            "note",
+            "from the PI",
+            "trial_outcomes.csv, row 3 (line 4 of the file), column 'note': a derived figure "
+            "needs a note that says how it was derived (allowed: a note starting 'derived: "
+            "...')",
+        ),
+        (
+            "trial_outcomes.csv",
+            1,
+            "endpoint",
+            "acr35",
+            "trial_outcomes.csv, row 1 (line 2 of the file), column 'endpoint': unknown value "
+            "'acr35'",
+        ),
+        (
+            "trial_outcomes.csv",
+            1,
+            "trial",
+            "",
+            "trial_outcomes.csv, row 1 (line 2 of the file), column 'trial': value is missing",
+        ),
+        (
+            "trial_outcomes.csv",
+            1,
+            "percent",
+            "185",
+            "trial_outcomes.csv, row 1 (line 2 of the file), column 'percent': 185 is too "
+            "large (allowed: 0 to 100)",
+        ),
+        (
+            "adverse_events.csv",
+            1,
+            "unit",
+            "people",
+            "adverse_events.csv, row 1 (line 2 of the file), column 'unit': unknown value "
+            "'people' (allowed: patients, events, percent_of_patients, events_per_patient_year)",
+        ),
+        (
+            "adverse_events.csv",
+            1,
+            "value",
+            "159.5",
+            "adverse_events.csv, row 1 (line 2 of the file), column 'value': 159.5 events is "
+            "not a whole number (allowed: a whole number of events)",
+        ),
+        (
+            "reported_effects.csv",
+            1,
+            "estimate",
+            "0.9",
+            "reported_effects.csv, row 1 (line 2 of the file), column 'estimate': estimate 0.9 "
+            "lies outside its interval 0.17 to 0.75 (allowed: 0.17 to 0.75)",
+        ),
+        (
+            "trial_designs.csv",
+            2,
+            "n",
+            "0",
+            "trial_designs.csv, row 2 (line 3 of the file), column 'n': 0 is too small "
+            "(allowed: >= 1)",
+        ),
+        (
+            "baseline.csv",
+            1,
+            "sd",
+            "-15.7",
+            "baseline.csv, row 1 (line 2 of the file), column 'sd': -15.7 is negative "
+            "(allowed: >= 0)",
+        ),
+        (
+            "source_claims.csv",
+            1,
+            "verdict",
+            "wrong",
+            "source_claims.csv, row 1 (line 2 of the file), column 'verdict': unknown value "
+            "'wrong'",
+        ),
+        (
+            "sources.csv",
+            2,
+            "source_id",
+            "debenedetti2012",
+            "sources.csv, row 2 (line 3 of the file), column 'source_id': source_id "
+            "'debenedetti2012' is listed twice",
+        ),
+    ],
+)
+def test_corrupted_cell(tmp_path, file, row, column, value, message) -> None:
+    folder = _copy(tmp_path)
+    _edit(folder, file, row, column, value)
+    loaders = {
+        "trial_outcomes.csv": load_outcomes,
+        "adverse_events.csv": load_adverse_events,
+        "reported_effects.csv": load_reported_effects,
+        "trial_designs.csv": load_designs,
+        "baseline.csv": load_baseline,
+        "source_claims.csv": load_source_claims,
+        "sources.csv": load_sources,
+    }
+    with pytest.raises(DataFileError) as info:
+        loaders[file](directory=folder)
+    assert str(info.value).startswith(message)
+    assert info.value.column == column and info.value.row == row
+    assert info.value.file == file
+    assert isinstance(info.value, JiaInputError) and isinstance(info.value, ValueError)
+
+
+def test_missing_column(tmp_path) -> None:
+    folder = _copy(tmp_path)
+    rows = _rows(folder, "trial_outcomes.csv")
+    k = rows[0].index("status")
+    _write(folder, "trial_outcomes.csv", [r[:k] + r[k + 1 :] for r in rows])
+    with pytest.raises(DataFileError, match=r"^trial_outcomes\.csv, column 'status': column is "):
+        load_outcomes(directory=folder)
+
+
+def test_unknown_column(tmp_path) -> None:
+    folder = _copy(tmp_path)
+    rows = _rows(folder, "trial_outcomes.csv")
+    _write(folder, "trial_outcomes.csv", [rows[0] + ["comment"]] + [[*r, ""] for r in rows[1:]])
+    with pytest.raises(DataFileError) as info:
+        load_outcomes(directory=folder)
+    assert str(info.value).startswith(
+        "trial_outcomes.csv, column 'comment': unknown column in the header (allowed: trial, arm"
+    )
+
+
+def test_ragged_row(tmp_path) -> None:
+    folder = _copy(tmp_path)
+    rows = _rows(folder, "trial_outcomes.csv")
+    rows[6] = rows[6][:-2]
+    _write(folder, "trial_outcomes.csv", rows)
+    with pytest.raises(DataFileError, match=r"row 6 \(line 7 of the file\): has 9 fields but the"):
+        load_outcomes(directory=folder)
+
+
+def test_missing_file_and_bad_encoding(tmp_path) -> None:
+    folder = _copy(tmp_path)
+    (folder / "baseline.csv").unlink()
+    with pytest.raises(DataFileError, match=r"^baseline\.csv: file not found"):
+        load_baseline(directory=folder)
+    (folder / "baseline.csv").write_bytes(b"trial,population\n\xff\xfe,x\n")
+    with pytest.raises(DataFileError, match=r"^baseline\.csv: is not UTF-8"):
+        load_baseline(directory=folder)
+
+
+def test_bad_sources_file_fails_dependent_loads(tmp_path) -> None:
+    folder = _copy(tmp_path)
+    _edit(folder, "sources.csv", 1, "source_id", "Bad Id")
+    with pytest.raises(DataFileError, match=r"^sources\.csv, row 1 .*not a valid identifier"):
+        load_outcomes(directory=folder)
+
+
+def test_outcome_arm_missing_from_designs(tmp_path) -> None:
+    folder = _copy(tmp_path)
+    _edit(folder, "trial_outcomes.csv", 1, "arm", "canakinumab")
+    with pytest.raises(DataFileError, match="trial 'TENDER' has no arm 'canakinumab'"):
+        load_all(directory=folder)
+
+
+def test_edited_file_is_reread(tmp_path) -> None:
+    folder = _copy(tmp_path)
+    assert load_outcomes(directory=folder).loc[0, "events"] == 64
+    _edit(folder, "trial_outcomes.csv", 1, "note", "Primary end point, edited.")
+    assert load_outcomes(directory=folder).loc[0, "note"] == "Primary end point, edited."
+
+
+@pytest.mark.parametrize(
+    ("percent", "ok"), [("85", True), ("85.3", True), ("85.33", True), ("85.34", False)]
+)
+def test_percent_tolerance_follows_stated_precision(tmp_path, percent, ok) -> None:
+    folder = _copy(tmp_path)  # row 1 is 64/75 = 85.333...%
+    _edit(folder, "trial_outcomes.csv", 1, "percent", percent)
+    if ok:
+        assert load_outcomes(directory=folder).loc[0, "percent"] == float(percent)
+    else:
+        with pytest.raises(DataFileError, match="does not match events/total = 64/75"):
+            load_outcomes(directory=folder)

@@ -1,0 +1,189 @@
+"""The three evidence figures render headless from the shipped data and say what they show."""
+
+from __future__ import annotations
+
+import io
+import math
+import subprocess
+import sys
+
+import pytest
+from matplotlib.figure import Figure
+
+from jia_teach.effects import compare_arms, nnh
+from jia_teach.errors import InvalidValueError
+from jia_teach.figures import (
+    COLORS,
+    benefit_risk_chart,
+    caption,
+    forest_plot,
+    response_rate_bars,
+)
+
+
+def _texts(fig: Figure) -> str:
+    parts = [t.get_text() for t in fig.texts]
+    if fig._suptitle is not None:
+        parts.append(fig._suptitle.get_text())
+    for ax in fig.axes:
+        parts += [t.get_text() for t in ax.texts]
+        parts += [ax.get_title(), ax.get_title("left"), ax.get_xlabel(), ax.get_ylabel()]
+        parts += [t.get_text() for t in ax.get_yticklabels() + ax.get_xticklabels()]
+        legend = ax.get_legend()
+        if legend is not None:
+            parts += [t.get_text() for t in legend.get_texts()]
+    return "\n".join(parts)
+
+
+def _png(fig: Figure) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=60)
+    return buf.getvalue()
+
+
+def _wilson(x: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
+    p = x / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return centre - half, centre + half
+
+
+def test_response_rate_bars_default() -> None:
+    fig = response_rate_bars()
+    assert isinstance(fig, Figure)
+    ax = fig.axes[0]
+    assert ax.get_ylabel() == "% of patients"
+    heights = sorted(round(p.get_height(), 2) for p in ax.patches)
+    # 68/75, 64/75, 53/75, 28/75 vs 9/37, 4/37, 3/37, 2/37 (derived counts)
+    expected = [100 * e / 75 for e in (68, 64, 53, 28)] + [100 * e / 37 for e in (9, 4, 3, 2)]
+    assert heights == sorted(round(h, 2) for h in expected)
+    text = _texts(fig)
+    for needle in (
+        "JIA ACR30",
+        "JIA ACR90",
+        "Tocilizumab (n = 75)",
+        "Placebo (n = 37)",
+        "68/75*",
+        "Wilson",
+        "Derived",
+        "Source:",
+    ):
+        assert needle in text, needle
+    assert caption(fig) == fig.jia_caption
+    assert "JIA ACR30 91% vs 24%" in caption(fig)
+    assert _png(fig).startswith(b"\x89PNG")
+
+
+def test_response_rate_bars_wilson_error_bars() -> None:
+    fig = response_rate_bars(endpoints=("acr30",))
+    ax = fig.axes[0]
+    segments = [c for c in ax.collections if hasattr(c, "get_segments")]
+    spans = sorted(
+        (round(min(s[:, 1]), 6), round(max(s[:, 1]), 6))
+        for coll in segments
+        for s in coll.get_segments()
+    )
+    expected = sorted(
+        (round(100 * lo, 6), round(100 * hi, 6)) for lo, hi in (_wilson(68, 75), _wilson(9, 37))
+    )
+    assert spans == expected
+
+
+def test_response_rate_bars_primary_beside_acr30() -> None:
+    fig = response_rate_bars(endpoints=("acr30_no_fever", "acr30"))
+    text = _texts(fig)
+    assert "85%\n64/75" in text and "91%\n68/75*" in text
+
+
+def test_response_rate_bars_colours() -> None:
+    fig = response_rate_bars(endpoints=("acr50",))
+    colours = {tuple(round(c, 3) for c in p.get_facecolor()[:3]) for p in fig.axes[0].patches}
+    from matplotlib.colors import to_rgb
+
+    assert {tuple(round(c, 3) for c in to_rgb(COLORS[k])) for k in ("treated", "placebo")} <= (
+        colours
+    )
+
+
+def test_response_rate_bars_other_trial_and_errors() -> None:
+    fig = response_rate_bars("canakinumab-1", "month 1", ("adapted_acr70", "adapted_acr90"))
+    assert "Canakinumab (n = 43)" in _texts(fig)
+    assert "Derived" not in _texts(fig)
+    with pytest.raises(InvalidValueError, match="no counts for 'gc_reduced'"):
+        response_rate_bars(endpoints=("gc_reduced",))
+    with pytest.raises(InvalidValueError, match="no active-vs-placebo results"):
+        response_rate_bars("TENDER", "week 52")
+    with pytest.raises(InvalidValueError, match="has no counts for 'flare'"):
+        response_rate_bars("canakinumab-2", "randomized withdrawal", ("flare",))
+
+
+def test_forest_plot_default() -> None:
+    fig = forest_plot()
+    text = _texts(fig)
+    assert "not a head-to-head comparison" in text
+    assert "percentage points" in fig.axes[0].get_xlabel()
+    assert "TENDER (tocilizumab) | JIA ACR30 + no fever (TENDER primary) | week 12" in text
+    assert "Canakinumab trial 1 | Adapted JIA ACR30 | day 15" in text
+    assert "subset given by the source: 35/41 vs 5/24" in text
+    assert "(derived counts)" in text
+    assert "NNT 2 (95% CI 2 to 3)" in text
+    assert "Hazard ratio 0.36 (95% CI 0.17 to 0.75)" in text  # trial 2 as reported
+    assert len(fig.axes[0].get_yticklabels()) == 11
+    assert "head-to-head" in caption(fig)
+    _png(fig)
+
+
+def test_forest_plot_custom() -> None:
+    r = compare_arms(treated_events=10, treated_total=50, control_events=6, control_total=50)
+    fig = forest_plot({"my trial | ACR30 | week 4": r})
+    assert "NNTB 13 (95% CI NNTB" in _texts(fig)
+    with pytest.raises(InvalidValueError, match="nothing to plot"):
+        forest_plot({})
+
+
+def test_benefit_risk_chart_default() -> None:
+    fig = benefit_risk_chart()
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log"
+    assert "log scale" in ax.get_xlabel()
+    text = _texts(fig)
+    assert "Infusion reaction within 24 h (16% vs 5%)" in text
+    assert "no interval" in text  # harms are percentages only
+    assert "LHH" in text
+    # NNH from 16% vs 5% is 1 / 0.11 = 9.1, shown rounded up to 10
+    assert "\n".join(t.get_text() for t in ax.texts).split("\n").count("10") == 1
+    assert caption(fig).startswith("About 2 patients need treatment")
+    _png(fig)
+
+
+def test_benefit_risk_chart_custom_and_errors() -> None:
+    benefit = compare_arms(treated_events=64, treated_total=75, control_events=9, control_total=37)
+    harm = nnh(treated_events=10, treated_total=50, control_events=2, control_total=50)
+    fig = benefit_risk_chart({"Primary": benefit}, {"Harm": harm, "Bare": 25.0})
+    assert "Primary" in _texts(fig) and "Harm" in _texts(fig)
+    bad = compare_arms(treated_events=5, treated_total=50, control_events=20, control_total=50)
+    with pytest.raises(InvalidValueError, match="not a finite positive number"):
+        benefit_risk_chart({"Worse": bad}, {})
+
+
+def test_no_pyplot_needed() -> None:
+    code = (
+        "import sys; from jia_teach.figures import response_rate_bars, forest_plot, "
+        "benefit_risk_chart; [f() for f in (response_rate_bars, forest_plot, "
+        "benefit_risk_chart)]; print('matplotlib.pyplot' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert out.stdout.strip() == "False"
+
+
+def test_import_of_package_stays_light() -> None:
+    code = (
+        "import sys, jia_teach.data, jia_teach.effects; "
+        "print(sorted(m for m in ('matplotlib', 'scipy', 'statsmodels') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert out.stdout.strip() == "[]"
