@@ -1,0 +1,392 @@
+"""The single-patient calculator: six core-set values at two visits, every criterion explained.
+
+The view computes nothing itself: every verdict comes from :func:`jia_teach.assess` (and, for
+JADAS, :mod:`jia_teach.activity`). It only lays out controls and formats the answer, with a
+symbol and a word beside every colour so that colour is never the only cue.
+
+The default patient is an illustrative child with systemic JIA (not trial data) whose baseline
+is close to the TENDER efficacy-population means on the evidence sheet (physician VAS 64.9 mm,
+parent VAS 58.7 mm, CHAQ 1.7, about 20 active and 20 limited joints; the ESR is illustrative).
+At follow-up the active joint count has fallen from 20 to 10, exactly 50 %: the patient meets
+ACR50 with no room to spare, and one more active joint takes ACR50 away.
+"""
+
+from __future__ import annotations
+
+import math
+from html import escape
+from typing import Any
+
+import ipywidgets as w
+import numpy as np
+import pandas as pd
+
+from ..activity import cjadas, jadas
+from ..coreset import CORE_VARIABLES, core_set
+from ..criteria import meets_response
+from ..errors import JiaInputError
+from ..patient import PatientAssessment, assess
+from ._base import View
+
+__all__ = ["DEFAULT_BASELINE", "DEFAULT_FOLLOWUP", "PLAIN", "STATUS_STYLE", "PatientCalculator"]
+
+#: Illustrative sJIA patient (not trial data); the marker is ESR (mm/h).
+DEFAULT_BASELINE: dict[str, float] = {
+    "physician_global": 6.5,
+    "parent_global": 5.9,
+    "chaq": 1.75,
+    "active_joints": 20,
+    "lom_joints": 20,
+    "marker": 60.0,
+}
+DEFAULT_FOLLOWUP: dict[str, float] = {
+    "physician_global": 2.5,
+    "parent_global": 3.5,
+    "chaq": 1.25,
+    "active_joints": 10,
+    "lom_joints": 16,
+    "marker": 25.0,
+}
+
+#: status -> (symbol, colour); Okabe-Ito blue / vermillion, grey for no change.
+STATUS_STYLE: dict[str, tuple[str, str]] = {
+    "improved": ("\u25b2", "#0072B2"),
+    "worsened": ("\u25bc", "#D55E00"),
+    "unchanged": ("=", "#666666"),
+    "missing": ("?", "#000000"),
+}
+
+_SHORT = {
+    "physician_global": "Physician global (cm)",
+    "parent_global": "Parent global (cm)",
+    "chaq": "CHAQ (0-3)",
+    "active_joints": "Active joints",
+    "lom_joints": "Limited-motion joints",
+    "esr": "ESR (mm/h)",
+    "crp": "CRP (mg/L)",
+}
+#: Plain names for running text (units are printed separately).
+PLAIN: dict[str, str] = {
+    "physician_global": "Physician global",
+    "parent_global": "Parent global",
+    "chaq": "CHAQ",
+    "active_joints": "Active joints",
+    "lom_joints": "Limited-motion joints",
+    "esr": "ESR",
+    "crp": "CRP",
+}
+_MARKER_RANGE = {"esr": (200.0, 1.0), "crp": (500.0, 0.1)}
+_FEVER = {"unknown": None, "no": False, "yes": True}
+_STEMS = (*CORE_VARIABLES, "marker")
+
+
+def _word(v: bool | None) -> str:
+    return "undecidable" if v is None else ("met" if v else "not met")
+
+
+def _mark(v: bool | None) -> tuple[str, str]:
+    if v is None:
+        return "?", "#000000"
+    return ("\u2714", "#0072B2") if v else ("\u2718", "#D55E00")
+
+
+def _num(x: float | None) -> str:
+    return "missing" if x is None else f"{x:g}"
+
+
+def _change(pct: float | None) -> str:
+    if pct is None:
+        return "not known"
+    if math.isinf(pct):
+        return "worse (from 0)"
+    if pct == 0:
+        return "no change"
+    return f"{abs(pct):.1f}% {'better' if pct > 0 else 'worse'}"
+
+
+class PatientCalculator(View):
+    """One patient, two visits: ACR Pedi 30-100, adapted criteria, ACR-N, flare, JADAS.
+
+    Controls (names for :meth:`set`): ``<variable>_baseline`` and ``<variable>_followup`` for
+    ``physician_global``, ``parent_global``, ``chaq``, ``active_joints``, ``lom_joints`` and
+    ``marker`` (the ESR or CRP value); ``marker`` (``"esr"``/``"crp"``), ``chaq_step``
+    (0.125, CHAQ's natural step, or 0.01), ``fever`` (fever at follow-up: ``"unknown"``,
+    ``"no"``, ``"yes"``), ``worsening_limit`` (%) and ``missing`` (``"none"`` or a variable
+    whose follow-up value was not recorded).
+
+    Examples
+    --------
+    >>> calc = PatientCalculator()
+    >>> calc.assessment.responses["ACR50"], calc.assessment.responses["ACR70"]
+    (True, False)
+    >>> calc.set(active_joints_followup=11)  # one more active joint: 45 % instead of 50 %
+    >>> calc.assessment.responses["ACR50"]
+    False
+    """
+
+    def __init__(
+        self,
+        baseline: dict[str, float] | None = None,
+        followup: dict[str, float] | None = None,
+        *,
+        marker: str = "esr",
+        fever: str = "no",
+        worsening_limit: float = 30.0,
+    ) -> None:
+        base = {**DEFAULT_BASELINE, **(baseline or {})}
+        up = {**DEFAULT_FOLLOWUP, **(followup or {})}
+        self.controls: dict[str, w.Widget] = {}
+        self._labels: dict[str, w.HTML] = {}
+        rows = [
+            w.HBox(
+                [
+                    w.HTML("<b>Variable</b>", layout={"width": "170px"}),
+                    w.HTML("<b>Baseline</b>", layout={"width": "260px"}),
+                    w.HTML("<b>Follow-up</b>", layout={"width": "260px"}),
+                ]
+            )
+        ]
+        for stem in _STEMS:
+            label = w.HTML(_SHORT.get(stem, ""), layout={"width": "170px"})
+            self._labels[stem] = label
+            pair = []
+            for which, values in (("baseline", base), ("followup", up)):
+                slider = self._slider(stem, marker, values[stem])
+                self.controls[f"{stem}_{which}"] = slider
+                pair.append(slider)
+            rows.append(w.HBox([label, *pair]))
+        self.controls["marker"] = w.ToggleButtons(
+            options=[("ESR", "esr"), ("CRP", "crp")],
+            value=marker,
+            description="Marker",
+            style={"button_width": "60px"},
+        )
+        self.controls["chaq_step"] = w.ToggleButtons(
+            options=[("0.125", 0.125), ("0.01", 0.01)],
+            value=0.125,
+            description="CHAQ step",
+            style={"button_width": "60px"},
+        )
+        self.controls["fever"] = w.ToggleButtons(
+            options=list(_FEVER),
+            value=fever,
+            description="Fever at follow-up",
+            style={"description_width": "130px", "button_width": "80px"},
+        )
+        self.controls["worsening_limit"] = w.FloatSlider(
+            value=worsening_limit,
+            min=0,
+            max=100,
+            step=1,
+            description="Worsening limit (%)",
+            style={"description_width": "130px"},
+            continuous_update=False,
+        )
+        self.controls["missing"] = w.Dropdown(
+            options=[("none", "none")]
+            + [(f"{_SHORT[s] if s != 'marker' else 'marker'}", s) for s in _STEMS],
+            value="none",
+            description="Follow-up not recorded",
+            style={"description_width": "160px"},
+        )
+        self._table = w.HTML()
+        self._verdicts = w.HTML()
+        self._why = w.HTML()
+        self.assessment: PatientAssessment
+        # Range/step/label changes are presentation, not a recomputation: own observers.
+        self.controls["marker"].observe(self._on_marker, names="value")
+        self.controls["chaq_step"].observe(self._on_chaq_step, names="value")
+        self.controls["missing"].observe(self._on_missing, names="value")
+        self._on_marker({"new": marker})
+        options = w.VBox(
+            [
+                self.controls["marker"],
+                self.controls["chaq_step"],
+                self.controls["fever"],
+                self.controls["worsening_limit"],
+                self.controls["missing"],
+            ]
+        )
+        self.ui = w.VBox(
+            [
+                w.HTML(
+                    "<b>Single-patient calculator</b> (an illustrative patient, not trial data)"
+                ),
+                *rows,
+                options,
+                self._table,
+                self._verdicts,
+                self._why,
+            ]
+        )
+        self._connect()
+
+    # ------------------------------------------------------------------ controls
+    @staticmethod
+    def _slider(stem: str, marker: str, value: float) -> w.Widget:
+        common: dict[str, Any] = {
+            "continuous_update": True,
+            "layout": {"width": "260px"},
+            "readout": True,
+        }
+        if stem in ("active_joints", "lom_joints"):
+            return w.IntSlider(value=int(value), min=0, max=75, step=1, **common)
+        if stem == "chaq":
+            return w.FloatSlider(
+                value=value, min=0, max=3, step=0.125, readout_format=".3f", **common
+            )
+        if stem == "marker":
+            high, step = _MARKER_RANGE[marker]
+            return w.FloatSlider(
+                value=value, min=0, max=high, step=step, readout_format=".1f", **common
+            )
+        return w.FloatSlider(value=value, min=0, max=10, step=0.1, readout_format=".1f", **common)
+
+    def _on_marker(self, change: dict[str, Any]) -> None:
+        marker = change["new"]
+        high, step = _MARKER_RANGE[marker]
+        for which in ("baseline", "followup"):
+            slider = self.controls[f"marker_{which}"]
+            if high > slider.max:
+                slider.max = high
+                slider.step = step
+            else:
+                slider.step = step
+                slider.max = high
+        self._labels["marker"].value = _SHORT[marker]
+
+    def _on_chaq_step(self, change: dict[str, Any]) -> None:
+        for which in ("baseline", "followup"):
+            self.controls[f"chaq_{which}"].step = change["new"]
+            self.controls[f"chaq_{which}"].readout_format = ".2f" if change["new"] < 0.1 else ".3f"
+
+    def _on_missing(self, change: dict[str, Any]) -> None:
+        for stem in _STEMS:
+            self.controls[f"{stem}_followup"].disabled = stem == change["new"]
+
+    # ------------------------------------------------------------------ state
+    def _values(self, which: str) -> dict[str, float | None]:
+        marker = self.controls["marker"].value
+        out: dict[str, float | None] = {}
+        for stem in _STEMS:
+            name = marker if stem == "marker" else stem
+            value: float | None = float(self.controls[f"{stem}_{which}"].value)
+            if which == "followup" and self.controls["missing"].value == stem:
+                value = None
+            out[name] = value
+        return out
+
+    def _adapted_if_fever_unknown(self, a: PatientAssessment) -> dict[str, bool | None]:
+        """Adapted verdicts when fever at follow-up is unknown, from the library's own rule."""
+        pct = np.array(
+            [
+                [
+                    np.nan if c.percent_improvement is None else c.percent_improvement
+                    for c in a.changes
+                ]
+            ]
+        )
+        unknown = pd.array([pd.NA], dtype="boolean")
+        out: dict[str, bool | None] = {}
+        for d in a.definitions:
+            v = meets_response(pct, d.replace(require_no_fever=True), fever=unknown)[0]
+            out[f"adapted {d.name}"] = None if v is pd.NA else bool(v)
+        return out
+
+    def _jadas(self, which: str) -> tuple[str, str]:
+        """JADAS-10 (ESR only) and cJADAS-10 at one visit, as text."""
+        v = self._values(which)
+        args = (v["physician_global"], v["parent_global"], v["active_joints"])
+        if any(x is None for x in args):
+            return "not computable (a value is missing)", "not computable (a value is missing)"
+        try:
+            c = f"{cjadas(*args)[0]:.1f}"
+            if self.controls["marker"].value != "esr":
+                j = "needs ESR (no CRP-based JADAS on the evidence sheet)"
+            elif v["esr"] is None:
+                j = "not computable (ESR missing)"
+            else:
+                j = f"{jadas(*args, v['esr'])[0]:.1f}"
+        except JiaInputError as exc:
+            return f"not computable ({exc.problem})", f"not computable ({exc.problem})"
+        return j, c
+
+    def update(self) -> None:
+        """Re-assess the patient and redraw the readouts."""
+        fever = _FEVER[self.controls["fever"].value]
+        a = assess(
+            self._values("baseline"),
+            self._values("followup"),
+            fever_followup=fever,
+            marker=self.controls["marker"].value,
+            worsening_limit=float(self.controls["worsening_limit"].value),
+        )
+        self.assessment = a
+        self.adapted = a.adapted if fever is not None else self._adapted_if_fever_unknown(a)
+        self.jadas_text = {which: self._jadas(which) for which in ("baseline", "followup")}
+        self._draw()
+
+    # ------------------------------------------------------------------ output
+    def _draw(self) -> None:
+        a = self.assessment
+        limit = float(self.controls["worsening_limit"].value)
+        rows = []
+        for c in a.changes:
+            symbol, colour = STATUS_STYLE[c.status]
+            rows.append(
+                f"<tr><td>{escape(_SHORT[c.name])}</td><td>{_num(c.baseline)}</td>"
+                f"<td>{_num(c.followup)}</td><td>{_change(c.percent_improvement)}</td>"
+                f'<td style="color:{colour};font-weight:bold">{symbol} {c.status}</td></tr>'
+            )
+        self._table.value = (
+            '<table style="border-collapse:collapse"><thead><tr><th>variable</th>'
+            "<th>baseline</th><th>follow-up</th><th>change</th>"
+            f"<th>status (improved &ge; 30%, worsened &gt; {limit:g}%)</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>"
+        )
+        cells = []
+        for name, v in [*a.responses.items(), *self.adapted.items()]:
+            symbol, colour = _mark(v)
+            cells.append(
+                f'<tr><td>{escape(name)}</td><td style="color:{colour};font-weight:bold">'
+                f"{symbol} {_word(v)}</td></tr>"
+            )
+        acr = "undecidable (a value is missing)" if a.acr_n is None else f"{a.acr_n:.1f}"
+        symbol, colour = _mark(a.flare)
+        cells.append(f"<tr><td>ACR-N</td><td>{acr}</td></tr>")
+        cells.append(
+            f'<tr><td>flare (trial style)</td><td style="color:{colour};font-weight:bold">'
+            f"{symbol} {_word(a.flare)}</td></tr>"
+        )
+        for which, label in (("baseline", "baseline"), ("followup", "follow-up")):
+            j, c = self.jadas_text[which]
+            cells.append(f"<tr><td>JADAS-10 / cJADAS-10 at {label}</td><td>{j} / {c}</td></tr>")
+        self._verdicts.value = f"<table>{''.join(cells)}</table>"
+        self._why.value = f"<p><b>Why:</b> {escape(a.explanation)}</p>"
+
+    def summary_text(self) -> str:
+        """The inputs and every verdict in plain text (deterministic)."""
+        a = self.assessment
+        marker = self.controls["marker"].value
+        fever = self.controls["fever"].value
+        limit = float(self.controls["worsening_limit"].value)
+        lines = [
+            f"Patient calculator: marker {marker.upper()}, worsening limit {limit:g}%, "
+            f"fever at follow-up: {fever}"
+        ]
+        names = {v.name: v for v in core_set(marker)}
+        for c in a.changes:
+            unit = f" {names[c.name].unit}" if names[c.name].unit else ""
+            lines.append(
+                f"  {PLAIN[c.name]}: {_num(c.baseline)} -> {_num(c.followup)}{unit}: "
+                f"{_change(c.percent_improvement)} [{c.status}]"
+            )
+        lines += [f"{name}: {_word(v)}" for name, v in a.responses.items()]
+        lines += [f"{name}: {_word(v)}" for name, v in self.adapted.items()]
+        lines.append(f"ACR-N: {'undecidable' if a.acr_n is None else f'{a.acr_n:.1f}'}")
+        lines.append(f"flare (trial style): {_word(a.flare)}")
+        for which, label in (("baseline", "baseline"), ("followup", "follow-up")):
+            j, c = self.jadas_text[which]
+            lines.append(f"JADAS-10 at {label}: {j}; cJADAS-10: {c}")
+        lines.append(f"why: {a.explanation}")
+        return "\n".join(lines)
