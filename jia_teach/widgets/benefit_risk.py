@@ -1,0 +1,536 @@
+"""Benefit-risk explorer: NNT for a chosen benefit, NNH for a chosen harm, and their LHH.
+
+The learner picks a benefit end point (a response with counts in both arms) and a harm (an
+adverse event reported per patient in both arms of the same trial). The view shows
+
+* the NNT with its Altman interval (:func:`jia_teach.effects.compare_arms`);
+* the NNH: with counts, :func:`jia_teach.effects.nnh` and its interval; when the source gives
+  only percentages (the TENDER prescribing-information harms), a point estimate from
+  :func:`jia_teach.effects.number_needed` and an explicit statement that no interval exists;
+  no counts are invented from the percentages;
+* the likelihood of being helped or harmed, LHH = NNH / NNT (Straus and Sackett,
+  :func:`jia_teach.effects.likelihood_helped_harmed`), optionally adjusted for a patient whose
+  baseline risks differ from the trial's (``f_benefit``, ``f_harm``), read in plain language;
+* :func:`jia_teach.figures.benefit_risk_chart` for every usable benefit of the trial beside the
+  chosen harm.
+
+Harms that cannot give a per-patient proportion are not offered, and the view says why: counts
+of *events* (e.g. TENDER's adverse events, several per patient possible), event rates per
+patient-year, harms seen in one group only, pooled counts across trials, and unconfirmed
+figures. The view computes nothing itself.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as w
+
+from jia_teach import data, effects
+from jia_teach.errors import InvalidValueError
+from jia_teach.widgets._base import View, figure_png
+
+__all__ = ["BenefitRiskExplorer"]
+
+_NOT_ACTIVE = ("placebo", "all", "escape")
+
+#: Display names of adverse-event codes (labels only; the figures come from the data).
+HARM_LABELS: dict[str, str] = {
+    "neutrophils_below_1e9_per_l": "Neutrophils < 1 x 10^9/L",
+    "infusion_reaction_during": "Infusion reaction during the infusion",
+    "infusion_reaction_24h": "Infusion reaction within 24 h",
+    "adverse_events": "Adverse events (all)",
+    "infections": "Infections",
+    "serious_infections": "Serious infections",
+    "serious_adverse_events": "Serious adverse events",
+    "macrophage_activation_syndrome": "Macrophage activation syndrome",
+}
+
+_UNIT_WORDS = {
+    "events": (
+        "a count of adverse events, not of patients: one child can have several events, so "
+        "events divided by children is not a risk and no NNH can be computed from it"
+    ),
+    "events_per_patient_year": (
+        "a rate per patient-year of follow-up, not a proportion of patients, so no NNH"
+    ),
+}
+
+
+def _clean(value: Any) -> Any:
+    import pandas as pd
+
+    try:
+        return None if pd.isna(value) else value
+    except (TypeError, ValueError):
+        return value
+
+
+def _harm_label(event: str) -> str:
+    return HARM_LABELS.get(event, event.replace("_", " "))
+
+
+def _fmt_value(row: dict[str, Any]) -> str:
+    unit, value = row["unit"], row["value"]
+    if unit == "percent_of_patients":
+        return f"{value:g}% of patients"
+    if unit == "patients":
+        total = f"/{row['total']}" if row["total"] is not None else ""
+        return f"{value:g}{total} patient" + ("" if value == 1 and not total else "s")
+    if unit == "events_per_patient_year":
+        return f"{value:g} events per patient-year"
+    return f"{value:g} {unit}"
+
+
+class BenefitRiskExplorer(View):
+    """Weigh a chosen benefit against a chosen harm: NNT, NNH and LHH.
+
+    Parameters
+    ----------
+    benefit : str or tuple, optional
+        An end point code (e.g. ``"acr30_no_fever"``) or a ``(trial, endpoint, timepoint)``
+        key. Default: the first usable benefit.
+    harm : str or tuple, optional
+        An adverse-event code (e.g. ``"neutrophils_below_1e9_per_l"``) or a
+        ``(trial, event, phase)`` key. Default: the first usable harm of the benefit's trial.
+    f_benefit, f_harm : float, default 1
+        The patient's risk relative to the trial's control group, for the benefit and the
+        harm (Straus and Sackett's adjustment of the LHH).
+    confidence : float, default 0.95
+    directory : str or Path, optional
+        Data folder to read instead of the package data.
+
+    Examples
+    --------
+    >>> view = BenefitRiskExplorer()
+    >>> view.benefit_comparison.nnt_text
+    'NNT 2 (95% CI 2 to 3)'
+    >>> round(view.nnh_value, 1)
+    14.3
+    >>> view.set(harm="infusion_reaction_24h")
+    >>> view.lhh.text
+    'LHH 5.5: a patient is about 5.5 times as likely to be helped as harmed (NNT 1.6, NNH 9.1).'
+    """
+
+    def __init__(
+        self,
+        benefit: str | tuple[str, str, str] | None = None,
+        harm: str | tuple[str, str, str] | None = None,
+        *,
+        f_benefit: float = 1.0,
+        f_harm: float = 1.0,
+        confidence: float = 0.95,
+        directory: str | Path | None = None,
+    ) -> None:
+        self.confidence = confidence
+        self.directory = directory
+        self._harms, self._unusable = self._read_harms()
+        self._benefits = self._read_benefits({k[0] for k in self._harms})
+        if not self._benefits or not self._harms:
+            raise InvalidValueError(
+                "the data hold no trial with both a usable benefit and a usable harm",
+                column="benefit/harm",
+                allowed="a trial with counts for a response and per-patient harm figures",
+            )
+        self._comparisons: dict[tuple[str, str, str], effects.ArmComparison] = {}
+        self._png: dict[tuple[str, str, str], tuple[bytes, str]] = {}
+
+        self.controls = {
+            "benefit": w.Dropdown(
+                options=[(self._benefit_label(k), k) for k in self._benefits],
+                description="Benefit",
+                layout={"width": "460px"},
+                style={"description_width": "80px"},
+            ),
+            "harm": w.Dropdown(
+                description="Harm", layout={"width": "460px"}, style={"description_width": "80px"}
+            ),
+            "f_benefit": w.FloatSlider(
+                value=f_benefit,
+                min=0.1,
+                max=5.0,
+                step=0.1,
+                description="f benefit",
+                readout_format=".1f",
+                style={"description_width": "80px"},
+            ),
+            "f_harm": w.FloatSlider(
+                value=f_harm,
+                min=0.1,
+                max=5.0,
+                step=0.1,
+                description="f harm",
+                readout_format=".1f",
+                style={"description_width": "80px"},
+            ),
+        }
+        self._image = w.Image(format="png", layout={"max_width": "640px"})
+        self._caption = w.HTML()
+        self._readout = w.HTML()
+        self._notes = w.HTML()
+        self.ui = w.VBox(
+            [
+                w.HBox(
+                    [
+                        w.VBox([self.controls["benefit"], self.controls["harm"]]),
+                        w.VBox([self.controls["f_benefit"], self.controls["f_harm"]]),
+                    ],
+                    layout={"flex_flow": "row wrap"},
+                ),
+                self._readout,
+                self._image,
+                self._caption,
+                self._notes,
+            ]
+        )
+        self._select(benefit=benefit, harm=harm)  # controls are not observed yet
+        self._connect()
+
+    # ------------------------------------------------------------------ data
+    def _read_harms(
+        self,
+    ) -> tuple[dict[tuple[str, str, str], dict[str, Any]], list[tuple[str, str]]]:
+        """Usable harms (key -> treated row, placebo row) and (label, reason) of the rest."""
+        ae = data.load_adverse_events(self.directory)
+        groups: dict[tuple[str, str, str, str], list[dict[str, Any]]] = {}
+        for r in ae.to_dict(orient="records"):
+            r = {k: _clean(v) for k, v in r.items()}
+            groups.setdefault((r["trial"], r["event"], r["phase"], r["unit"]), []).append(r)
+        usable: dict[tuple[str, str, str], dict[str, Any]] = {}
+        unusable: list[tuple[str, str]] = []
+        for (trial, event, phase, unit), rows in groups.items():
+            where = f"{data.TRIAL_LABELS.get(trial, trial)}, {phase}"
+            shown = "; ".join(
+                f"{data.ARM_LABELS.get(r['arm'], r['arm'])} {_fmt_value(r)}"
+                if r["status"] != "unconfirmed"
+                else f"{data.ARM_LABELS.get(r['arm'], r['arm'])}: value withheld (UNCONFIRMED)"
+                for r in rows
+            )
+            label = f"{_harm_label(event)} ({where}: {shown})"
+            active = [r for r in rows if r["arm"] not in _NOT_ACTIVE]
+            placebo = [r for r in rows if r["arm"] == "placebo"]
+            reasons = []
+            if any(r["status"] == "unconfirmed" for r in rows):
+                reasons.append("UNCONFIRMED in the evidence sheet: never used as a figure")
+            if unit in _UNIT_WORDS:
+                reasons.append(_UNIT_WORDS[unit])
+            if trial.endswith("-pooled"):
+                reasons.append("pooled across trials, not a randomized comparison in one trial")
+            if len(active) != 1 or len(placebo) != 1:
+                reasons.append("reported for one group only, so there is no comparison group")
+            elif unit == "patients" and (active[0]["total"] is None or placebo[0]["total"] is None):
+                reasons.append("a count of patients without its denominator")
+            if not reasons:
+                usable[(trial, event, phase)] = {"treated": active[0], "placebo": placebo[0]}
+                continue
+            reason = "; and ".join(reasons)
+            unusable.append((label, reason))
+        return usable, unusable
+
+    def _read_benefits(self, trials: set[str]) -> dict[tuple[str, str, str], dict[str, Any]]:
+        """Benefits (key -> treated row, placebo row) with counts in both arms."""
+        outcomes = data.load_outcomes(self.directory)
+        groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+        for r in outcomes.to_dict(orient="records"):
+            r = {k: _clean(v) for k, v in r.items()}
+            groups.setdefault((r["trial"], r["endpoint"], r["timepoint"]), []).append(r)
+        out = {}
+        for key, rows in groups.items():
+            active = [r for r in rows if r["arm"] not in _NOT_ACTIVE]
+            placebo = [r for r in rows if r["arm"] == "placebo"]
+            if key[0] not in trials or len(active) != 1 or len(placebo) != 1:
+                continue
+            pair = (active[0], placebo[0])
+            if any(r["status"] == "unconfirmed" for r in pair):
+                continue
+            if any(r["events"] is None or r["total"] is None for r in pair):
+                continue
+            out[key] = {"treated": pair[0], "placebo": pair[1]}
+        return out
+
+    def _benefit_label(self, key: tuple[str, str, str]) -> str:
+        trial, endpoint, timepoint = key
+        rows = self._benefits[key]
+        derived = any(r["status"] == "derived" for r in rows.values())
+        return (
+            f"{data.TRIAL_LABELS.get(trial, trial)}: {data.ENDPOINT_LABELS.get(endpoint, endpoint)}"
+            f", {timepoint}" + (" (derived counts)" if derived else "")
+        )
+
+    def _harm_option(self, key: tuple[str, str, str]) -> str:
+        rows = self._harms[key]
+        t, p = rows["treated"], rows["placebo"]
+        return f"{_harm_label(key[1])} ({_fmt_value(t)} vs {_fmt_value(p)})"
+
+    # ------------------------------------------------------------------ controls
+    @staticmethod
+    def _resolve(name: str, wanted: Any, keys: list[tuple[str, str, str]]) -> Any:
+        if wanted is None or wanted in keys:
+            return wanted
+        matches = [k for k in keys if k[1] == wanted]
+        if len(matches) == 1:
+            return matches[0]
+        raise InvalidValueError(
+            f"{wanted!r} is not an available {name}",
+            column=name,
+            allowed=", ".join(sorted({k[1] for k in keys})),
+        )
+
+    def _select(self, benefit: Any = None, harm: Any = None, **sliders: float) -> None:
+        """Set the controls consistently (call with updates held or before connecting)."""
+        b = self.controls["benefit"]
+        key = self._resolve("benefit", benefit, list(self._benefits))
+        if key is not None:
+            b.value = key
+        trial = b.value[0]
+        harm_keys = [k for k in self._harms if k[0] == trial]
+        wanted = self._resolve("harm", harm, harm_keys)
+        h = self.controls["harm"]
+        options = [(self._harm_option(k), k) for k in harm_keys]
+        current = h.value
+        if list(h.options) != options:
+            h.options = options
+        h.value = (
+            wanted if wanted is not None else current if current in harm_keys else harm_keys[0]
+        )
+        for name, value in sliders.items():
+            self.controls[name].value = value
+
+    def _on_change(self, _change: dict[str, Any]) -> None:
+        # A learner changed a control: keep the harm list to the benefit's trial, then redraw.
+        with self.hold_updates():
+            self._select()
+        self.update()
+
+    def set(self, **values: Any) -> None:
+        """Set controls as a learner would; ``benefit``/``harm`` accept a code or a key."""
+        unknown = sorted(set(values) - set(self.controls))
+        if unknown:
+            raise KeyError(f"no control named {unknown[0]!r}; controls: {sorted(self.controls)}")
+        with self.hold_updates():
+            self._select(**values)
+        self.update()
+
+    # ------------------------------------------------------------------ results
+    @property
+    def benefit_key(self) -> tuple[str, str, str]:
+        """(trial, endpoint, timepoint) of the chosen benefit."""
+        return self.controls["benefit"].value
+
+    @property
+    def harm_key(self) -> tuple[str, str, str]:
+        """(trial, event, phase) of the chosen harm."""
+        return self.controls["harm"].value
+
+    def _compare(self, key: tuple[str, str, str]) -> effects.ArmComparison:
+        if key not in self._comparisons:
+            rows = self._benefits[key]
+            t, p = rows["treated"], rows["placebo"]
+            self._comparisons[key] = effects.compare_arms(
+                treated_events=int(t["events"]),
+                treated_total=int(t["total"]),
+                control_events=int(p["events"]),
+                control_total=int(p["total"]),
+                confidence=self.confidence,
+                label=self._benefit_label(key),
+            )
+        return self._comparisons[key]
+
+    @property
+    def benefit_comparison(self) -> effects.ArmComparison:
+        """compare_arms for the chosen benefit (treated vs placebo)."""
+        return self._compare(self.benefit_key)
+
+    @property
+    def harm_comparison(self) -> effects.ArmComparison | None:
+        """effects.nnh for the chosen harm when both arms give patients/total, else None."""
+        rows = self._harms[self.harm_key]
+        t, p = rows["treated"], rows["placebo"]
+        if t["unit"] != "patients":
+            return None
+        return effects.nnh(
+            treated_events=int(t["value"]),
+            treated_total=int(t["total"]),
+            control_events=int(p["value"]),
+            control_total=int(p["total"]),
+            confidence=self.confidence,
+        )
+
+    @property
+    def nnh_value(self) -> float:
+        """The NNH used (unrounded; signed: negative means fewer harms on treatment)."""
+        comparison = self.harm_comparison
+        if comparison is not None:
+            return comparison.nnt
+        rows = self._harms[self.harm_key]
+        return effects.number_needed(rows["treated"]["value"] / 100, rows["placebo"]["value"] / 100)
+
+    def harm_method(self) -> str:
+        """How the NNH was obtained, and the status of its figures, in one sentence."""
+        rows = self._harms[self.harm_key]
+        t, p = rows["treated"], rows["placebo"]
+        statuses = sorted({t["status"], p["status"]})
+        status = "/".join(statuses)
+        if t["unit"] == "patients":
+            return (
+                f"Counts of patients in both arms ({status}; {t['source']}): NNH = 1 / risk "
+                f"difference, with the Altman interval."
+            )
+        return (
+            f"The source gives percentages of patients only ({status}; {t['source']}): no counts "
+            f"or denominators are given, and none are invented here. The NNH is a point estimate "
+            f"from the percentages, 1 / ({t['value']:g}% - {p['value']:g}%), with no confidence "
+            f"interval; the percentages are rounded, so treat it as approximate."
+        )
+
+    @property
+    def lhh(self) -> effects.LikelihoodHelpedHarmed | None:
+        """The LHH for the chosen pair, or None when it is not defined (see summary_text)."""
+        try:
+            return effects.likelihood_helped_harmed(
+                nnt=self.benefit_comparison,
+                nnh=self.harm_comparison or self.nnh_value,
+                f_benefit=self.controls["f_benefit"].value,
+                f_harm=self.controls["f_harm"].value,
+            )
+        except InvalidValueError:
+            return None
+
+    def _nnh_text(self) -> str:
+        comparison = self.harm_comparison
+        if comparison is not None:
+            return comparison.nnt_text
+        value = self.nnh_value
+        if math.isinf(value) or value <= 0:
+            return "NNH not defined: no more patients harmed on treatment than on placebo"
+        return f"NNH {math.ceil(value - 1e-9)} (unrounded {value:.1f}; no confidence interval)"
+
+    def _lhh_lines(self) -> list[str]:
+        lhh = self.lhh
+        if lhh is None:
+            return [
+                "LHH not defined: it needs a benefit and a harm that both favour their stated "
+                "direction (a positive NNT and a positive NNH)."
+            ]
+        fb, fh = self.controls["f_benefit"].value, self.controls["f_harm"].value
+        lines = [lhh.text]
+        if (fb, fh) != (1.0, 1.0):
+            lines.append(
+                f"Adjusted for this patient: f benefit {fb:.1f}, f harm {fh:.1f} (the patient's "
+                "risk relative to the trial's patients)."
+            )
+        lines.append(
+            "How to read it: LHH = NNH / NNT. Above 1, a patient like those in the trial is more "
+            "likely to be helped (reach the benefit because of treatment) than harmed (have the "
+            "harm because of treatment); below 1, more likely harmed. It weighs one benefit "
+            "against one harm as if they mattered equally, and it uses point estimates only: a "
+            "child and family may value the two outcomes very differently."
+        )
+        return lines
+
+    def _benefit_lines(self) -> list[str]:
+        rows = self._benefits[self.benefit_key]
+        t, p = rows["treated"], rows["placebo"]
+        r = self.benefit_comparison
+        out = [
+            f"Benefit: {self._benefit_label(self.benefit_key)}",
+            f"  {data.ARM_LABELS.get(t['arm'], t['arm'])} {t['events']}/{t['total']} vs "
+            f"{data.ARM_LABELS.get(p['arm'], p['arm'])} {p['events']}/{p['total']} "
+            f"[{t['status']}; {t['source']}]",
+            f"  Risk difference {100 * r.risk_difference:.1f} percentage points: about "
+            f"{100 * r.risk_difference:.0f} more children with this benefit per 100 treated.",
+            f"  {r.nnt_text}",
+        ]
+        if "derived" in (t["status"], p["status"]):
+            out.append(
+                "  Counts are DERIVED from the reported percentages and arm sizes (the source "
+                "gives percentages only); the interval is a reconstruction."
+            )
+        return out
+
+    def _harm_lines(self) -> list[str]:
+        rows = self._harms[self.harm_key]
+        t, p = rows["treated"], rows["placebo"]
+        return [
+            f"Harm: {_harm_label(self.harm_key[1])} "
+            f"({data.TRIAL_LABELS.get(self.harm_key[0], self.harm_key[0])}, {self.harm_key[2]})",
+            f"  {data.ARM_LABELS.get(t['arm'], t['arm'])} {_fmt_value(t)} vs "
+            f"{data.ARM_LABELS.get(p['arm'], p['arm'])} {_fmt_value(p)}",
+            f"  {self._nnh_text()}",
+            f"  {self.harm_method()}",
+        ]
+
+    def unusable_harms(self) -> list[tuple[str, str]]:
+        """(label, reason) of every adverse-event figure in the data that gives no NNH."""
+        return list(self._unusable)
+
+    # ------------------------------------------------------------------ drawing
+    def _figure(self) -> tuple[bytes, str]:
+        """Chart of every usable benefit of the trial beside the chosen harm (cached per harm)."""
+        key = self.harm_key
+        if key not in self._png:
+            from jia_teach import figures
+
+            benefits = {}
+            for bkey in self._benefits:
+                if bkey[0] == key[0] and self._compare(bkey).risk_difference > 0:
+                    benefits[self._benefit_label(bkey).split(": ", 1)[1]] = self._compare(bkey)
+            harm = self.harm_comparison or self.nnh_value
+            fig = figures.benefit_risk_chart(
+                benefits, {self._harm_option(key): harm}, directory=self.directory
+            )
+            self._png[key] = (figure_png(fig), figures.caption(fig))
+        return self._png[key]
+
+    def _chart(self) -> tuple[bytes, str]:
+        """The chart, or empty bytes and the reason when the chart cannot be drawn."""
+        try:
+            return self._figure()
+        except InvalidValueError as exc:  # e.g. a harm with no excess on treatment
+            return b"", f"No chart: {exc}"
+
+    def update(self) -> None:
+        """Recompute the readouts and swap the chart image in place."""
+        png, caption = self._chart()
+        self._image.layout.display = None if png else "none"
+        if png and self._image.value != png:
+            self._image.value = png
+        self._caption.value = f"<p style='max-width:640px'><i>{html.escape(caption)}</i></p>"
+        self._readout.value = self._readout_html()
+        self._notes.value = self._notes_html()
+
+    def _readout_html(self) -> str:
+        esc = html.escape
+        benefit = "<br>".join(esc(x) for x in self._benefit_lines())
+        harm = "<br>".join(esc(x) for x in self._harm_lines())
+        lhh = self._lhh_lines()
+        colour = "#009E73" if self.lhh is not None and self.lhh.lhh >= 1 else "#D55E00"
+        return (
+            "<div style='max-width:760px'>"
+            f"<p style='border-left:4px solid #009E73;padding-left:6px'>{benefit}</p>"
+            f"<p style='border-left:4px solid #D55E00;padding-left:6px'>{harm}</p>"
+            f"<p><b style='color:{colour}'>{esc(lhh[0])}</b><br>"
+            + "<br>".join(esc(x) for x in lhh[1:])
+            + "</p></div>"
+        )
+
+    def _notes_html(self) -> str:
+        items = "".join(
+            f"<li>{html.escape(label)}: {html.escape(reason)}.</li>"
+            for label, reason in self._unusable
+        )
+        return (
+            "<details><summary><b>Harms in the data that give no NNH, and why</b></summary>"
+            f"<ul>{items}</ul></details>"
+        )
+
+    def summary_text(self) -> str:
+        """The current state in plain text (deterministic)."""
+        lines = self._benefit_lines() + self._harm_lines() + self._lhh_lines()
+        lines.append(f"Chart (every usable benefit beside the chosen harm): {self._chart()[1]}")
+        lines.append("Not offered as harms (no per-patient proportion in both arms):")
+        lines += [f"  {label}: {reason}." for label, reason in self._unusable]
+        return "\n".join(lines)

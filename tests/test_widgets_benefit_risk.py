@@ -1,0 +1,167 @@
+"""BenefitRiskExplorer: set the controls as a learner would and check NNT, NNH and LHH."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+from jia_teach.data import data_dir
+from jia_teach.errors import JiaInputError
+from jia_teach.widgets.benefit_risk import BenefitRiskExplorer
+
+
+def _copy_data(tmp_path: Path) -> Path:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for f in data_dir().glob("*.csv"):
+        shutil.copy(f, folder / f.name)
+    return folder
+
+
+def _edit_adverse_events(folder: Path, edit=None, extra: list[dict] = ()) -> None:
+    path = folder / "adverse_events.csv"
+    with path.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    fields = list(rows[0])
+    rows = [edit(dict(r)) if edit else r for r in rows] + [
+        {k: r.get(k, "") for k in fields} for r in extra
+    ]
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+@pytest.fixture(scope="module")
+def view() -> BenefitRiskExplorer:
+    return BenefitRiskExplorer()
+
+
+def test_default_reads_nnt_nnh_and_lhh(view: BenefitRiskExplorer) -> None:
+    view.set(benefit="acr30_no_fever", harm="neutrophils_below_1e9_per_l", f_benefit=1, f_harm=1)
+    text = view.summary_text()
+    assert "Tocilizumab 64/75 vs Placebo 9/37 [reported;" in text
+    assert "NNT 2 (95% CI 2 to 3)" in text
+    assert "Tocilizumab 7% of patients vs Placebo 0% of patients" in text
+    assert "NNH 15 (unrounded 14.3; no confidence interval)" in text
+    assert "none are invented here" in text
+    assert view.lhh is not None and view.lhh.lhh == pytest.approx(14.2857 / 1.6385, rel=1e-3)
+    assert "times as likely to be helped as harmed" in text
+    assert "How to read it: LHH = NNH / NNT." in text
+
+
+def test_harm_with_zero_in_placebo_works(view: BenefitRiskExplorer) -> None:
+    view.set(harm="infusion_reaction_during")
+    assert view.nnh_value == pytest.approx(25.0)
+    assert "Placebo 0% of patients" in view.summary_text()
+    assert view.lhh is not None and view.lhh.lhh > 1
+
+
+def test_switching_benefit_changes_nnt_and_lhh(view: BenefitRiskExplorer) -> None:
+    view.set(benefit="acr30_no_fever", harm="infusion_reaction_24h")
+    first = view.lhh.lhh
+    view.set(benefit="acr90")
+    assert view.benefit_comparison.nnt_text == "NNT 4 (95% CI 3 to 7)"
+    assert view.lhh.lhh < first
+    assert "DERIVED from the reported percentages" in view.summary_text()
+
+
+def test_patient_risk_factors_scale_the_lhh(view: BenefitRiskExplorer) -> None:
+    view.set(benefit="acr50", harm="neutrophils_below_1e9_per_l", f_benefit=1.0, f_harm=1.0)
+    base = view.lhh.lhh
+    view.controls["f_harm"].value = 2.0  # as a learner drags the slider
+    assert view.lhh.lhh == pytest.approx(base / 2)
+    assert "f harm 2.0" in view.summary_text()
+    view.set(f_harm=1.0)
+
+
+def test_event_counts_are_not_offered_and_the_view_says_why(view: BenefitRiskExplorer) -> None:
+    events = [k[1] for _, k in view.controls["harm"].options]
+    assert events == [
+        "neutrophils_below_1e9_per_l",
+        "infusion_reaction_during",
+        "infusion_reaction_24h",
+    ]
+    with pytest.raises(JiaInputError, match="'adverse_events' is not an available harm"):
+        view.set(harm="adverse_events")
+    reasons = dict(view.unusable_harms())
+    label = next(k for k in reasons if k.startswith("Adverse events (all)"))
+    assert "159 events" in label and "not of patients" in reasons[label]
+    text = view.summary_text()
+    assert "Not offered as harms" in text and "no NNH can be computed" in text
+    assert "pooled across trials" in text
+
+
+def test_benefits_have_counts_in_both_arms(view: BenefitRiskExplorer) -> None:
+    benefits = [k[1] for _, k in view.controls["benefit"].options]
+    assert "gc_reduced" not in benefits  # no denominators
+    assert "acr30_no_fever" in benefits and "acr90" in benefits
+
+
+def test_chart_is_cached_and_swapped_in_place(view: BenefitRiskExplorer) -> None:
+    image = view._image
+    view.set(harm="neutrophils_below_1e9_per_l")
+    a = image.value
+    view.set(harm="infusion_reaction_24h")
+    assert view._image is image and image.value != a and image.value[:4] == b"\x89PNG"
+    view.set(harm="neutrophils_below_1e9_per_l")
+    assert image.value == a
+
+
+def test_summary_is_deterministic() -> None:
+    assert BenefitRiskExplorer().summary_text() == BenefitRiskExplorer().summary_text()
+
+
+def test_unconfirmed_harm_is_withheld(tmp_path: Path) -> None:
+    folder = _copy_data(tmp_path)
+
+    def edit(r: dict) -> dict:
+        if r["event"] == "neutrophils_below_1e9_per_l":
+            r["status"] = "unconfirmed"
+            r["note"] = "Test copy: marked unconfirmed to check the flag."
+        return r
+
+    _edit_adverse_events(folder, edit)
+    v = BenefitRiskExplorer(directory=folder)
+    assert "neutrophils_below_1e9_per_l" not in [k[1] for _, k in v.controls["harm"].options]
+    text = v.summary_text()
+    assert "value withheld (UNCONFIRMED)" in text
+    assert "7% of patients" not in text
+
+
+def test_patient_counts_give_an_interval_and_no_excess_harm_gives_no_lhh(
+    tmp_path: Path,
+) -> None:
+    """Synthetic rows (a test fixture, not trial figures) exercise the other two branches."""
+    folder = _copy_data(tmp_path)
+    common = {
+        "trial": "TENDER",
+        "phase": "12-week double-blind",
+        "status": "reported",
+        "source": "synthetic test fixture",
+        "note": "Synthetic test fixture, not a trial figure.",
+        "source_id": "debenedetti2012",
+    }
+    extra = [
+        {**common, "arm": "tocilizumab", "event": "fixture_counts", "value": "10",
+         "unit": "patients", "total": "50"},
+        {**common, "arm": "placebo", "event": "fixture_counts", "value": "2",
+         "unit": "patients", "total": "50"},
+        {**common, "arm": "tocilizumab", "event": "fixture_fewer", "value": "0",
+         "unit": "percent_of_patients"},
+        {**common, "arm": "placebo", "event": "fixture_fewer", "value": "5",
+         "unit": "percent_of_patients"},
+    ]  # fmt: skip
+    _edit_adverse_events(folder, extra=extra)
+    v = BenefitRiskExplorer(harm="fixture_counts", directory=folder)
+    assert v.harm_comparison is not None
+    assert "NNH 7 (95% CI 4 to 33)" in v.summary_text()
+    assert "Counts of patients in both arms" in v.summary_text()
+    v.set(harm="fixture_fewer")
+    assert v.lhh is None
+    text = v.summary_text()
+    assert "NNH not defined" in text and "LHH not defined" in text
+    assert "No chart" in text
