@@ -237,12 +237,13 @@ def _response_presets() -> dict[str, ResponseDefinition]:
     for level in LEVELS:
         for adapted in (False, True):
             for marker in MARKERS:
-                key = (
-                    f"{'adapted_' if adapted else ''}acr{level}{'_crp' if marker == 'crp' else ''}"
-                )
-                name = f"{'adapted ' if adapted else ''}ACR{level}{' (CRP)' if marker == 'crp' else ''}"
-                presets[key] = ResponseDefinition(
-                    name=name, level=level, require_no_fever=adapted, marker=marker
+                prefix = ("adapted_", "adapted ") if adapted else ("", "")
+                suffix = ("_crp", " (CRP)") if marker == "crp" else ("", "")
+                presets[f"{prefix[0]}acr{level}{suffix[0]}"] = ResponseDefinition(
+                    name=f"{prefix[1]}ACR{level}{suffix[1]}",
+                    level=level,
+                    require_no_fever=adapted,
+                    marker=marker,
                 )
     return presets
 
