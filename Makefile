@@ -6,6 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMPS := $(VENV)/.stamps
 PORT   ?= 8888
+PRESENT_PORT ?= 8866
 
 .DEFAULT_GOAL := help
 .PHONY: help lab test lint format unit nbval notebooks book present slides browser bench clean
@@ -39,8 +40,7 @@ test: $(ENV_TEST) node_modules/.package-lock.json  ## lint, unit + property test
 	$(MAKE) lint
 	$(MAKE) unit
 	$(MAKE) nbval
-	$(MAKE) book
-	$(MAKE) browser
+	$(MAKE) browser   # builds the book first
 
 # --- pieces of the suite -----------------------------------------------------
 lint: $(ENV_TEST)  ## ruff check and format check
@@ -61,18 +61,19 @@ nbval: $(ENV_TEST)  ## every tutorial against its stored outputs (strict)
 notebooks: $(ENV_TEST)  ## re-execute every notebook in place (refresh stored outputs on purpose)
 	$(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb
 
-browser: $(ENV_TEST)  ## browser tests in headless Chromium (installs Debian's chromium if missing)
+browser: book  ## browser tests of the built book and the live deck (installs Debian's chromium if missing)
 	bash tools/ensure-chromium.sh
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/browser -o addopts=""
 
 book: $(ENV_TEST) node_modules/.package-lock.json  ## build the Jupyter Book offline into book/_build/html
-	@echo "book: not built yet"
+	$(BIN)/python tools/build_book.py
 
-present: $(ENV_TEST)  ## serve the grand-rounds deck live with Voila on 127.0.0.1
-	@echo "present: not built yet"
+present: $(ENV_TEST) node_modules/.package-lock.json  ## serve the grand-rounds deck live with Voila on 127.0.0.1
+	$(BIN)/python tools/present.py --port $(PRESENT_PORT) notebooks/grand_rounds.ipynb
 
 slides: $(ENV_TEST) node_modules/.package-lock.json  ## offline reveal.js slideshow + PDF handout
-	@echo "slides: not built yet"
+	bash tools/ensure-chromium.sh
+	$(BIN)/python tools/export_slides.py notebooks/grand_rounds.ipynb
 
 bench: $(ENV_BENCH)  ## benchmarks; writes benchmarks/results.json
 	$(BIN)/python benchmarks/run.py

@@ -28,8 +28,8 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from offline_check import external_references  # noqa: E402
-from web_assets import copy_web_assets  # noqa: E402
+from offline_check import external_references
+from web_assets import copy_web_assets
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"

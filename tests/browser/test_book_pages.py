@@ -1,0 +1,89 @@
+"""Open the built book in headless Chromium from a local server and check what a reader sees.
+
+For every tutorial page: the saved widget state is drawn by the local widget manager (each
+widget-view script gets its rendered ``.widget-subarea``), every figure ``<img>`` has loaded,
+maths (if any) is typeset by the local MathJax, and no request left 127.0.0.1. A screenshot of
+each page goes to ``build/screenshots/``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from build_book import toc_notebooks
+
+from .conftest import RequestLog
+
+TUTORIALS = toc_notebooks()
+WIDGET_VIEWS = "script[type='application/vnd.jupyter.widget-view+json']"
+
+_WIDGETS_DRAWN = """(n) => {
+  const areas = document.querySelectorAll('.widget-subarea');
+  return areas.length >= n && [...areas].every((a) => a.children.length > 0);
+}"""
+_IMAGES_LOADED = """() => [...document.querySelectorAll('article img')]
+  .every((img) => img.complete && img.naturalWidth > 0)"""
+_MATHS_DONE = """() => !document.querySelector('.math, .MathJax_Preview')
+  || document.querySelectorAll('mjx-container').length > 0"""
+
+
+def _open(page: object, url: str) -> dict[str, int]:
+    """Load ``url``, wait until widgets, figures and maths are drawn; return what was found."""
+    page.goto(url, wait_until="load")
+    views = page.locator(WIDGET_VIEWS).count()
+    if views:
+        page.wait_for_function(_WIDGETS_DRAWN, arg=views, timeout=30_000)
+    page.wait_for_function(_IMAGES_LOADED, timeout=30_000)
+    page.wait_for_function(_MATHS_DONE, timeout=30_000)
+    return {
+        "views": views,
+        "drawn": page.locator(".widget-subarea .jupyter-widgets").count(),
+        "images": page.locator("article img").count(),
+        "errors": page.locator(".widget-subarea .jupyter-widgets-error-widget").count(),
+    }
+
+
+@pytest.mark.parametrize("name", [*TUTORIALS, "../definitions"])
+def test_page_renders_offline(
+    page_and_log: tuple[object, RequestLog], book_url: str, screenshots: Path, name: str
+) -> None:
+    page, log = page_and_log
+    found = _open(page, f"{book_url}/tutorials/{name}.html")
+    page.screenshot(path=str(screenshots / f"book-{Path(name).name}.png"), full_page=True)
+    assert found["errors"] == 0, f"{name}: the widget manager drew error widgets"
+    if found["views"]:
+        assert found["drawn"] >= 1, f"{name}: widget state is embedded but nothing was drawn"
+    assert not log.outside(), f"{name}: requests left 127.0.0.1: {log.outside()}"
+    assert not log.errors, f"{name}: JavaScript errors: {log.errors}"
+
+
+def test_a_tutorial_shows_a_rendered_widget_and_figures(
+    page_and_log: tuple[object, RequestLog], book_url: str, screenshots: Path
+) -> None:
+    """The acceptance check of the issue, on the first tutorial page with both."""
+    page, log = page_and_log
+    seen = {}
+    for name in TUTORIALS:
+        found = _open(page, f"{book_url}/tutorials/{name}.html")
+        seen[name] = found
+        if found["drawn"] and found["images"]:
+            page.locator(".widget-subarea").first.scroll_into_view_if_needed()
+            page.screenshot(path=str(screenshots / "book-widget-and-figure.png"))
+            break
+    else:
+        pytest.fail(f"no tutorial page shows both a drawn widget and a figure: {seen}")
+    assert page.locator(".widget-subarea .jupyter-widgets").first.is_visible()
+    assert not log.outside(), f"requests left 127.0.0.1: {log.outside()}"
+
+
+def test_intro_page_and_search_are_local(
+    page_and_log: tuple[object, RequestLog], book_url: str, screenshots: Path
+) -> None:
+    page, log = page_and_log
+    page.goto(f"{book_url}/intro.html", wait_until="load")
+    page.wait_for_selector("article h1")
+    page.screenshot(path=str(screenshots / "book-intro.png"), full_page=True)
+    page.goto(f"{book_url}/search.html?q=JADAS", wait_until="load")
+    page.wait_for_selector("#search-results", state="attached")
+    assert not log.outside(), f"requests left 127.0.0.1: {log.outside()}"
