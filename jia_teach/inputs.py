@@ -230,9 +230,10 @@ def read_core_set(
             arr[:, j] = _checked(table[col], col, var, vas_unit)
         arrays[suffix] = arr
     fever = parse_fever(table[FEVER_COLUMN]) if FEVER_COLUMN in columns else None
+    # (not arrays.get(key, np.full(...)): that would build the default every time)
     return CoreSetTable(
-        baseline=arrays.get("_baseline", np.full((n, 6), np.nan)),
-        followup=arrays.get("_followup", np.full((n, 6), np.nan)),
+        baseline=arrays["_baseline"] if "_baseline" in arrays else np.full((n, 6), np.nan),
+        followup=arrays["_followup"] if "_followup" in arrays else np.full((n, 6), np.nan),
         fever_followup=fever,
         marker=chosen,
     )
