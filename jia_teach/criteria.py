@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "QUANTUM",
+    "ResponseProfile",
     "acr_n",
     "classify",
     "meets_flare",
@@ -97,9 +98,13 @@ def percent_improvement(baseline: ArrayLike, followup: ArrayLike) -> NDArray[np.
         pct = np.subtract(b, f)  # (100 * (b - f)) / b, in place; same operations and rounding
         pct *= 100.0
         pct /= b
-    zero = b == 0
-    if zero.any():
-        pct = np.where(zero, np.where(f > 0, -np.inf, np.where(f == 0, 0.0, np.nan)), pct)
+    if pct.ndim == 0:  # a scalar
+        return np.where(b == 0, np.where(f > 0, -np.inf, np.where(f == 0, 0.0, np.nan)), pct)
+    zero = np.nonzero(b == 0)
+    if zero[0].size:
+        # only the (few) zero-baseline cells are rewritten: 0 -> 0 no change, 0 -> more worse
+        fz = f[zero]
+        pct[zero] = np.where(fz > 0, -np.inf, np.where(fz == 0, 0.0, np.nan))
     return pct
 
 
@@ -260,18 +265,25 @@ def meets_response(
         (improved >= k) & (worsened + may_worsen <= m),
         (improved + may_improve < k) | (worsened > m),
     )
-    if definition.require_no_fever:
-        if fever is None:
-            from .errors import MissingColumnError
+    return _with_fever(result, definition, fever)
 
-            raise MissingColumnError(
-                f"{definition.name} needs fever at follow-up", column="fever_followup"
-            )
-        no_fever = ~pd.array(fever, dtype="boolean")
-        if len(no_fever) != len(result):
-            raise ValueError(f"fever has {len(no_fever)} values for {len(result)} patients")
-        result = result & no_fever  # Kleene logic: False & NA is False, True & NA is NA
-    return result
+
+def _with_fever(
+    result: pd.arrays.BooleanArray, definition: ResponseDefinition, fever: ArrayLike | None
+) -> pd.arrays.BooleanArray:
+    """The adapted rule: also no fever at follow-up (three-valued)."""
+    if not definition.require_no_fever:
+        return result
+    if fever is None:
+        from .errors import MissingColumnError
+
+        raise MissingColumnError(
+            f"{definition.name} needs fever at follow-up", column="fever_followup"
+        )
+    no_fever = ~pd.array(fever, dtype="boolean")
+    if len(no_fever) != len(result):
+        raise ValueError(f"fever has {len(no_fever)} values for {len(result)} patients")
+    return result & no_fever  # Kleene logic: False & NA is False, True & NA is NA
 
 
 def acr_n(
@@ -288,13 +300,84 @@ def acr_n(
     >>> acr_n([[80, 60, 55, 10, 0, -40], [80, 60, 55, 10, -31, -40]])
     array([55.,  0.])
     """
-    arr = _as_2d(pct)
-    third = np.sort(arr, axis=1)[:, -min_improved]
-    worsened = _row_count(arr < -worsening_limit)
-    out = np.clip(third, 0.0, 100.0)
-    out[worsened > max_worsened] = 0.0
-    out[_row_count(np.isnan(arr)) > 0] = np.nan
-    return out
+    return ResponseProfile(pct).acr_n(worsening_limit, max_worsened, min_improved)
+
+
+class ResponseProfile:
+    """Many patients' percent improvements, prepared once to decide many definitions.
+
+    Each row is sorted once. For a row with no missing value, "at least ``k``
+    improved by ``L`` %" is "the ``k``-th largest change is >= ``L``" and "at
+    most ``m`` worsened by more than ``W`` %" is "the ``(m+1)``-th smallest
+    change is >= ``-W``": two column comparisons per definition instead of a
+    pass over every cell. Rows with a missing value go through
+    :func:`meets_response` (with the raw values, if given), so both paths
+    apply the same rules; the tests check that they agree.
+
+    Parameters
+    ----------
+    pct : array_like, shape (n, 6)
+        From :func:`percent_improvement`.
+    baseline, followup : array_like, shape (n, 6), optional
+        The raw values, for the missing-value rule.
+
+    Examples
+    --------
+    >>> from jia_teach.definitions import ACR30, ACR70
+    >>> nan = float("nan")
+    >>> profile = ResponseProfile([[80, 60, 55, 10, 0, -40], [30, 30, 0, 0, 0, nan]])
+    >>> profile.meets(ACR30).tolist(), profile.meets(ACR70).tolist()
+    ([True, <NA>], [False, False])
+    >>> profile.acr_n()
+    array([55., nan])
+    """
+
+    def __init__(
+        self,
+        pct: ArrayLike,
+        baseline: ArrayLike | None = None,
+        followup: ArrayLike | None = None,
+    ) -> None:
+        self.pct = _as_2d(pct)
+        self._ascending = np.sort(self.pct, axis=1)  # NaN sorts last; gap rows are decided apart
+        self._gap_rows = np.flatnonzero(_row_count(np.isnan(self.pct)))
+        self._columns: dict[int, NDArray[np.float64]] = {}
+        self._raw = None
+        if baseline is not None and followup is not None:
+            self._raw = (_as_2d(baseline)[self._gap_rows], _as_2d(followup)[self._gap_rows])
+
+    def meets(
+        self, definition: ResponseDefinition, fever: ArrayLike | None = None
+    ) -> pd.arrays.BooleanArray:
+        """Same answer as :func:`meets_response` for every row."""
+        k, m = definition.min_improved, definition.max_worsened
+        values = self._column(6 - k) >= definition.level
+        if m < 6:
+            values &= self._column(m) >= -definition.worsening_limit
+        mask = np.zeros(len(values), dtype=bool)
+        rows = self._gap_rows
+        if rows.size:
+            raw = {} if self._raw is None else {"baseline": self._raw[0], "followup": self._raw[1]}
+            gaps = meets_response(self.pct[rows], definition.replace(require_no_fever=False), **raw)
+            values[rows] = gaps.to_numpy(dtype=bool, na_value=False)
+            mask[rows] = gaps.isna()
+        return _with_fever(pd.arrays.BooleanArray(values, mask), definition, fever)
+
+    def _column(self, j: int) -> NDArray[np.float64]:
+        """Column ``j`` of the sorted rows, contiguous (cached: definitions share columns)."""
+        if j not in self._columns:
+            self._columns[j] = np.ascontiguousarray(self._ascending[:, j])
+        return self._columns[j]
+
+    def acr_n(
+        self, worsening_limit: float = 30.0, max_worsened: int = 1, min_improved: int = 3
+    ) -> NDArray[np.float64]:
+        """Continuous ACR-N of every row (see :func:`acr_n`)."""
+        out = np.clip(self._column(6 - min_improved), 0.0, 100.0)
+        if max_worsened < 6:
+            out[self._column(max_worsened) < -worsening_limit] = 0.0
+        out[self._gap_rows] = np.nan
+        return out
 
 
 def meets_flare(
@@ -331,7 +414,7 @@ def meets_flare(
     b = _as_2d(baseline)
     f = _as_2d(followup)
     arr = percent_improvement(b, f) if pct is None else _as_2d(pct)
-    worse = -arr >= definition.level
+    worse = arr <= -definition.level  # worse by >= level %, without a negated copy
     if definition.min_rise_global_cm is not None:
         rise = quantise(f[:, _GLOBALS]) - quantise(b[:, _GLOBALS])
         worse[:, _GLOBALS] &= rise >= round(definition.min_rise_global_cm * QUANTUM)

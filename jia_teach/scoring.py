@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from .coreset import Marker
-from .criteria import acr_n, meets_flare, meets_response, percent_improvement
+from .criteria import ResponseProfile, meets_flare, percent_improvement
 from .definitions import FLARE_TRIAL, LEVELS, FlareDefinition, ResponseDefinition
 from .errors import OutputExistsError
 from .inputs import VasUnit, read_core_set
@@ -104,11 +104,9 @@ def score(
         )
 
     pct = percent_improvement(data.baseline, data.followup)
-    result: dict[str, object] = {
-        name: meets_response(pct, d, baseline=data.baseline, followup=data.followup)
-        for name, d in defs.items()
-    }
-    result["acr_n"] = acr_n(pct, worsening_limit=worsening_limit).round(2)
+    profile = ResponseProfile(pct, data.baseline, data.followup)
+    result: dict[str, object] = {name: profile.meets(d) for name, d in defs.items()}
+    result["acr_n"] = profile.acr_n(worsening_limit=worsening_limit).round(2)
     result["flare"] = meets_flare(
         data.baseline, data.followup, flare.replace(marker=data.marker), pct=pct
     )

@@ -140,3 +140,26 @@ def test_score_equals_the_per_row_result(rows):
         for lv in LEVELS:
             assert as_py(out[f"acr{lv}"].iloc[k]) == reference.response(base, up, level=lv)
         assert as_py(out["flare"].iloc[k]) == reference.flare(base, up)
+
+
+@given(
+    st.lists(pair(allow_missing=True), min_size=1, max_size=6),
+    st.sampled_from((*LEVELS, 45)),
+    st.integers(1, 6),
+    st.sampled_from((0, 30, 50)),
+    st.integers(0, 6),
+)
+def test_profile_agrees_with_meets_response(rows, level, k, limit, m):
+    """The sorted-row fast path decides exactly as the counting path, gaps included."""
+    from jia_teach.criteria import ResponseProfile
+
+    b = np.array([r[0] for r in rows])
+    f = np.array([r[1] for r in rows])
+    pct = percent_improvement(b, f)
+    d = ResponseDefinition(
+        name="x", level=level, min_improved=k, worsening_limit=limit, max_worsened=m
+    )
+    fast = ResponseProfile(pct, b, f).meets(d)
+    slow = meets_response(pct, d, baseline=b, followup=f)
+    assert fast.isna().tolist() == slow.isna().tolist()
+    assert fast.fillna(False).tolist() == slow.fillna(False).tolist()
