@@ -34,7 +34,9 @@ node_modules/.package-lock.json: package.json package-lock.json
 # --- the two commands of the README ----------------------------------------
 lab: $(ENV_LAB)  ## open the tutorials in JupyterLab (token kept on; the URL is printed)
 	$(BIN)/jupyter lab --notebook-dir=notebooks --no-browser --port=$(PORT) \
-	    --ServerApp.ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root)
+	    --ServerApp.ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root) \
+	    --LabApp.news_url=None --LabApp.extension_manager=readonly \
+	    --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
 
 test: $(ENV_TEST) node_modules/.package-lock.json  ## lint, unit + property tests, nbval, book, browser tests
 	$(MAKE) lint

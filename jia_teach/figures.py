@@ -16,10 +16,11 @@ True
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from jia_teach.data import ARM_LABELS, ENDPOINT_LABELS, TRIAL_LABELS
 from jia_teach.errors import InvalidValueError
@@ -35,6 +36,7 @@ __all__ = [
     "caption",
     "forest_plot",
     "response_rate_bars",
+    "set_benefit_risk_pair",
 ]
 
 #: Okabe-Ito colours by role.
@@ -51,6 +53,8 @@ COLORS: Mapping[str, str] = {
 }
 
 _FOOT = {"fontsize": 7.5, "color": "#333333", "ha": "left", "va": "bottom", "wrap": True}
+#: Footnotes that are wrapped here, once, instead of by matplotlib at every draw.
+_FOOT_PREWRAPPED = {k: v for k, v in _FOOT.items() if k != "wrap"}
 
 
 def caption(fig: Figure) -> str:
@@ -80,6 +84,48 @@ def _finish(fig: Figure, text: str) -> Figure:
 
 def _pct(x: float) -> str:
     return f"{x:.0f}%"
+
+
+@functools.lru_cache(maxsize=4096)
+def _advance(char: str, fontsize: float) -> float:
+    """Advance width of one character of the default font, in points."""
+    from matplotlib.font_manager import FontProperties, findfont, get_font
+    from matplotlib.ft2font import LoadFlags
+
+    font = get_font(findfont(FontProperties(size=fontsize)))
+    font.set_size(fontsize, 72)  # at 72 dpi one pixel is one point
+    return font.load_char(ord(char), flags=LoadFlags.NO_HINTING).linearHoriAdvance / 65536
+
+
+def _wrap(text: str, fontsize: float, width_in: float) -> str:
+    """Break ``text`` into lines at most ``width_in`` inches wide (greedy, at spaces).
+
+    The same rule as matplotlib's ``wrap=True``, but measured once from cached glyph advances:
+    matplotlib re-shapes every candidate line at every draw, which cost 30-50 ms per footnote
+    on the project's 2-core machine (the largest single cost of a first render).
+    """
+    limit = 72 * width_in
+    space = _advance(" ", fontsize)
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line: list[str] = []
+        width = 0.0
+        for word in paragraph.split(" "):
+            w = sum(_advance(c, fontsize) for c in word)
+            if line and width + space + w > limit:
+                lines.append(" ".join(line))
+                line, width = [word], w
+            else:
+                width += (space if line else 0.0) + w
+                line.append(word)
+        lines.append(" ".join(line))
+    return "\n".join(lines)
+
+
+def _footnote(fig: Figure, text: str) -> Any:
+    """The grey footnote at the bottom left, wrapped to the figure's width."""
+    width = fig.get_figwidth() * 0.97
+    return fig.text(0.01, 0.0, _wrap(text, _FOOT["fontsize"], width), **_FOOT_PREWRAPPED)
 
 
 # --------------------------------------------------------------------------------------------
@@ -195,8 +241,13 @@ def response_rate_bars(
                 summary.append(f"{ENDPOINT_LABELS[endpoint]} {r['percent']:.0f}%")
             else:
                 summary[i] += f" vs {r['percent']:.0f}%"
-    ax.set_xticks(range(len(endpoints)), [ENDPOINT_LABELS[e] for e in endpoints], fontsize=9)
-    ax.set_ylim(0, 119)
+    slot = 0.8 * fig.get_figwidth() / len(endpoints)  # inches per end point, roughly
+    ax.set_xticks(
+        range(len(endpoints)),
+        [_wrap(ENDPOINT_LABELS[e], 9, slot) for e in endpoints],  # long names overlapped
+        fontsize=9,
+    )
+    ax.set_ylim(0, 132)  # the top band holds the legend, clear of the bar labels
     ax.set_yticks(range(0, 101, 20))
     ax.set_ylabel("% of patients")
     ax.set_xlabel(f"Response definition, {timepoint}")
@@ -214,7 +265,7 @@ def response_rate_bars(
         handles.append(
             Patch(facecolor="white", edgecolor="#333333", hatch="//", label="derived counts*")
         )
-    ax.legend(handles=handles, loc="upper right", frameon=False, fontsize=9)
+    ax.legend(handles=handles, loc="upper center", ncols=len(handles), frameon=False, fontsize=9)
     pct = f"{100 * confidence:g}%"
     ax.set_title(
         f"{TRIAL_LABELS.get(trial, trial)}: response at {timepoint} by arm "
@@ -227,7 +278,7 @@ def response_rate_bars(
             " *Derived: the count that fits the reported percentage and N (the source gives "
             "percentages only)."
         )
-    fig.text(0.01, 0.0, foot, **_FOOT)
+    _footnote(fig, foot)
     fig.get_layout_engine().set(rect=(0, 0.07, 1, 0.93))
     text = (
         f"In {trial} at {timepoint}, the share of patients meeting each response definition "
@@ -438,6 +489,7 @@ def benefit_risk_chart(
     benefits: Mapping[str, ArmComparison] | None = None,
     harms: Mapping[str, ArmComparison | float] | None = None,
     *,
+    pair: tuple[str, str | None] | None = None,
     directory: str | Path | None = None,
 ) -> Figure:
     """Numbers needed to treat (benefits) beside numbers needed to harm, on one log axis.
@@ -451,6 +503,11 @@ def benefit_risk_chart(
         source gives percentages only. Default: TENDER double-blind infusion reactions and
         neutropenia, from the prescribing information's percentages (no counts, so no
         intervals).
+    pair : (str, str), optional
+        ``(benefit label, harm label)``, keys of ``benefits`` and ``harms``: the pair whose
+        likelihood of being helped or harmed (LHH) the footnote states and the caption
+        describes; both points are ringed. Default: the first benefit and the first harm.
+        :func:`set_benefit_risk_pair` changes it on a drawn chart.
     directory : str or Path, optional
         Data folder to read instead of the package data.
 
@@ -459,16 +516,27 @@ def benefit_risk_chart(
     matplotlib.figure.Figure
         With the caption in ``fig.jia_caption``.
 
+    Raises
+    ------
+    jia_teach.errors.InvalidValueError
+        For a number needed that is not finite and positive, or a ``pair`` label that is not
+        one of the benefits / harms.
+
     Examples
     --------
     >>> fig = benefit_risk_chart()
     >>> "log scale" in fig.axes[0].get_xlabel()
     True
-    """
+    >>> fig = benefit_risk_chart(
+    ...     pair=("JIA ACR70 (derived counts)", "Infusion reaction within 24 h (16% vs 5%)")
+    ... )
+    >>> print(caption(fig))
+    About 2 patients need treatment for one more to reach JIA ACR70 (derived counts), while about 10 need treatment for one more to have infusion reaction within 24 h.
+    """  # noqa: E501
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
-    from jia_teach.effects import ArmComparison, likelihood_helped_harmed
+    from jia_teach.effects import ArmComparison
 
     defaults = benefits is None and harms is None
     benefits = dict(benefits) if benefits is not None else _default_benefits(directory)
@@ -488,6 +556,10 @@ def benefit_risk_chart(
                 column="benefits" if kind == "benefit" else "harms",
                 allowed="comparisons whose point estimate favours the stated direction",
             )
+    if not benefits:
+        raise InvalidValueError(
+            "no benefit to plot", column="benefits", allowed="at least one comparison"
+        )
     n = len(rows)
     fig = Figure(figsize=(9, 1.8 + 0.45 * n), layout="constrained")
     ax = fig.add_subplot()
@@ -529,19 +601,30 @@ def benefit_risk_chart(
     ax.set_xticklabels(["1", "2", "5", "10", "20", "50", "100", "200", "500", "1000"])
     ax.set_yticks(ys, [r[1] for r in rows], fontsize=8.5)
     ax.set_ylim(-0.7, n - 0.3)
-    ax.set_xlabel("Patients treated for one more patient with the outcome (NNT or NNH; log scale)")
+    ax.set_xlabel(  # two lines: one line overflowed the right edge when the row labels are long
+        "Patients treated for one more patient with the outcome\n(NNT or NNH; log scale)"
+    )
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="x", color="#eeeeee", linewidth=0.6)
     ax.set_axisbelow(True)
-    n_benefit = sum(1 for r in rows if r[0] == "benefit")
+    n_benefit = len(benefits)
     if 0 < n_benefit < n:
         ax.axhline(ys[n_benefit - 1] - 0.5, color="#999999", linewidth=0.8, linestyle="--")
-    ax.set_title(
+    fig.suptitle(  # over the whole width: above the axes alone it was cut off at the right
         ("TENDER, week 12. " if defaults else "")
         + "Benefit (NNT, green) and harm (NNH, vermillion): smaller = more frequent",
         fontsize=10.5,
-        loc="left",
+        x=0.01,
+        ha="left",
     )
+    ring = {
+        "marker": "o",
+        "markersize": 14,
+        "markerfacecolor": "none",
+        "markeredgecolor": "#000000",
+        "markeredgewidth": 1.2,
+        "linestyle": "none",
+    }
     legend = [
         Line2D([], [], marker="o", color=COLORS["benefit"], label="NNT with 95% CI (counts)"),
         Line2D(
@@ -554,30 +637,136 @@ def benefit_risk_chart(
             label="NNH, point only (percentages only: no interval)",
         ),
     ]
+    if harms:
+        legend.append(Line2D([], [], **ring, label="the pair weighed in the footnote (LHH)"))
     ax.legend(handles=legend, loc="upper right", fontsize=8, frameon=True)
-    first_b = next(r for r in rows if r[0] == "benefit")
-    first_h = next((r for r in rows if r[0] == "harm"), None)
-    foot = "NNT/NNH rounded up to whole patients (Altman); right column. "
-    if first_h is not None:
-        lhh = likelihood_helped_harmed(nnt=first_b[2], nnh=first_h[2])
-        foot += f"{first_b[1]} vs {first_h[1]}: {lhh.text} "
+    state = {
+        "points": {
+            (kind, label): (value, y) for y, (kind, label, value, _) in zip(ys, rows, strict=True)
+        },
+        "defaults": defaults,
+        "rings": [ax.plot([], [], **ring, zorder=5)[0] for _ in range(2)],
+        "foot": None,
+        "pair_text": None,
+    }
+    fig._jia_benefit_risk = state  # type: ignore[attr-defined]
+    static = "NNT/NNH rounded up to whole patients (Altman); right column."
     if defaults:
-        foot += (
-            "Sources (defaults): De Benedetti 2012 (NEJM); Actemra US prescribing information; "
+        static += (
+            " Sources (defaults): De Benedetti 2012 (NEJM); Actemra US prescribing information; "
             "Li & Geskey (ACR90)."
         )
-    fig.text(0.01, 0.0, foot, **_FOOT)
-    fig.get_layout_engine().set(rect=(0, 0.07, 1, 0.93))
-    text = (
-        f"About {math.ceil(first_b[2] - 1e-9)} patients need treatment for one more to reach "
-        f"{first_b[1]}"
+    state["foot"] = foot = _footnote(fig, static)
+    # The pair's sentence sits just above the fixed footnote, in its own artist, so that a
+    # view can redraw it alone when the pair changes.
+    state["pair_text"] = ax.annotate(
+        "",
+        xy=(0, 1),
+        xycoords=foot,
+        xytext=(0, 2),
+        textcoords="offset points",
+        annotation_clip=False,
+        in_layout=False,
+        **_FOOT_PREWRAPPED,
     )
-    if first_h is not None:
-        text += (
-            f", while about {math.ceil(first_h[2] - 1e-9)} need treatment for one more to have "
-            f"{first_h[1].split(' (')[0].lower()}"
+    # Room at the bottom for the longest pair sentence and the footnote, so that changing the
+    # pair later never collides with the axis label.
+    lines = foot.get_text().count("\n") + 1
+    lines += max(
+        (_wrap_pair(fig, _pair_sentence(state, b, h)).count("\n") + 1 if h is not None else 0)
+        for b in benefits
+        for h in (list(harms) or [None])
+    )
+    bottom = (lines * 1.25 * _FOOT["fontsize"] + 8) / 72 / fig.get_figheight()
+    fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom))
+    if pair is None:
+        pair = (next(iter(benefits)), next(iter(harms), None))
+    set_benefit_risk_pair(fig, *pair)
+    return fig
+
+
+def _pair_sentence(state: Mapping[str, Any], benefit: str, harm: str) -> str:
+    from jia_teach.effects import likelihood_helped_harmed
+
+    points = state["points"]
+    lhh = likelihood_helped_harmed(
+        nnt=points[("benefit", benefit)][0], nnh=points[("harm", harm)][0]
+    )
+    return f"Ringed pair, {benefit} vs {harm}: {lhh.text}"
+
+
+def _wrap_pair(fig: Figure, text: str) -> str:
+    return _wrap(text, _FOOT["fontsize"], fig.get_figwidth() * 0.97)
+
+
+def set_benefit_risk_pair(fig: Figure, benefit: str, harm: str | None = None) -> list[Any]:
+    """Make a :func:`benefit_risk_chart` describe another (benefit, harm) pair, in place.
+
+    Moves the two rings, rewrites the LHH sentence above the footnote and the caption
+    (``fig.jia_caption``). Nothing else changes, so a view can redraw just the returned
+    artists over a saved background instead of drawing the whole figure again.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        A chart returned by :func:`benefit_risk_chart`.
+    benefit, harm : str
+        Labels of a benefit and a harm row of that chart (``harm`` may be None only when the
+        chart has no harms).
+
+    Returns
+    -------
+    list of matplotlib.artist.Artist
+        The artists that changed (the two rings and the LHH sentence).
+
+    Raises
+    ------
+    jia_teach.errors.InvalidValueError
+        When ``fig`` is not such a chart or a label is not one of its rows.
+
+    Examples
+    --------
+    >>> fig = benefit_risk_chart()
+    >>> changed = set_benefit_risk_pair(fig, "JIA ACR90 (derived counts)",
+    ...                                 "Infusion reaction within 24 h (16% vs 5%)")
+    >>> len(changed), caption(fig)[:55]
+    (3, 'About 4 patients need treatment for one more to reach J')
+    """
+    state = getattr(fig, "_jia_benefit_risk", None)
+    if state is None:
+        raise InvalidValueError(
+            "this figure was not made by benefit_risk_chart",
+            column="fig",
+            allowed="a Figure returned by benefit_risk_chart",
         )
-    return _finish(fig, text + ".")
+    points = state["points"]
+    for kind, label in (("benefit", benefit), ("harm", harm)):
+        labels = [lab for k, lab in points if k == kind]
+        if (kind, label) not in points and not (label is None and kind == "harm" and not labels):
+            raise InvalidValueError(
+                f"{label!r} is not a {kind} row of this chart",
+                column="pair",
+                allowed=", ".join(repr(lab) for lab in labels) or "none (the chart has no harms)",
+            )
+    rings, pair_text = state["rings"], state["pair_text"]
+    for ring, key in zip(rings, (("benefit", benefit), ("harm", harm)), strict=True):
+        value, y = points.get(key, (math.nan, math.nan))
+        ring.set_data([value], [y])
+        ring.set_visible(key in points)
+    pair_text.set_text(
+        "" if harm is None else _wrap_pair(fig, _pair_sentence(state, benefit, harm))
+    )
+    text = (
+        f"About {math.ceil(points[('benefit', benefit)][0] - 1e-9)} patients need treatment for "
+        f"one more to reach {benefit}"
+    )
+    if harm is not None:
+        text += (
+            f", while about {math.ceil(points[('harm', harm)][0] - 1e-9)} need treatment for one "
+            f"more to have {harm.split(' (')[0].lower()}"
+        )
+    _finish(fig, text + ".")
+    return [*rings, pair_text]
 
 
 def _nn_span(r: ArmComparison) -> tuple[float, float] | None:

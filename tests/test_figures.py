@@ -18,6 +18,7 @@ from jia_teach.figures import (
     caption,
     forest_plot,
     response_rate_bars,
+    set_benefit_risk_pair,
 )
 
 
@@ -187,3 +188,67 @@ def test_import_of_package_stays_light() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_benefit_risk_chart_pair_sets_footnote_caption_and_rings() -> None:
+    benefit = "JIA ACR90 (derived counts)"
+    harm = "Neutrophils < 1 × 10⁹/L (7% vs 0%)"
+    fig = benefit_risk_chart(pair=(benefit, harm))
+    text = _texts(fig)
+    assert f"Ringed pair, {benefit} vs {harm}: LHH" in text.replace("\n", " ")
+    # ACR90 28/75 vs 2/37 (derived) gives NNT 3.1 -> 4; 7% vs 0% gives NNH 14.3 -> 15
+    assert caption(fig) == (
+        f"About 4 patients need treatment for one more to reach {benefit}, while about 15 need "
+        "treatment for one more to have neutrophils < 1 × 10⁹/l."
+    )
+    rings = [line for line in fig.axes[0].lines if line.get_markerfacecolor() == "none"]
+    assert sorted(round(line.get_xdata()[0], 1) for line in rings) == [3.1, 14.3]
+    # the default pair is still the first benefit and the first harm
+    assert caption(benefit_risk_chart()).startswith(
+        "About 2 patients need treatment for one more to reach JIA ACR30 + no fever"
+    )
+
+
+def test_set_benefit_risk_pair_updates_in_place_and_checks_labels() -> None:
+    fig = benefit_risk_chart()
+    changed = set_benefit_risk_pair(
+        fig, "JIA ACR50 (derived counts)", "Infusion reaction during infusion (4% vs 0%)"
+    )
+    assert len(changed) == 3 and all(a.figure is fig for a in changed)
+    assert "reach JIA ACR50 (derived counts)" in caption(fig)
+    assert "infusion reaction during infusion." in caption(fig)
+    with pytest.raises(InvalidValueError, match=r"column 'pair'.*'JIA ACR70' is not a benefit"):
+        set_benefit_risk_pair(fig, "JIA ACR70", "Infusion reaction during infusion (4% vs 0%)")
+    with pytest.raises(InvalidValueError, match="'Rash' is not a harm row"):
+        benefit_risk_chart(pair=("JIA ACR30 (derived counts)", "Rash"))
+    with pytest.raises(InvalidValueError, match="not made by benefit_risk_chart"):
+        set_benefit_risk_pair(Figure(), "a", "b")
+
+
+def test_footnotes_fit_inside_the_figure() -> None:
+    """The footnotes are wrapped by jia_teach (not by matplotlib at draw time): check the fit."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    long_benefit = "A very long benefit label " * 4
+    benefits = {
+        long_benefit: compare_arms(
+            treated_events=20, treated_total=50, control_events=5, control_total=50
+        ),
+        "Short": compare_arms(
+            treated_events=30, treated_total=50, control_events=5, control_total=50
+        ),
+    }
+    for fig in (
+        response_rate_bars(),
+        benefit_risk_chart(),
+        benefit_risk_chart(benefits, {"Harm": 12.0}, pair=(long_benefit, "Harm")),
+    ):
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        renderer = canvas.get_renderer()
+        for t in fig.texts + fig.axes[0].texts:
+            if (t.get_text() and t in fig.texts) or "Ringed" in t.get_text():
+                box = t.get_window_extent(renderer)
+                assert box.x1 <= fig.bbox.x1 + 0.5, t.get_text()
+        ticks = fig.axes[0].xaxis.get_ticklabels()
+        assert all(t.get_window_extent(renderer).y0 >= 0 for t in ticks)

@@ -165,3 +165,37 @@ def test_patient_counts_give_an_interval_and_no_excess_harm_gives_no_lhh(
     text = v.summary_text()
     assert "NNH not defined" in text and "LHH not defined" in text
     assert "No chart" in text
+
+
+def test_chart_caption_describes_the_chosen_pair() -> None:
+    """The footnote and caption follow the learner's benefit, not the first one in the list."""
+    view = BenefitRiskExplorer()  # fresh: no picture of this pair cached yet
+    view.set(benefit="acr30_no_fever", harm="infusion_reaction_24h")
+    first = view._image.value
+    view.set(benefit="acr90")
+    text = view.summary_text()
+    assert (
+        "About 4 patients need treatment for one more to reach JIA ACR90, week 12 (derived "
+        "counts), while about 10 need treatment for one more to have infusion reaction within "
+        "24 h." in text
+    )
+    assert "ACR30" not in text.split("Chart (")[1].split("\n")[0]
+    assert view._image.value != first and view._image.value[:4] == b"\x89PNG"
+    fig = view._charts["TENDER"]["fig"]
+    assert "Ringed pair, JIA ACR90, week 12 (derived counts) vs Infusion reaction within" in (
+        " ".join(t.get_text().replace("\n", " ") for t in fig.axes[0].texts)
+    )
+
+
+def test_one_chart_per_trial_serves_every_pair(view: BenefitRiskExplorer) -> None:
+    """Changing the pair redraws the rings and the LHH sentence only (no new figure)."""
+    view.set(benefit="acr50", harm="neutrophils_below_1e9_per_l")
+    fig = view._charts["TENDER"]["fig"]
+    seen = set()
+    for _, benefit in view.controls["benefit"].options:
+        for _, harm in view.controls["harm"].options:
+            view.set(benefit=benefit, harm=harm)
+            seen.add(view._image.value)
+    assert list(view._charts) == ["TENDER"] and view._charts["TENDER"]["fig"] is fig
+    n_pairs = len(view.controls["benefit"].options) * len(view.controls["harm"].options)
+    assert len(seen) == n_pairs  # every pair has its own picture

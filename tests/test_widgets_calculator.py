@@ -118,3 +118,41 @@ def test_summary_is_deterministic() -> None:
 def test_unknown_control_is_refused(calc: PatientCalculator) -> None:
     with pytest.raises(KeyError, match="no control named"):
         calc.set(esr_followup=10)
+
+
+def test_compact_layout_same_controls_and_verdicts() -> None:
+    compact = PatientCalculator(compact=True)
+    default = PatientCalculator()
+    assert set(compact.controls) == set(default.controls)
+    assert compact.summary_text() == default.summary_text()
+    compact.controls["active_joints_followup"].value = 11  # a single slider move
+    assert "ACR50: not met" in compact.summary_text()
+    assert compact.assessment.responses["ACR50"] is False
+
+
+def test_compact_layout_puts_verdicts_beside_the_sliders() -> None:
+    import ipywidgets as w
+
+    calc = PatientCalculator(compact=True)
+    left, right = calc.ui.children  # one row: sliders | readouts
+    assert isinstance(calc.ui, w.HBox)
+    grid = left.children[0]
+    assert isinstance(grid, w.GridBox)
+    assert calc.controls["chaq_baseline"] in grid.children
+    assert calc.controls["chaq_followup"] in grid.children
+    assert calc._verdicts in right.children[1].children and calc._table in right.children
+    assert "Limited joints" in calc._labels["lom_joints"].value  # shorter labels
+    assert "Limited-motion joints" in PatientCalculator()._labels["lom_joints"].value
+
+
+def test_compact_verdicts_pair_acr_pedi_with_adapted_and_keep_words() -> None:
+    calc = PatientCalculator(compact=True)
+    calc.set(fever="yes")
+    html = calc._verdicts.value
+    assert "ACR Pedi" in html and "adapted (+ no fever)" in html
+    row = html.split("<td", 1)[1].split("</tr>")[0]  # ACR30 row: met, adapted not met
+    assert "\u2714 met" in row and "\u2718 not met" in row
+    calc.set(lom_joints_followup=30, marker="crp")
+    table = calc._table.value
+    assert "\u25bc worsened" in table and "= unchanged" in table
+    assert calc._labels["marker"].value == "CRP (mg/L)"

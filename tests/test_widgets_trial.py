@@ -163,3 +163,22 @@ def test_unconfirmed_figure_is_flagged_and_withheld(tmp_path: Path) -> None:
     assert "36/43" not in text and "84%" not in text
     assert "(unconfirmed)" not in v.controls["endpoint"].options[0][0]  # day 29 still reported
     assert "#D55E00" in v._sources.value  # visibly flagged
+
+
+def test_every_chart_is_drawn_at_construction(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A learner's first choice of a trial must not wait for a first draw (80-120 ms)."""
+    from jia_teach import figures
+
+    view = TrialExplorer()
+    keys = {(t, p) for t, _, p in view._groups}
+    assert set(view._png) == keys
+
+    def no_drawing(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a chart was drawn after construction")
+
+    monkeypatch.setattr(figures, "response_rate_bars", no_drawing)
+    for trial in [v for _, v in view.controls["trial"].options]:
+        view.set(trial=trial)
+        for timepoint in [v for _, v in view.controls["timepoint"].options]:
+            view.set(timepoint=timepoint)
+    assert view._image.value[:4] == b"\x89PNG"

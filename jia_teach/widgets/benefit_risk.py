@@ -23,6 +23,7 @@ figures. The view computes nothing itself.
 from __future__ import annotations
 
 import html
+import io
 import math
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ import ipywidgets as w
 
 from jia_teach import data, effects
 from jia_teach.errors import InvalidValueError
-from jia_teach.widgets._base import View, figure_png
+from jia_teach.widgets._base import View
 
 __all__ = ["BenefitRiskExplorer"]
 
@@ -136,7 +137,10 @@ class BenefitRiskExplorer(View):
                 allowed="a trial with counts for a response and per-patient harm figures",
             )
         self._comparisons: dict[tuple[str, str, str], effects.ArmComparison] = {}
-        self._png: dict[tuple[str, str, str], tuple[bytes, str]] = {}
+        #: (benefit key, harm key) -> (PNG bytes, caption)
+        self._png: dict[tuple[tuple[str, str, str], tuple[str, str, str]], tuple[bytes, str]] = {}
+        #: trial -> the drawn chart of that trial (see _trial_chart)
+        self._charts: dict[str, dict[str, Any]] = {}
 
         self.controls = {
             "benefit": w.Dropdown(
@@ -344,13 +348,12 @@ class BenefitRiskExplorer(View):
         """compare_arms for the chosen benefit (treated vs placebo)."""
         return self._compare(self.benefit_key)
 
-    @property
-    def harm_comparison(self) -> effects.ArmComparison | None:
-        """effects.nnh for the chosen harm when both arms give patients/total, else None."""
-        rows = self._harms[self.harm_key]
+    def _harm_measure(self, key: tuple[str, str, str]) -> effects.ArmComparison | float:
+        """effects.nnh when both arms give patients/total, else the bare NNH from percentages."""
+        rows = self._harms[key]
         t, p = rows["treated"], rows["placebo"]
         if t["unit"] != "patients":
-            return None
+            return effects.number_needed(t["value"] / 100, p["value"] / 100)
         return effects.nnh(
             treated_events=int(t["value"]),
             treated_total=int(t["total"]),
@@ -360,13 +363,16 @@ class BenefitRiskExplorer(View):
         )
 
     @property
+    def harm_comparison(self) -> effects.ArmComparison | None:
+        """effects.nnh for the chosen harm when both arms give patients/total, else None."""
+        measure = self._harm_measure(self.harm_key)
+        return measure if isinstance(measure, effects.ArmComparison) else None
+
+    @property
     def nnh_value(self) -> float:
         """The NNH used (unrounded; signed: negative means fewer harms on treatment)."""
-        comparison = self.harm_comparison
-        if comparison is not None:
-            return comparison.nnt
-        rows = self._harms[self.harm_key]
-        return effects.number_needed(rows["treated"]["value"] / 100, rows["placebo"]["value"] / 100)
+        measure = self._harm_measure(self.harm_key)
+        return measure.nnt if isinstance(measure, effects.ArmComparison) else float(measure)
 
     def harm_method(self) -> str:
         """How the NNH was obtained, and the status of its figures, in one sentence."""
@@ -468,22 +474,83 @@ class BenefitRiskExplorer(View):
         return list(self._unusable)
 
     # ------------------------------------------------------------------ drawing
-    def _figure(self) -> tuple[bytes, str]:
-        """Chart of every usable benefit of the trial beside the chosen harm (cached per harm)."""
-        key = self.harm_key
-        if key not in self._png:
+    def _trial_chart(self, trial: str) -> dict[str, Any]:
+        """The chart of one trial: every usable benefit and every harm with an excess on
+        treatment, drawn once (a full Agg draw costs 100-200 ms here). Choosing a pair then
+        only moves the rings and rewrites the footnote: those artists are drawn over the saved
+        background, a few milliseconds."""
+        if trial not in self._charts:
+            from matplotlib.backends.backend_agg import FigureCanvasAgg
+
             from jia_teach import figures
 
-            benefits = {}
+            benefits: dict[tuple[str, str, str], str] = {}
+            harms: dict[tuple[str, str, str], str] = {}
             for bkey in self._benefits:
-                if bkey[0] == key[0] and self._compare(bkey).risk_difference > 0:
-                    benefits[self._benefit_label(bkey).split(": ", 1)[1]] = self._compare(bkey)
-            harm = self.harm_comparison or self.nnh_value
+                if bkey[0] == trial and self._compare(bkey).risk_difference > 0:
+                    benefits[bkey] = self._benefit_label(bkey).split(": ", 1)[1]
+            for hkey in self._harms:
+                measure = self._harm_measure(hkey)
+                nn = measure.nnt if isinstance(measure, effects.ArmComparison) else measure
+                if hkey[0] == trial and 0 < nn < math.inf:
+                    harms[hkey] = self._harm_option(hkey).replace(" of patients", "")
             fig = figures.benefit_risk_chart(
-                benefits, {self._harm_option(key): harm}, directory=self.directory
+                {label: self._compare(k) for k, label in benefits.items()},
+                {label: self._harm_measure(k) for k, label in harms.items()},
+                directory=self.directory,
             )
-            self._png[key] = (figure_png(fig), figures.caption(fig))
-        return self._png[key]
+            canvas = FigureCanvasAgg(fig)
+            dynamic = figures.set_benefit_risk_pair(
+                fig, next(iter(benefits.values())), next(iter(harms.values()), None)
+            )
+            for artist in dynamic:
+                artist.set_animated(True)  # left out of the background
+            canvas.draw()
+            self._charts[trial] = {
+                "fig": fig,
+                "canvas": canvas,
+                "background": canvas.copy_from_bbox(fig.bbox),
+                "dynamic": dynamic,
+                "benefits": benefits,
+                "harms": harms,
+            }
+        return self._charts[trial]
+
+    def _figure(self) -> tuple[bytes, str]:
+        """Chart of the trial's benefits and harms, the chosen pair ringed and described in
+        the footnote and caption (cached per pair)."""
+        bkey, hkey = self.benefit_key, self.harm_key
+        if (bkey, hkey) not in self._png:
+            from PIL import Image
+
+            from jia_teach import figures
+
+            chart = self._trial_chart(bkey[0])
+            if bkey not in chart["benefits"]:
+                raise InvalidValueError(
+                    f"{self._benefit_label(bkey)!r} is not more frequent on treatment than on "
+                    "placebo, so it has no NNT to draw",
+                    column="benefit",
+                    allowed=", ".join(chart["benefits"].values()),
+                )
+            if hkey not in chart["harms"]:
+                raise InvalidValueError(
+                    f"{self._harm_option(hkey)!r}: no more patients harmed on treatment than on "
+                    "placebo, so it has no NNH to draw",
+                    column="harm",
+                    allowed=", ".join(chart["harms"].values()) or "none",
+                )
+            fig, canvas = chart["fig"], chart["canvas"]
+            figures.set_benefit_risk_pair(fig, chart["benefits"][bkey], chart["harms"][hkey])
+            canvas.restore_region(chart["background"])
+            for artist in chart["dynamic"]:
+                fig.draw_artist(artist)
+            buf = io.BytesIO()
+            width, height = canvas.get_width_height()
+            image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba())
+            image.save(buf, format="png", compress_level=1)  # level 6 costs ~5 ms more
+            self._png[(bkey, hkey)] = (buf.getvalue(), figures.caption(fig))
+        return self._png[(bkey, hkey)]
 
     def _chart(self) -> tuple[bytes, str]:
         """The chart, or empty bytes and the reason when the chart cannot be drawn."""
@@ -530,7 +597,10 @@ class BenefitRiskExplorer(View):
     def summary_text(self) -> str:
         """The current state in plain text (deterministic)."""
         lines = self._benefit_lines() + self._harm_lines() + self._lhh_lines()
-        lines.append(f"Chart (every usable benefit beside the chosen harm): {self._chart()[1]}")
+        lines.append(
+            "Chart (every usable benefit and harm of the trial, the chosen pair ringed): "
+            + self._chart()[1]
+        )
         lines.append("Not offered as harms (no per-patient proportion in both arms):")
         lines += [f"  {label}: {reason}." for label, reason in self._unusable]
         return "\n".join(lines)

@@ -65,6 +65,9 @@ _SHORT = {
     "esr": "ESR (mm/h)",
     "crp": "CRP (mg/L)",
 }
+#: Shorter row labels for the compact layout (slides).
+_COMPACT = {**_SHORT, "physician_global": "Physician (cm)", "parent_global": "Parent (cm)"}
+_COMPACT.update(lom_joints="Limited joints")
 #: Plain names for running text (units are printed separately).
 PLAIN: dict[str, str] = {
     "physician_global": "Physician global",
@@ -114,6 +117,21 @@ class PatientCalculator(View):
     ``"no"``, ``"yes"``), ``worsening_limit`` (%) and ``missing`` (``"none"`` or a variable
     whose follow-up value was not recorded).
 
+    Parameters
+    ----------
+    baseline, followup : dict, optional
+        Starting values by variable name (``"marker"`` for the ESR or CRP value); missing keys
+        take the illustrative patient's values.
+    marker : {"esr", "crp"}, default "esr"
+    fever : {"unknown", "no", "yes"}, default "no"
+        Fever at follow-up.
+    worsening_limit : float, default 30
+    compact : bool, default False
+        A layout for slides (1280 x 800): baseline and follow-up sliders side by side in a
+        tight grid with short labels, the options in two rows beneath, and the change table
+        and the verdicts (ACR Pedi and adapted side by side) in a column beside the sliders.
+        The controls, their names and every verdict are the same as in the default layout.
+
     Examples
     --------
     >>> calc = PatientCalculator()
@@ -132,7 +150,11 @@ class PatientCalculator(View):
         marker: str = "esr",
         fever: str = "no",
         worsening_limit: float = 30.0,
+        compact: bool = False,
     ) -> None:
+        self.compact = compact
+        self._names = _COMPACT if compact else _SHORT
+        slider_width = "190px" if compact else "260px"
         base = {**DEFAULT_BASELINE, **(baseline or {})}
         up = {**DEFAULT_FOLLOWUP, **(followup or {})}
         self.controls: dict[str, w.Widget] = {}
@@ -147,11 +169,11 @@ class PatientCalculator(View):
             )
         ]
         for stem in _STEMS:
-            label = w.HTML(_SHORT.get(stem, ""), layout={"width": "170px"})
+            label = w.HTML(self._names.get(stem, ""), layout={"width": "170px"})
             self._labels[stem] = label
             pair = []
             for which, values in (("baseline", base), ("followup", up)):
-                slider = self._slider(stem, marker, values[stem])
+                slider = self._slider(stem, marker, values[stem], slider_width)
                 self.controls[f"{stem}_{which}"] = slider
                 pair.append(slider)
             rows.append(w.HBox([label, *pair]))
@@ -198,35 +220,85 @@ class PatientCalculator(View):
         self.controls["chaq_step"].observe(self._on_chaq_step, names="value")
         self.controls["missing"].observe(self._on_missing, names="value")
         self._on_marker({"new": marker})
+        if compact:
+            self.ui = self._compact_ui()
+        else:
+            options = w.VBox(
+                [
+                    self.controls["marker"],
+                    self.controls["chaq_step"],
+                    self.controls["fever"],
+                    self.controls["worsening_limit"],
+                    self.controls["missing"],
+                ]
+            )
+            self.ui = w.VBox(
+                [
+                    w.HTML(
+                        "<b>Single-patient calculator</b> (an illustrative patient, not trial data)"
+                    ),
+                    *rows,
+                    options,
+                    self._table,
+                    self._verdicts,
+                    self._why,
+                ]
+            )
+        self._connect()
+
+    def _compact_ui(self) -> w.Widget:
+        """Sliders in a grid on the left, readouts on the right, about 1150 x 430 px."""
+        cells: list[w.Widget] = [
+            w.HTML("<b>Calculator</b> <small>(illustrative, not trial data)</small>"),
+            w.HTML("<b>Baseline</b>"),
+            w.HTML("<b>Follow-up</b>"),
+        ]
+        for stem in _STEMS:
+            self._labels[stem].layout = {"width": "auto"}
+            cells += [
+                self._labels[stem],
+                self.controls[f"{stem}_baseline"],
+                self.controls[f"{stem}_followup"],
+            ]
+        grid = w.GridBox(
+            cells,
+            layout={
+                "grid_template_columns": "118px 190px 190px",
+                "grid_gap": "0px 6px",
+                "align_items": "center",
+            },
+        )
+        c = self.controls
+        c["marker"].style = {"description_width": "54px", "button_width": "56px"}
+        c["chaq_step"].style = {"description_width": "70px", "button_width": "70px"}
+        c["fever"].style = {"description_width": "54px", "button_width": "84px"}
+        c["fever"].description = "Fever at follow-up"
+        c["worsening_limit"].description = "Worse limit %"
+        c["worsening_limit"].style = {"description_width": "90px"}
+        c["worsening_limit"].layout = {"width": "250px"}
+        c["missing"].description = "Not recorded"
+        c["missing"].style = {"description_width": "86px"}
+        c["missing"].layout = {"width": "250px"}
         options = w.VBox(
             [
-                self.controls["marker"],
-                self.controls["chaq_step"],
-                self.controls["fever"],
-                self.controls["worsening_limit"],
-                self.controls["missing"],
-            ]
+                w.HBox([c["marker"], c["chaq_step"]]),
+                w.HBox([c["fever"]]),
+                w.HBox([c["worsening_limit"], c["missing"]]),
+            ],
+            layout={"margin": "6px 0 0 0"},
         )
-        self.ui = w.VBox(
-            [
-                w.HTML(
-                    "<b>Single-patient calculator</b> (an illustrative patient, not trial data)"
-                ),
-                *rows,
-                options,
-                self._table,
-                self._verdicts,
-                self._why,
-            ]
+        readouts = w.VBox(
+            [self._table, w.HBox([self._verdicts]), self._why],
+            layout={"width": "560px", "margin": "0 0 0 16px"},
         )
-        self._connect()
+        return w.HBox([w.VBox([grid, options]), readouts], layout={"flex_flow": "row nowrap"})
 
     # ------------------------------------------------------------------ controls
     @staticmethod
-    def _slider(stem: str, marker: str, value: float) -> w.Widget:
+    def _slider(stem: str, marker: str, value: float, width: str = "260px") -> w.Widget:
         common: dict[str, Any] = {
             "continuous_update": True,
-            "layout": {"width": "260px"},
+            "layout": {"width": width},
             "readout": True,
         }
         if stem in ("active_joints", "lom_joints"):
@@ -253,7 +325,7 @@ class PatientCalculator(View):
             else:
                 slider.step = step
                 slider.max = high
-        self._labels["marker"].value = _SHORT[marker]
+        self._labels["marker"].value = self._names[marker]
 
     def _on_chaq_step(self, change: dict[str, Any]) -> None:
         for which in ("baseline", "followup"):
@@ -328,6 +400,9 @@ class PatientCalculator(View):
 
     # ------------------------------------------------------------------ output
     def _draw(self) -> None:
+        if self.compact:
+            self._draw_compact()
+            return
         a = self.assessment
         limit = float(self.controls["worsening_limit"].value)
         rows = []
@@ -363,6 +438,61 @@ class PatientCalculator(View):
             cells.append(f"<tr><td>JADAS-10 / cJADAS-10 at {label}</td><td>{j} / {c}</td></tr>")
         self._verdicts.value = f"<table>{''.join(cells)}</table>"
         self._why.value = f"<p><b>Why:</b> {escape(a.explanation)}</p>"
+
+    def _draw_compact(self) -> None:
+        """The same readouts, tighter: change and status only (the sliders show the values),
+        ACR Pedi and adapted verdicts side by side by level."""
+        a = self.assessment
+        limit = float(self.controls["worsening_limit"].value)
+        td = "padding:0 6px;line-height:1.25"
+        rows = []
+        for c in a.changes:
+            symbol, colour = STATUS_STYLE[c.status]
+            rows.append(
+                f'<tr><td style="{td}">{escape(self._names[c.name])}</td>'
+                f'<td style="{td}">{_change(c.percent_improvement)}</td>'
+                f'<td style="{td};color:{colour};font-weight:bold">{symbol} {c.status}</td></tr>'
+            )
+        self._table.value = (
+            '<table style="border-collapse:collapse;font-size:13px">'
+            f'<thead><tr><th style="{td}">variable</th><th style="{td}">change</th>'
+            f'<th style="{td}">improved &ge; 30%, worse &gt; {limit:g}%</th></tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>"
+        )
+
+        def verdict(v: bool | None) -> str:
+            symbol, colour = _mark(v)
+            return f'<td style="{td};color:{colour};font-weight:bold">{symbol} {_word(v)}</td>'
+
+        cells = [
+            f'<tr><th style="{td}"></th><th style="{td}">ACR Pedi</th>'
+            f'<th style="{td}">adapted (+ no fever)</th></tr>'
+        ]
+        for name, v in a.responses.items():
+            cells.append(
+                f'<tr><td style="{td}">{escape(name)}</td>{verdict(v)}'
+                f"{verdict(self.adapted.get(f'adapted {name}'))}</tr>"
+            )
+        acr = "undecidable" if a.acr_n is None else f"{a.acr_n:.1f}"
+        cells.append(
+            f'<tr><td style="{td}">ACR-N</td><td style="{td}">{acr}</td>'
+            f"<td></td></tr>"
+            f'<tr><td style="{td}">flare</td>{verdict(a.flare)}<td></td></tr>'
+        )
+        for which, label in (("baseline", "baseline"), ("followup", "follow-up")):
+            j, c = self.jadas_text[which]
+            cells.append(
+                f'<tr><td style="{td}">JADAS-10 / cJADAS-10, {label}</td>'
+                f'<td style="{td}" colspan="2">{escape(j)} / {escape(c)}</td></tr>'
+            )
+        self._verdicts.value = (
+            f'<table style="border-collapse:collapse;font-size:13px;margin-top:4px">'
+            f"{''.join(cells)}</table>"
+        )
+        self._why.value = (
+            f'<p style="font-size:13px;margin:4px 0;line-height:1.3"><b>Why:</b> '
+            f"{escape(a.explanation)}</p>"
+        )
 
     def summary_text(self) -> str:
         """The inputs and every verdict in plain text (deterministic)."""
