@@ -4,7 +4,7 @@ Without a front end, ipywidgets runs ``observe`` callbacks synchronously
 inside the ``value`` setter, so the time of ``control.value = v`` is the time
 from the change to the finished update (recompute and redraw, including the
 PNG render into the ``Image`` widget). Each view is built once (its build time
-and the first, cold, change are reported separately), then one or two
+and the first, cold, change are reported separately), then two or three
 representative controls are cycled through values spread over their range.
 Every change is checked to have run ``update()`` exactly once.
 
@@ -28,14 +28,14 @@ PREFERRED: dict[str, tuple[str, ...]] = {
     "FollowUpCalculator": ("physician_global_visit2", "active_joints_visit2"),
     "ThresholdExplorer": ("level", "worsening_limit"),
     "TrialExplorer": ("trial", "endpoint"),
-    "BenefitRiskExplorer": ("harm", "f_benefit"),
+    "BenefitRiskExplorer": ("benefit", "harm", "f_benefit"),  # benefit: the slowest redraw
 }
 SETS_PER_CONTROL = 200
 WARMUP = 5
 
 
 def _candidates(view: Any, name: str) -> list[str]:
-    """One or two controls to cycle: the preferred ones, else the first sliders/choices."""
+    """The preferred controls (up to three), else the first sliders/choices, at least two."""
     controls = view.controls
     chosen = [c for c in PREFERRED.get(name, ()) if c in controls]
     if len(chosen) < 2:
@@ -51,7 +51,7 @@ def _candidates(view: Any, name: str) -> list[str]:
                 chosen.append(c)
             if len(chosen) == 2:
                 break
-    return chosen[:2]
+    return chosen[:3]
 
 
 def _options(widget: Any) -> list[Any]:
