@@ -43,6 +43,7 @@ from pathlib import Path
 from jia_teach.errors import InvalidValueError
 
 __all__ = [
+    "DERIVED_TAG",
     "ArmComparison",
     "LikelihoodHelpedHarmed",
     "ReportedEffect",
@@ -56,6 +57,9 @@ __all__ = [
 ]
 
 _INF = math.inf
+
+#: Appended to every number computed from counts that were derived from reported percentages.
+DERIVED_TAG = " (from derived counts)"
 
 
 # --------------------------------------------------------------------------------------------
@@ -177,6 +181,10 @@ class ArmComparison:
         How each interval was computed, including any zero-cell branch.
     label : str
         Optional description (trial, endpoint, time point).
+    derived_counts : bool
+        True when the counts were derived from reported percentages and arm sizes rather than
+        quoted by the source: every interval, number needed and p-value printed from the
+        result then ends with :data:`DERIVED_TAG`, " (from derived counts)".
     """
 
     treated_events: int
@@ -198,6 +206,11 @@ class ArmComparison:
     p_value: float
     methods: tuple[str, ...] = field(default=())
     label: str = ""
+    derived_counts: bool = False
+
+    @property
+    def _tag(self) -> str:
+        return DERIVED_TAG if self.derived_counts else ""
 
     @property
     def nnt_crosses_infinity(self) -> bool:
@@ -214,10 +227,14 @@ class ArmComparison:
         >>> compare_arms(treated_events=0, treated_total=37, control_events=5,
         ...              control_total=75).nnt_text
         'NNTH 15 (95% CI NNTB 29 to infinity to NNTH 7)'
+        >>> compare_arms(treated_events=28, treated_total=75, control_events=2,
+        ...              control_total=37, derived_counts=True).nnt_text
+        'NNT 4 (95% CI 3 to 7) (from derived counts)'
         """
-        return _nn_text(
+        text = _nn_text(
             self.risk_difference, self.risk_difference_ci, self.confidence, self.outcome, None
         )
+        return text + self._tag
 
     def nnt_text_decimals(self, decimals: int = 1) -> str:
         """The same text without rounding up, to ``decimals`` places.
@@ -228,9 +245,10 @@ class ArmComparison:
         ...              control_total=37).nnt_text_decimals()
         'NNT 1.6 (95% CI 1.4 to 2.4)'
         """
-        return _nn_text(
+        text = _nn_text(
             self.risk_difference, self.risk_difference_ci, self.confidence, self.outcome, decimals
         )
+        return text + self._tag
 
     def _rows(self) -> list[tuple[str, str]]:
         pct = f"{100 * self.confidence:g}% CI"
@@ -238,6 +256,7 @@ class ArmComparison:
         rr_low, rr_high = self.relative_risk_ci
         or_low, or_high = self.odds_ratio_ci
         p = "< 0.001" if self.p_value < 0.001 else f"{self.p_value:.3f}"
+        tag = self._tag
         return [
             (
                 "Risk",
@@ -248,13 +267,13 @@ class ArmComparison:
             (
                 "Risk difference",
                 f"{100 * self.risk_difference:.1f} percentage points "
-                f"({pct} {100 * rd_low:.1f} to {100 * rd_high:.1f})",
+                f"({pct} {100 * rd_low:.1f} to {100 * rd_high:.1f}){tag}",
             ),
-            ("Relative risk", f"{_g(self.relative_risk)} ({_ci(pct, rr_low, rr_high)})"),
-            ("Odds ratio", f"{_g(self.odds_ratio)} ({_ci(pct, or_low, or_high)})"),
+            ("Relative risk", f"{_g(self.relative_risk)} ({_ci(pct, rr_low, rr_high)}){tag}"),
+            ("Odds ratio", f"{_g(self.odds_ratio)} ({_ci(pct, or_low, or_high)}){tag}"),
             ("NNT" if self.outcome == "benefit" else "NNH", self.nnt_text),
             ("Unrounded", self.nnt_text_decimals(1)),
-            ("Fisher exact p (two-sided)", p),
+            ("Fisher exact p (two-sided)", p + tag),
         ]
 
     def __str__(self) -> str:
@@ -302,6 +321,7 @@ def compare_arms(
     *,
     outcome: str = "benefit",
     label: str = "",
+    derived_counts: bool = False,
 ) -> ArmComparison:
     """Compare an event proportion between a treated and a control arm.
 
@@ -318,6 +338,10 @@ def compare_arms(
         NNT/NNTH or NNH/NNTB. :func:`nnh` is ``compare_arms(..., outcome="harm")``.
     label : str, optional
         A description shown with the result.
+    derived_counts : bool, default False
+        Set it when the counts were derived from reported percentages (``status = derived``
+        in the data): every interval, number needed and p-value the result prints is then
+        tagged " (from derived counts)".
 
     Returns
     -------
@@ -460,6 +484,7 @@ def compare_arms(
         p_value=min(p_value, 1.0),
         methods=tuple(methods),
         label=label,
+        derived_counts=bool(derived_counts),
     )
 
 
@@ -471,6 +496,7 @@ def nnh(
     confidence: float = 0.95,
     *,
     label: str = "",
+    derived_counts: bool = False,
 ) -> ArmComparison:
     """Number needed to harm: :func:`compare_arms` for an unwanted event.
 
@@ -480,6 +506,8 @@ def nnh(
         Patients with the adverse event and patients per arm (patients, not event counts).
     confidence : float, default 0.95
     label : str, optional
+    derived_counts : bool, default False
+        As in :func:`compare_arms`.
 
     Returns
     -------
@@ -499,6 +527,7 @@ def nnh(
         confidence,
         outcome="harm",
         label=label,
+        derived_counts=derived_counts,
     )
 
 
@@ -544,7 +573,10 @@ class LikelihoodHelpedHarmed:
     f_benefit, f_harm : float
         The patient's risk relative to the trial's average for the benefit and the harm.
     text : str
-        One plain-language sentence.
+        One plain-language sentence; it ends with " (from derived counts)." when the NNT or
+        the NNH was computed from derived counts.
+    derived_counts : bool
+        True when the NNT or the NNH came from a comparison of derived counts.
     """
 
     lhh: float
@@ -553,6 +585,7 @@ class LikelihoodHelpedHarmed:
     f_benefit: float
     f_harm: float
     text: str
+    derived_counts: bool = False
 
     def __str__(self) -> str:
         return self.text
@@ -611,14 +644,21 @@ def likelihood_helped_harmed(
     5.69
     >>> lhh.text
     'LHH 5.7: a patient is about 5.7 times as likely to be helped as harmed (NNT 1.6, NNH 9.1).'
-    """
+
+    An NNT from derived counts carries the tag into the sentence:
+
+    >>> acr90 = compare_trial_arms("TENDER", "acr90", "week 12")
+    >>> likelihood_helped_harmed(nnt=acr90, nnh=9.1).text
+    'LHH 2.9: a patient is about 2.9 times as likely to be helped as harmed (NNT 3.1, NNH 9.1) (from derived counts).'
+    """  # noqa: E501
     t = _nn_value(nnt, "nnt", "benefit")
     h = _nn_value(nnh, "nnh", "harm")
     for name, f in (("f_benefit", f_benefit), ("f_harm", f_harm)):
         if isinstance(f, bool) or not isinstance(f, Real) or not f > 0:
             raise InvalidValueError(f"{f!r} is not a positive number", column=name, allowed="> 0")
     value = (float(f_benefit) / t) / (float(f_harm) / h)
-    nums = f"(NNT {t:.1f}, NNH {h:.1f})"
+    derived = any(isinstance(x, ArmComparison) and x.derived_counts for x in (nnt, nnh))
+    nums = f"(NNT {t:.1f}, NNH {h:.1f})" + (DERIVED_TAG if derived else "")
     if value >= 1:
         text = (
             f"LHH {value:.1f}: a patient is about {value:.1f} times as likely to be helped as "
@@ -630,7 +670,13 @@ def likelihood_helped_harmed(
             f"as helped {nums}."
         )
     return LikelihoodHelpedHarmed(
-        lhh=value, nnt=t, nnh=h, f_benefit=float(f_benefit), f_harm=float(f_harm), text=text
+        lhh=value,
+        nnt=t,
+        nnh=h,
+        f_benefit=float(f_benefit),
+        f_harm=float(f_harm),
+        text=text,
+        derived_counts=derived,
     )
 
 
@@ -802,7 +848,8 @@ def compare_trial_arms(
     -------
     ArmComparison
         Its ``label`` names the trial, endpoint and time point, and says when counts are
-        derived.
+        derived; then ``derived_counts`` is True and every printed interval, number needed and
+        p-value is tagged " (from derived counts)".
 
     Raises
     ------
@@ -815,6 +862,8 @@ def compare_trial_arms(
     >>> r = compare_trial_arms("canakinumab-1", "adapted_acr30", "day 15")
     >>> r.label
     'canakinumab-1, adapted_acr30, day 15: canakinumab 36/43 vs placebo 4/41'
+    >>> compare_trial_arms("TENDER", "acr90", "week 12").nnt_text
+    'NNT 4 (95% CI 3 to 7) (from derived counts)'
     """
     from jia_teach.data import load_outcomes
 
@@ -837,7 +886,8 @@ def compare_trial_arms(
                 column="events",
                 allowed="rows with both events and total",
             )
-    derived = " (derived counts)" if "derived" in (t["status"], p["status"]) else ""
+    is_derived = "derived" in (t["status"], p["status"])
+    derived = " (derived counts)" if is_derived else ""
     label = (
         f"{trial}, {endpoint}, {timepoint}: {t['arm']} {t['events']}/{t['total']} vs "
         f"placebo {p['events']}/{p['total']}{derived}"
@@ -849,4 +899,5 @@ def compare_trial_arms(
         control_total=int(p["total"]),
         confidence=confidence,
         label=label,
+        derived_counts=is_derived,
     )

@@ -305,10 +305,21 @@ def _default_comparisons(directory: str | Path | None) -> list[tuple[str, ArmCom
     out = []
     for trial, endpoint, timepoint in keys:
         r = compare_trial_arms(trial, endpoint, timepoint, directory=directory)
-        arms = d[(d["trial"] == trial) & (d["phase"] == "randomized") & (d["arm"] != "all")]
+        randomized = d[(d["trial"] == trial) & (d["phase"] == "randomized")]
+        arms = randomized[randomized["arm"] != "all"]
         n_design = dict(zip(arms["arm"], arms["n"].astype(int), strict=True))
         full = n_design.get("placebo") == r.control_total and r.treated_total in n_design.values()
-        pop = "all randomized" if full else "subset given by the source"
+        # "all randomized" only where the source also gives the number randomized, and the
+        # arms add up to it (TENDER: 75 + 37 = 112). Otherwise the design's n is only the
+        # denominator the source gives for the end point (canakinumab trial 1: 36/43, 4/41).
+        n_all = randomized[randomized["arm"] == "all"]["n"]
+        adds_up = len(n_all) == 1 and int(n_all.iloc[0]) == r.treated_total + r.control_total
+        if full and adds_up:
+            pop = "all randomized"
+        elif full:
+            pop = "denominators as given by the source"
+        else:
+            pop = "subset given by the source"
         derived = " (derived counts)" if "derived counts" in r.label else ""
         label = (
             f"{TRIAL_LABELS.get(trial, trial)} | {ENDPOINT_LABELS[endpoint]} | {timepoint}\n"
@@ -418,8 +429,8 @@ def forest_plot(
     ax.legend(handles=legend, loc="upper left", fontsize=7.5, frameon=True)
     warning = (
         "WARNING: not a head-to-head comparison. The trials differ in drug, design, population, "
-        "time point and end point\n(TENDER week 12 vs canakinumab day 15-29; adapted criteria "
-        "need fever resolution and use CRP). Do not rank the drugs from this plot."
+        "time point and end point\n(TENDER week 12 vs canakinumab day 15 to month 1; adapted "
+        "criteria need fever resolution and use CRP). Do not rank the drugs from this plot."
     )
     fig.suptitle(
         warning,
@@ -490,6 +501,7 @@ def benefit_risk_chart(
     harms: Mapping[str, ArmComparison | float] | None = None,
     *,
     pair: tuple[str, str | None] | None = None,
+    context: str | None = None,
     directory: str | Path | None = None,
 ) -> Figure:
     """Numbers needed to treat (benefits) beside numbers needed to harm, on one log axis.
@@ -508,6 +520,10 @@ def benefit_risk_chart(
         likelihood of being helped or harmed (LHH) the footnote states and the caption
         describes; both points are ringed. Default: the first benefit and the first harm.
         :func:`set_benefit_risk_pair` changes it on a drawn chart.
+    context : str, optional
+        The trial (and time point) the rows come from, put at the start of the title, e.g.
+        ``"TENDER (tocilizumab), week 12"``. Default: ``"TENDER, week 12"`` for the default
+        rows, none for rows you pass.
     directory : str or Path, optional
         Data folder to read instead of the package data.
 
@@ -610,8 +626,10 @@ def benefit_risk_chart(
     n_benefit = len(benefits)
     if 0 < n_benefit < n:
         ax.axhline(ys[n_benefit - 1] - 0.5, color="#999999", linewidth=0.8, linestyle="--")
+    if context is None and defaults:
+        context = "TENDER, week 12"
     fig.suptitle(  # over the whole width: above the axes alone it was cut off at the right
-        ("TENDER, week 12. " if defaults else "")
+        (f"{context}. " if context else "")
         + "Benefit (NNT, green) and harm (NNH, vermillion): smaller = more frequent",
         fontsize=10.5,
         x=0.01,
@@ -761,9 +779,11 @@ def set_benefit_risk_pair(fig: Figure, benefit: str, harm: str | None = None) ->
         f"one more to reach {benefit}"
     )
     if harm is not None:
+        name = harm.split(" (")[0]
+        name = name[:1].lower() + name[1:]  # "neutrophils < 1 x 10^9/L": keep the unit's "L"
         text += (
             f", while about {math.ceil(points[('harm', harm)][0] - 1e-9)} need treatment for one "
-            f"more to have {harm.split(' (')[0].lower()}"
+            f"more to have {name}"
         )
     _finish(fig, text + ".")
     return [*rings, pair_text]

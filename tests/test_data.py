@@ -29,6 +29,7 @@ from jia_teach.data import (
 from jia_teach.errors import DataFileError, JiaInputError
 
 NA = None
+TAPER = "trial 2 (phase not stated)"
 
 # (trial, arm, endpoint, timepoint) -> (events, total, percent, status)
 EXPECTED_OUTCOMES = {
@@ -55,7 +56,8 @@ EXPECTED_OUTCOMES = {
     ("TENDER", "all", "acr70_no_fever", "week 52"): (NA, NA, 80, "reported"),
     ("TENDER", "all", "acr90", "week 52"): (NA, NA, 59, "reported"),
     ("TENDER", "all", "no_active_joints", "week 52"): (NA, NA, 48, "reported"),
-    ("TENDER", "all", "gc_discontinued", "week 52"): (NA, NA, 52, "reported"),
+    # "52% had discontinued oral glucocorticoids" (E:35): a separate code from trial 2's
+    ("TENDER", "all", "oral_gc_discontinued", "week 52"): (NA, NA, 52, "reported"),
     # canakinumab trial 1
     ("canakinumab-1", "canakinumab", "adapted_acr30", "day 15"): (36, 43, 84, "reported"),
     ("canakinumab-1", "placebo", "adapted_acr30", "day 15"): (4, 41, 10, "reported"),
@@ -75,15 +77,11 @@ EXPECTED_OUTCOMES = {
         "reported",
     ),
     ("canakinumab-2", "placebo", "flare_free", "randomized withdrawal"): (NA, NA, 25, "reported"),
-    # glucocorticoid taper (Healio): of 128 on GC, 92 attempted; 62% and 46% of those
-    ("canakinumab-2", "all", "gc_taper_attempted", "open-label part"): (92, 128, NA, "reported"),
-    ("canakinumab-2", "all", "gc_tapered_substantially", "open-label part"): (
-        NA,
-        92,
-        62,
-        "reported",
-    ),
-    ("canakinumab-2", "all", "gc_discontinued", "open-label part"): (NA, 92, 46, "reported"),
+    # glucocorticoid taper (Healio): of 128 on GC, 92 attempted; 62% and 46% of those. The
+    # sheet gives no trial phase for the taper, and says "discontinued", not "oral".
+    ("canakinumab-2", "all", "gc_taper_attempted", TAPER): (92, 128, NA, "reported"),
+    ("canakinumab-2", "all", "gc_tapered_substantially", TAPER): (NA, 92, 62, "reported"),
+    ("canakinumab-2", "all", "gc_discontinued", TAPER): (NA, 92, 46, "reported"),
 }
 
 # (trial, arm, phase) -> n
@@ -205,6 +203,149 @@ EXPECTED_EFFECTS = {
     "tender_primary_p": ("p_value", "<", 0.001, NA, NA),
     "canakinumab1_primary_p": ("p_value", "<", 0.001, NA, NA),
 }
+
+# claim_id -> (trial, timepoint, claimed endpoint, qualifier, claimed value, unit, trial value,
+#              trial value source, endpoints the claimed figure belongs to, verdict)
+EXPECTED_CLAIMS = {
+    # seed "85% achieving JIA ACR30"; plain ACR30 91% (E:24, E:28-30)
+    "seed_acr30_85": (
+        "TENDER",
+        "week 12",
+        "acr30",
+        NA,
+        85,
+        "percent",
+        91,
+        "actemra_pi",
+        "acr30_no_fever;acr50",
+        "mislabelled",
+    ),
+    # ACR90 37% vs 5% (E:25)
+    "seed_acr90_37": (
+        "TENDER",
+        "week 12",
+        "acr90",
+        NA,
+        37,
+        "percent",
+        37,
+        "debenedetti2012",
+        "acr90",
+        "consistent",
+    ),
+    # seed median > 5 years vs a mean of 5.2 years (E:38-39)
+    "seed_duration_5y": (
+        "TENDER",
+        "baseline",
+        "disease_duration",
+        ">",
+        5,
+        "years",
+        5.2,
+        "tender_2yr_summary",
+        NA,
+        "not_directly_comparable",
+    ),
+    # seed > 16 active joints vs a mean of 19.8 (E:37, E:39)
+    "seed_joints_16": (
+        "TENDER",
+        "baseline",
+        "active_joints",
+        ">",
+        16,
+        "joints",
+        19.8,
+        "tender_interim_52wk",
+        NA,
+        "not_directly_comparable",
+    ),
+    # no figure; per-trial counts UNCONFIRMED, pooled MAS events 19 vs 2 (E:68-70)
+    "seed_can_safety": (
+        "TENDER;canakinumab-1;canakinumab-2",
+        "not stated by the seed",
+        "safety",
+        NA,
+        NA,
+        NA,
+        NA,
+        "grom2016",
+        NA,
+        "unverified",
+    ),
+    # ACR70 71% vs 8%, plain ACR70 (E:24)
+    "seed_acr70_71": (
+        "TENDER",
+        "week 12",
+        "acr70",
+        NA,
+        71,
+        "percent",
+        71,
+        "actemra_pi",
+        "acr70",
+        "consistent",
+    ),
+    # "84% ... JIA ACR30 at 15 days": adapted JIA ACR30 with CRP, 36/43 (E:54-56)
+    "seed_can_acr30_84": (
+        "canakinumab-1",
+        "day 15",
+        "acr30",
+        NA,
+        84,
+        "percent",
+        NA,
+        "ruperto2012",
+        "adapted_acr30",
+        "mislabelled",
+    ),
+    # flare 26% vs 75%: Kaplan-Meier estimates, HR 0.36 (E:61-62)
+    "seed_flare_26_75": (
+        "canakinumab-2",
+        "randomized withdrawal",
+        "flare",
+        NA,
+        26,
+        "percent",
+        26,
+        "ruperto2012",
+        "flare",
+        "consistent",
+    ),
+    # "59% achieved JIA ACR90 after 52 weeks": open label (E:34)
+    "seed_acr90_59_wk52": (
+        "TENDER",
+        "week 52",
+        "acr90",
+        NA,
+        59,
+        "percent",
+        59,
+        "debenedetti2012",
+        "acr90",
+        "consistent",
+    ),
+    # "Half ... discontinue glucocorticoids": 52% discontinued oral glucocorticoids (E:35)
+    "seed_gc_half_wk52": (
+        "TENDER",
+        "week 52",
+        "oral_gc_discontinued",
+        NA,
+        50,
+        "percent",
+        52,
+        "debenedetti2012",
+        "oral_gc_discontinued",
+        "consistent",
+    ),
+}
+
+# The seed's safety sentences, verbatim (shared/seed/commentary-tocilizumab-sjia.txt)
+SEED_SAFETY = (
+    "Adverse events and laboratory abnormalities were more common in the biologic treatment arms "
+    "in both studies and included thrombocytopenia and neutropenia with canakimumab and "
+    "neutropenia and elevated transaminases with tocilizumab. Infections were more common in the "
+    "biologic arms but all of these resolved without sequelae."
+)
 
 EXPECTED_IDS = {
     "debenedetti2012": ("10.1056/NEJMoa1112802", "23252525", "NCT00642460"),
@@ -375,6 +516,40 @@ def test_seed_discrepancy_85_vs_91_is_in_the_data() -> None:
     assert "primary" in table.loc["seed_acr30_85", "figure_belongs_to"]
 
 
+def test_claims_match_evidence_sheet() -> None:
+    c = load_source_claims()
+    got = {
+        r.claim_id: (
+            r.trial,
+            r.timepoint,
+            r.claimed_endpoint,
+            _val(r.claimed_qualifier),
+            _val(r.claimed_value),
+            _val(r.unit),
+            _val(r.trial_value),
+            r.trial_value_source_id,
+            _val(r.value_belongs_to),
+            r.verdict,
+        )
+        for r in c.itertuples()
+    }
+    assert len(got) == len(c), "duplicate claim_id"
+    assert got == EXPECTED_CLAIMS
+    assert set(c["claim_source_id"]) == {"li_geskey_seed"}
+
+
+def test_seed_safety_claim_is_the_seed_verbatim_and_says_nothing_of_mas() -> None:
+    claims = load_source_claims().set_index("claim_id")
+    row = claims.loc["seed_can_safety"]
+    assert row["claim"] == SEED_SAFETY
+    assert "macrophage" not in row["claim"].lower()
+    # the sheet's MAS wording is not in the seed; the pooled figures are events, not a risk
+    assert "not in the seed text" in row["explanation"]
+    assert "19 on canakinumab and 2 on placebo" in row["explanation"]
+    assert "without exposure time" in row["explanation"]
+    assert "they do not show that MAS was more frequent" in row["explanation"]
+
+
 def test_claims_reference_values_agree_with_other_tables() -> None:
     claims = load_source_claims().set_index("claim_id")
     o = load_outcomes().set_index(["trial", "arm", "endpoint", "timepoint"])
@@ -390,6 +565,17 @@ def test_claims_reference_values_agree_with_other_tables() -> None:
     assert (
         claims.loc["seed_joints_16", "trial_value"] == b.loc[("TENDER", "active_joints"), "value"]
     )
+    for claim_id, key in {
+        "seed_acr70_71": ("TENDER", "tocilizumab", "acr70", "week 12"),
+        "seed_flare_26_75": ("canakinumab-2", "canakinumab", "flare", "randomized withdrawal"),
+        "seed_acr90_59_wk52": ("TENDER", "all", "acr90", "week 52"),
+        "seed_gc_half_wk52": ("TENDER", "all", "oral_gc_discontinued", "week 52"),
+    }.items():
+        assert claims.loc[claim_id, "trial_value"] == o.loc[key, "percent"], claim_id
+    # the canakinumab 84% is the adapted ACR30 (36/43) of the outcome table
+    can = o.loc[("canakinumab-1", "canakinumab", "adapted_acr30", "day 15")]
+    assert claims.loc["seed_can_acr30_84", "claimed_value"] == can["percent"]
+    assert (can["events"], can["total"]) == (36, 43)
 
 
 # ------------------------------------------------------------------------------------------

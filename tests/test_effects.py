@@ -391,6 +391,29 @@ def test_compare_trial_arms_marks_derived_counts() -> None:
     assert (r.treated_events, r.control_events) == (68, 9)
 
 
+def test_numbers_from_derived_counts_are_tagged_wherever_printed() -> None:
+    r = compare_trial_arms("TENDER", "acr90", "week 12")
+    assert r.derived_counts
+    assert r.nnt_text == "NNT 4 (95% CI 3 to 7) (from derived counts)"
+    assert r.nnt_text_decimals(2).endswith(" (from derived counts)")
+    rows = str(r).splitlines()
+    assert rows[0].endswith("(derived counts)")  # the label
+    assert not rows[1].endswith("(from derived counts)")  # the counts themselves
+    assert all(line.endswith(" (from derived counts)") for line in rows[2:])
+    assert "(from derived counts)" in r._repr_html_()
+    lhh = likelihood_helped_harmed(nnt=r, nnh=9.1)
+    assert lhh.derived_counts and lhh.text.endswith("(NNT 3.1, NNH 9.1) (from derived counts).")
+    # reported counts carry no tag, and neither does an LHH built from them
+    primary = compare_trial_arms("TENDER", "acr30_no_fever", "week 12")
+    assert not primary.derived_counts and "from derived counts" not in str(primary)
+    assert "derived" not in likelihood_helped_harmed(nnt=primary, nnh=9.1).text
+    # compare_arms and nnh take the flag directly
+    h = nnh(
+        treated_events=10, treated_total=50, control_events=2, control_total=50, derived_counts=True
+    )
+    assert h.nnt_text == "NNH 7 (95% CI 4 to 33) (from derived counts)"
+
+
 def test_kaplan_meier_cannot_be_turned_into_counts() -> None:
     with pytest.raises(InvalidValueError, match="Kaplan-Meier"):
         compare_trial_arms("canakinumab-2", "flare", "randomized withdrawal")

@@ -134,6 +134,41 @@ def test_forest_plot_default() -> None:
     _png(fig)
 
 
+def test_forest_plot_names_populations_as_the_source_gives_them() -> None:
+    text = _texts(forest_plot())
+    # TENDER's arms add up to the 112 randomized; canakinumab trial 1's n are only the
+    # denominators the source gives for the end point
+    assert "all randomized: 64/75 vs 9/37" in text
+    assert "denominators as given by the source: 36/43 vs 4/41" in text
+    assert "all randomized: 36/43" not in text
+    assert "TENDER week 12 vs canakinumab day 15 to month 1" in text
+    assert "day 15-29" not in text
+    assert "NNT 4 (95% CI 3 to 7) (from derived counts)" in text
+
+
+def test_benefit_risk_chart_title_names_the_context() -> None:
+    assert benefit_risk_chart()._suptitle.get_text().startswith("TENDER, week 12. Benefit")
+    fig = benefit_risk_chart(
+        {
+            "x": compare_arms(
+                treated_events=30, treated_total=40, control_events=10, control_total=40
+            )
+        },
+        {"y": 20.0},
+        context="Trial X, day 15",
+    )
+    assert fig._suptitle.get_text().startswith("Trial X, day 15. Benefit")
+    fig = benefit_risk_chart(
+        {
+            "x": compare_arms(
+                treated_events=30, treated_total=40, control_events=10, control_total=40
+            )
+        },
+        {"y": 20.0},
+    )
+    assert fig._suptitle.get_text().startswith("Benefit")
+
+
 def test_forest_plot_custom() -> None:
     r = compare_arms(treated_events=10, treated_total=50, control_events=6, control_total=50)
     fig = forest_plot({"my trial | ACR30 | week 4": r})
@@ -199,7 +234,7 @@ def test_benefit_risk_chart_pair_sets_footnote_caption_and_rings() -> None:
     # ACR90 28/75 vs 2/37 (derived) gives NNT 3.1 -> 4; 7% vs 0% gives NNH 14.3 -> 15
     assert caption(fig) == (
         f"About 4 patients need treatment for one more to reach {benefit}, while about 15 need "
-        "treatment for one more to have neutrophils < 1 × 10⁹/l."
+        "treatment for one more to have neutrophils < 1 × 10⁹/L."
     )
     rings = [line for line in fig.axes[0].lines if line.get_markerfacecolor() == "none"]
     assert sorted(round(line.get_xdata()[0], 1) for line in rings) == [3.1, 14.3]

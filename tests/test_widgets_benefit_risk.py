@@ -64,9 +64,16 @@ def test_switching_benefit_changes_nnt_and_lhh(view: BenefitRiskExplorer) -> Non
     view.set(benefit="acr30_no_fever", harm="infusion_reaction_24h")
     first = view.lhh.lhh
     view.set(benefit="acr90")
-    assert view.benefit_comparison.nnt_text == "NNT 4 (95% CI 3 to 7)"
+    assert view.benefit_comparison.nnt_text == "NNT 4 (95% CI 3 to 7) (from derived counts)"
     assert view.lhh.lhh < first
+    assert view.lhh.text.endswith("(NNT 3.1, NNH 9.1) (from derived counts).")
     assert "DERIVED from the reported percentages" in view.summary_text()
+
+
+def test_chart_title_names_the_trial(view: BenefitRiskExplorer) -> None:
+    view.set(benefit="acr30_no_fever", harm="infusion_reaction_24h")
+    fig = view._charts["TENDER"]["fig"]
+    assert fig._suptitle.get_text().startswith("TENDER (tocilizumab), week 12. Benefit")
 
 
 def test_patient_risk_factors_scale_the_lhh(view: BenefitRiskExplorer) -> None:

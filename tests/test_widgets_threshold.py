@@ -31,7 +31,10 @@ def test_default_is_tender_acr30_with_the_published_rate(view: ThresholdExplorer
     text = view.summary_text()
     assert "simulated patients, not trial data" in text
     assert "definition: ACR30" in text
-    assert "published (week 12, derived): tocilizumab 91%, placebo 24%" in text
+    assert (
+        "published (week 12; percentages reported, counts derived): tocilizumab 91%, placebo 24%"
+        in text
+    )
     treated, control = view.rates
     assert treated > control
     assert "simulated patients, not trial data" in view.caption().lower()

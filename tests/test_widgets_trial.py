@@ -57,7 +57,7 @@ def test_switching_endpoint_to_acr90_changes_the_nnt(view: TrialExplorer) -> Non
     view.set(endpoint="acr90")
     after = view.comparison.nnt_text
     assert before == "NNT 2 (95% CI 2 to 3)"
-    assert after == "NNT 4 (95% CI 3 to 7)"
+    assert after == "NNT 4 (95% CI 3 to 7) (from derived counts)"
     text = view.summary_text()
     assert "28/75 (37%) [DERIVED;" in text
     assert "Counts marked DERIVED are not in the source" in text

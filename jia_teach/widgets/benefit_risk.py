@@ -340,6 +340,7 @@ class BenefitRiskExplorer(View):
                 control_total=int(p["total"]),
                 confidence=self.confidence,
                 label=self._benefit_label(key),
+                derived_counts="derived" in (t["status"], p["status"]),
             )
         return self._comparisons[key]
 
@@ -494,9 +495,15 @@ class BenefitRiskExplorer(View):
                 nn = measure.nnt if isinstance(measure, effects.ArmComparison) else measure
                 if hkey[0] == trial and 0 < nn < math.inf:
                     harms[hkey] = self._harm_option(hkey).replace(" of patients", "")
+            # The title names the trial (and the time point, when every benefit shares one).
+            context = data.TRIAL_LABELS.get(trial, trial)
+            timepoints = {k[2] for k in benefits}
+            if len(timepoints) == 1:
+                context += f", {next(iter(timepoints))}"
             fig = figures.benefit_risk_chart(
                 {label: self._compare(k) for k, label in benefits.items()},
                 {label: self._harm_measure(k) for k, label in harms.items()},
+                context=context,
                 directory=self.directory,
             )
             canvas = FigureCanvasAgg(fig)

@@ -367,8 +367,14 @@ class ThresholdExplorer(View):
             self._nnt_text(),
         ]
         if p is not None:
+            # In 'derived' rows only the counts are derived: the percentages are reported.
+            status = (
+                "; percentages reported, counts derived"
+                if "derived" in p.status.split("/")
+                else f", {p.status}"
+            )
             lines.append(
-                f"published ({p.timepoint}, {p.status}): {sim.treated.arm} {p.treated:g}%, "
+                f"published ({p.timepoint}{status}): {sim.treated.arm} {p.treated:g}%, "
                 f"placebo {p.control:g}% ({p.source})"
             )
         else:

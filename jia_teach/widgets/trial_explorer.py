@@ -107,7 +107,7 @@ class TrialExplorer(View):
     'NNT 2 (95% CI 2 to 3)'
     >>> view.set(endpoint="acr90")
     >>> view.comparison.nnt_text
-    'NNT 4 (95% CI 3 to 7)'
+    'NNT 4 (95% CI 3 to 7) (from derived counts)'
     """
 
     def __init__(
@@ -312,6 +312,7 @@ class TrialExplorer(View):
                     control_total=int(placebo["total"]),
                     confidence=self.confidence,
                     label=(f"{data.TRIAL_LABELS.get(t, t)}, {data.ENDPOINT_LABELS.get(e, e)}, {p}"),
+                    derived_counts="derived" in (active["status"], placebo["status"]),
                 )
         return self._comparisons[key]
 
