@@ -11,16 +11,34 @@ in JupyterLab, Voila and the static book alike.
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-__all__ = ["View", "figure_png"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["View", "canvas_png", "figure_png", "records"]
 
 
-def figure_png(fig: Figure, dpi: int = 96) -> bytes:
-    """Render a matplotlib Figure to PNG bytes (Agg, no pyplot state).
+def canvas_png(canvas: FigureCanvasAgg) -> bytes:
+    """The pixels an Agg canvas last drew, as PNG bytes, with fast compression.
+
+    zlib level 1 instead of matplotlib's default saves about 5 ms a chart, which
+    matters inside a slider move; the image is a little larger.
+    """
+    from PIL import Image
+
+    buf = io.BytesIO()
+    image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
+    image.save(buf, format="png", compress_level=1)
+    return buf.getvalue()
+
+
+def figure_png(fig: Figure) -> bytes:
+    """Render a matplotlib Figure to PNG bytes (one Agg draw, no pyplot state).
 
     Examples
     --------
@@ -28,9 +46,29 @@ def figure_png(fig: Figure, dpi: int = 96) -> bytes:
     >>> figure_png(fig)[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
     True
     """
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
-    return buf.getvalue()
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return canvas_png(canvas)
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as plain dicts, pandas' missing values (NA, NaN) as ``None``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> records(pd.DataFrame({"events": pd.array([64, None], dtype="Int64")}))
+    [{'events': 64}, {'events': None}]
+    """
+    import pandas as pd
+
+    def clean(value: Any) -> Any:
+        try:
+            return None if pd.isna(value) else value
+        except (TypeError, ValueError):  # list-like values
+            return value
+
+    return [{k: clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
 
 class View:

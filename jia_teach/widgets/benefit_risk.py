@@ -23,7 +23,6 @@ figures. The view computes nothing itself.
 from __future__ import annotations
 
 import html
-import io
 import math
 from pathlib import Path
 from typing import Any
@@ -32,7 +31,7 @@ import ipywidgets as w
 
 from jia_teach import data, effects
 from jia_teach.errors import InvalidValueError
-from jia_teach.widgets._base import View
+from jia_teach.widgets._base import View, canvas_png, records
 
 __all__ = ["BenefitRiskExplorer"]
 
@@ -59,15 +58,6 @@ _UNIT_WORDS = {
         "a rate per patient-year of follow-up, not a proportion of patients, so no NNH"
     ),
 }
-
-
-def _clean(value: Any) -> Any:
-    import pandas as pd
-
-    try:
-        return None if pd.isna(value) else value
-    except (TypeError, ValueError):
-        return value
 
 
 def _harm_label(event: str) -> str:
@@ -200,8 +190,7 @@ class BenefitRiskExplorer(View):
         """Usable harms (key -> treated row, placebo row) and (label, reason) of the rest."""
         ae = data.load_adverse_events(self.directory)
         groups: dict[tuple[str, str, str, str], list[dict[str, Any]]] = {}
-        for r in ae.to_dict(orient="records"):
-            r = {k: _clean(v) for k, v in r.items()}
+        for r in records(ae):
             groups.setdefault((r["trial"], r["event"], r["phase"], r["unit"]), []).append(r)
         usable: dict[tuple[str, str, str], dict[str, Any]] = {}
         unusable: list[tuple[str, str]] = []
@@ -238,8 +227,7 @@ class BenefitRiskExplorer(View):
         """Benefits (key -> treated row, placebo row) with counts in both arms."""
         outcomes = data.load_outcomes(self.directory)
         groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
-        for r in outcomes.to_dict(orient="records"):
-            r = {k: _clean(v) for k, v in r.items()}
+        for r in records(outcomes):
             groups.setdefault((r["trial"], r["endpoint"], r["timepoint"]), []).append(r)
         out = {}
         for key, rows in groups.items():
@@ -528,8 +516,6 @@ class BenefitRiskExplorer(View):
         the footnote and caption (cached per pair)."""
         bkey, hkey = self.benefit_key, self.harm_key
         if (bkey, hkey) not in self._png:
-            from PIL import Image
-
             from jia_teach import figures
 
             chart = self._trial_chart(bkey[0])
@@ -552,11 +538,7 @@ class BenefitRiskExplorer(View):
             canvas.restore_region(chart["background"])
             for artist in chart["dynamic"]:
                 fig.draw_artist(artist)
-            buf = io.BytesIO()
-            width, height = canvas.get_width_height()
-            image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba())
-            image.save(buf, format="png", compress_level=1)  # level 6 costs ~5 ms more
-            self._png[(bkey, hkey)] = (buf.getvalue(), figures.caption(fig))
+            self._png[(bkey, hkey)] = (canvas_png(canvas), figures.caption(fig))
         return self._png[(bkey, hkey)]
 
     def _chart(self) -> tuple[bytes, str]:

@@ -14,6 +14,7 @@ ACR50 with no room to spare, and one more active joint takes ACR50 away.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from html import escape
 from typing import Any
 
@@ -107,6 +108,49 @@ def _change(pct: float | None) -> str:
     return f"{abs(pct):.1f}% {'better' if pct > 0 else 'worse'}"
 
 
+def slider_grid(
+    visits: dict[str, tuple[str, Mapping[str, float]]],
+    marker: str,
+    names: Mapping[str, str],
+    slider_width: str = "260px",
+) -> tuple[dict[str, w.Widget], dict[str, w.HTML], list[w.Widget]]:
+    """Sliders for the six core-set variables at two visits, one row per variable.
+
+    Parameters
+    ----------
+    visits : dict
+        Control-name suffix -> (column heading, values by variable), in column
+        order, e.g. ``{"baseline": ("Baseline", {...}), "followup": (...)}``.
+    marker : {"esr", "crp"}
+    names : mapping
+        Row label per variable stem (``"marker"`` for the sixth).
+    slider_width : str
+        CSS width of each slider.
+
+    Returns
+    -------
+    controls, labels, rows
+        ``controls["<stem>_<suffix>"]``, the row labels by stem, and the rows
+        (a heading row first) ready for a VBox.
+    """
+    heading = [w.HTML("<b>Variable</b>", layout={"width": "170px"})]
+    heading += [
+        w.HTML(f"<b>{title}</b>", layout={"width": "260px"}) for title, _ in visits.values()
+    ]
+    rows: list[w.Widget] = [w.HBox(heading)]
+    controls: dict[str, w.Widget] = {}
+    labels: dict[str, w.HTML] = {}
+    for stem in _STEMS:
+        labels[stem] = w.HTML(names.get(stem, ""), layout={"width": "170px"})
+        pair = []
+        for suffix, (_title, values) in visits.items():
+            slider = PatientCalculator._slider(stem, marker, values[stem], slider_width)
+            controls[f"{stem}_{suffix}"] = slider
+            pair.append(slider)
+        rows.append(w.HBox([labels[stem], *pair]))
+    return controls, labels, rows
+
+
 class PatientCalculator(View):
     """One patient, two visits: ACR Pedi 30-100, adapted criteria, ACR-N, flare, JADAS.
 
@@ -157,26 +201,12 @@ class PatientCalculator(View):
         slider_width = "190px" if compact else "260px"
         base = {**DEFAULT_BASELINE, **(baseline or {})}
         up = {**DEFAULT_FOLLOWUP, **(followup or {})}
-        self.controls: dict[str, w.Widget] = {}
-        self._labels: dict[str, w.HTML] = {}
-        rows = [
-            w.HBox(
-                [
-                    w.HTML("<b>Variable</b>", layout={"width": "170px"}),
-                    w.HTML("<b>Baseline</b>", layout={"width": "260px"}),
-                    w.HTML("<b>Follow-up</b>", layout={"width": "260px"}),
-                ]
-            )
-        ]
-        for stem in _STEMS:
-            label = w.HTML(self._names.get(stem, ""), layout={"width": "170px"})
-            self._labels[stem] = label
-            pair = []
-            for which, values in (("baseline", base), ("followup", up)):
-                slider = self._slider(stem, marker, values[stem], slider_width)
-                self.controls[f"{stem}_{which}"] = slider
-                pair.append(slider)
-            rows.append(w.HBox([label, *pair]))
+        self.controls, self._labels, rows = slider_grid(
+            {"baseline": ("Baseline", base), "followup": ("Follow-up", up)},
+            marker,
+            self._names,
+            slider_width,
+        )
         self.controls["marker"] = w.ToggleButtons(
             options=[("ESR", "esr"), ("CRP", "crp")],
             value=marker,

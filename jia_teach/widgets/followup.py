@@ -32,7 +32,7 @@ from ..criteria import classify, meets_flare, percent_improvement
 from ..definitions import FLARE_BRUNNER_2002, FLARE_TRIAL, FlareDefinition
 from ..errors import JiaInputError
 from ._base import View
-from .calculator import _MARKER_RANGE, _SHORT, PLAIN, PatientCalculator
+from .calculator import _MARKER_RANGE, _SHORT, PLAIN, slider_grid
 
 __all__ = ["DEFAULT_VISIT1", "DEFAULT_VISIT2", "NO_CUTOFF_NOTE", "FollowUpCalculator"]
 
@@ -128,26 +128,9 @@ class FollowUpCalculator(View):
     ) -> None:
         v1 = {**DEFAULT_VISIT1, **(visit1 or {})}
         v2 = {**DEFAULT_VISIT2, **(visit2 or {})}
-        self.controls: dict[str, w.Widget] = {}
-        self._labels: dict[str, w.HTML] = {}
-        rows = [
-            w.HBox(
-                [
-                    w.HTML("<b>Variable</b>", layout={"width": "170px"}),
-                    w.HTML("<b>Visit 1</b>", layout={"width": "260px"}),
-                    w.HTML("<b>Visit 2</b>", layout={"width": "260px"}),
-                ]
-            )
-        ]
-        for stem in _STEMS:
-            label = w.HTML(_SHORT.get(stem, ""), layout={"width": "170px"})
-            self._labels[stem] = label
-            pair = []
-            for which, values in (("visit1", v1), ("visit2", v2)):
-                slider = PatientCalculator._slider(stem, marker, values[stem])
-                self.controls[f"{stem}_{which}"] = slider
-                pair.append(slider)
-            rows.append(w.HBox([label, *pair]))
+        self.controls, self._labels, rows = slider_grid(
+            {"visit1": ("Visit 1", v1), "visit2": ("Visit 2", v2)}, marker, _SHORT
+        )
         self.controls["marker"] = w.ToggleButtons(
             options=[("ESR", "esr"), ("CRP", "crp")],
             value=marker,

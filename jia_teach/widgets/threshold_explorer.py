@@ -12,7 +12,6 @@ trial's uncertainty). Where the definition is exactly one a trial published, the
 
 from __future__ import annotations
 
-import io
 import math
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from ..definitions import ResponseDefinition
-from ._base import View
+from ._base import View, canvas_png
 
 if TYPE_CHECKING:
     from ..cohort import SimulatedTrial
@@ -323,9 +322,10 @@ class ThresholdExplorer(View):
             for line in self._published:
                 line.set_visible(False)
         self._image.value = self._render(sim)
+        # pre-wrap: long lines wrap inside the box instead of running off its edge
         self._readout.value = (
-            "<pre>"
-            + self.summary_text().replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            '<pre style="white-space: pre-wrap; max-width: 520px">'
+            + html.escape(self.summary_text(), quote=False)
             + "</pre>"
         )
 
@@ -340,16 +340,10 @@ class ThresholdExplorer(View):
 
     def _render(self, sim: SimulatedTrial) -> bytes:
         """The chart as PNG bytes: static background (per trial) plus the changing artists."""
-        from PIL import Image
-
         self._canvas.restore_region(self._background(sim))
         for artist in self._dynamic:
             self._ax.draw_artist(artist)
-        width, height = self._canvas.get_width_height()
-        buf = io.BytesIO()
-        image = Image.frombuffer("RGBA", (width, height), self._canvas.buffer_rgba())
-        image.save(buf, format="png", compress_level=1)
-        return buf.getvalue()
+        return canvas_png(self._canvas)
 
     @property
     def png(self) -> bytes:
