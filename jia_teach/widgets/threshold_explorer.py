@@ -12,6 +12,7 @@ trial's uncertainty). Where the definition is exactly one a trial published, the
 
 from __future__ import annotations
 
+import html
 import math
 from dataclasses import dataclass
 from functools import lru_cache
