@@ -227,7 +227,7 @@ def read_core_set(
     n = len(table)
     arrays = {}
     for suffix in require:
-        arr = np.empty((n, 6), dtype=np.float64)
+        arr = np.empty((n, 6), dtype=np.float64, order="F")  # columns written contiguously
         for j, var in enumerate(variables):
             col = f"{var.name}{suffix}"
             arr[:, j] = _checked(table[col], col, var, vas_unit)
