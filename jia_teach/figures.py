@@ -77,6 +77,28 @@ def caption(fig: Figure) -> str:
     return str(getattr(fig, "jia_caption", ""))
 
 
+def image(fig: Figure) -> Any:
+    """The figure as a PNG image for a notebook, its caption as the image's alt text.
+
+    ``display(image(fig))`` shows the same picture as ``display(fig)``, but screen
+    readers (and the book and the slides, which copy it into ``<img alt=...>``)
+    get the plain-language caption.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure(figsize=(2, 1))
+    >>> fig.jia_caption = "An empty test figure."
+    >>> image(fig)._repr_png_()[1]
+    {'alt': 'An empty test figure.'}
+    """
+    from IPython.display import Image
+
+    from .render import figure_png
+
+    return Image(figure_png(fig), alt=caption(fig) or None)
+
+
 def _finish(fig: Figure, text: str) -> Figure:
     fig.jia_caption = text  # type: ignore[attr-defined]
     return fig

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -110,11 +111,39 @@ def make_placeholders(names: list[str]) -> list[Path]:
     return created
 
 
+def lift_alt_text(path: Path) -> bool:
+    """Give myst-nb the alt text of each figure output.
+
+    The notebooks show figures with ``jia_teach.figures.image(fig)``, which stores the
+    caption as the output's ``image/png`` ``alt`` metadata; myst-nb reads alt text only
+    from the cell's ``mystnb.image.alt`` metadata, so the copy gets it there. Returns
+    whether the file changed (its mtime is kept otherwise, for incremental builds).
+    """
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    changed = False
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []):
+            alt = output.get("metadata", {}).get("image/png", {}).get("alt")
+            if (
+                alt
+                and cell.get("metadata", {}).get("mystnb", {}).get("image", {}).get("alt") != alt
+            ):
+                cell.setdefault("metadata", {}).setdefault("mystnb", {})["image"] = {"alt": alt}
+                changed = True
+    if changed:
+        stat = path.stat()
+        path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    return changed
+
+
 def sync_notebooks() -> None:
     """Replace book/tutorials/ with a copy of notebooks/ (mtimes kept for incremental builds)."""
     if TUTORIALS.exists():
         shutil.rmtree(TUTORIALS)
     shutil.copytree(NOTEBOOKS, TUTORIALS, ignore=_SKIP, copy_function=shutil.copy2)
+    for path in sorted(TUTORIALS.glob("*.ipynb")):
+        lift_alt_text(path)
 
 
 def build(*, clean: bool = False) -> int:

@@ -19,6 +19,7 @@ _VIEWS: dict[str, str] = {
     "SelfCheck": "selfcheck",
     "View": "_base",
     "figure_png": "_base",
+    "canvas_png": "_base",
 }
 
 __all__ = sorted(_VIEWS)

@@ -10,45 +10,16 @@ in JupyterLab, Voila and the static book alike.
 
 from __future__ import annotations
 
-import io
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+
+from ..render import canvas_png, figure_png
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["View", "canvas_png", "figure_png", "records"]
-
-
-def canvas_png(canvas: FigureCanvasAgg) -> bytes:
-    """The pixels an Agg canvas last drew, as PNG bytes, with fast compression.
-
-    zlib level 1 instead of matplotlib's default saves about 5 ms a chart, which
-    matters inside a slider move; the image is a little larger.
-    """
-    from PIL import Image
-
-    buf = io.BytesIO()
-    image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
-    image.save(buf, format="png", compress_level=1)
-    return buf.getvalue()
-
-
-def figure_png(fig: Figure) -> bytes:
-    """Render a matplotlib Figure to PNG bytes (one Agg draw, no pyplot state).
-
-    Examples
-    --------
-    >>> fig = Figure(figsize=(2, 1))
-    >>> figure_png(fig)[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
-    True
-    """
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    return canvas_png(canvas)
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -77,6 +77,23 @@ def test_a_tutorial_shows_a_rendered_widget_and_figures(
     assert not log.outside(), f"requests left 127.0.0.1: {log.outside()}"
 
 
+def test_figures_carry_their_caption_as_alt_text(
+    page_and_log: tuple[object, RequestLog], book_url: str
+) -> None:
+    """Every figure output (not the widget snapshots) has the plain-language caption as alt."""
+    page, _log = page_and_log
+    from jia_teach import figures
+
+    expected = figures.caption(figures.forest_plot())
+    _open(page, f"{book_url}/tutorials/06_comparing_trials.html")
+    alts = page.eval_on_selector_all(
+        "article .cell_output img", "(imgs) => imgs.map((i) => i.getAttribute('alt') || '')"
+    )
+    assert alts, "no figure on the comparing-trials page"
+    assert expected in alts, f"the forest plot's caption is not an alt text: {alts}"
+    assert all(len(a) > 20 for a in alts), f"a figure without a real alt text: {alts}"
+
+
 def test_intro_page_and_search_are_local(
     page_and_log: tuple[object, RequestLog], book_url: str, screenshots: Path
 ) -> None:
