@@ -2,37 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import shutil
 from pathlib import Path
 
 import pytest
 
-from jia_teach.data import data_dir
 from jia_teach.errors import JiaInputError
 from jia_teach.widgets.benefit_risk import BenefitRiskExplorer
 
-
-def _copy_data(tmp_path: Path) -> Path:
-    folder = tmp_path / "data"
-    folder.mkdir()
-    for f in data_dir().glob("*.csv"):
-        shutil.copy(f, folder / f.name)
-    return folder
-
-
-def _edit_adverse_events(folder: Path, edit=None, extra: list[dict] = ()) -> None:
-    path = folder / "adverse_events.csv"
-    with path.open(newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    fields = list(rows[0])
-    rows = [edit(dict(r)) if edit else r for r in rows] + [
-        {k: r.get(k, "") for k in fields} for r in extra
-    ]
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(rows)
+from .datacopy import copy_data, edit_csv
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +100,7 @@ def test_summary_is_deterministic() -> None:
 
 
 def test_unconfirmed_harm_is_withheld(tmp_path: Path) -> None:
-    folder = _copy_data(tmp_path)
+    folder = copy_data(tmp_path)
 
     def edit(r: dict) -> dict:
         if r["event"] == "neutrophils_below_1e9_per_l":
@@ -131,7 +108,7 @@ def test_unconfirmed_harm_is_withheld(tmp_path: Path) -> None:
             r["note"] = "Test copy: marked unconfirmed to check the flag."
         return r
 
-    _edit_adverse_events(folder, edit)
+    edit_csv(folder / "adverse_events.csv", edit)
     v = BenefitRiskExplorer(directory=folder)
     assert "neutrophils_below_1e9_per_l" not in [k[1] for _, k in v.controls["harm"].options]
     text = v.summary_text()
@@ -143,7 +120,7 @@ def test_patient_counts_give_an_interval_and_no_excess_harm_gives_no_lhh(
     tmp_path: Path,
 ) -> None:
     """Synthetic rows (a test fixture, not trial figures) exercise the other two branches."""
-    folder = _copy_data(tmp_path)
+    folder = copy_data(tmp_path)
     common = {
         "trial": "TENDER",
         "phase": "12-week double-blind",
@@ -162,7 +139,7 @@ def test_patient_counts_give_an_interval_and_no_excess_harm_gives_no_lhh(
         {**common, "arm": "placebo", "event": "fixture_fewer", "value": "5",
          "unit": "percent_of_patients"},
     ]  # fmt: skip
-    _edit_adverse_events(folder, extra=extra)
+    edit_csv(folder / "adverse_events.csv", extra=extra)
     v = BenefitRiskExplorer(harm="fixture_counts", directory=folder)
     assert v.harm_comparison is not None
     assert "NNH 7 (95% CI 4 to 33)" in v.summary_text()

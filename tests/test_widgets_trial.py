@@ -2,35 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import shutil
 from pathlib import Path
 
 import pytest
 
-from jia_teach.data import data_dir
 from jia_teach.errors import JiaInputError
 from jia_teach.widgets.trial_explorer import TrialExplorer
 
-
-def _copy_data(tmp_path: Path) -> Path:
-    folder = tmp_path / "data"
-    folder.mkdir()
-    for f in data_dir().glob("*.csv"):
-        shutil.copy(f, folder / f.name)
-    return folder
-
-
-def _edit_outcomes(folder: Path, edit) -> None:
-    path = folder / "trial_outcomes.csv"
-    with path.open(newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    fields = list(rows[0])
-    rows = [edit(dict(r)) for r in rows]
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(rows)
+from .datacopy import copy_data, edit_csv
 
 
 @pytest.fixture(scope="module")
@@ -146,7 +125,7 @@ def test_summary_is_deterministic() -> None:
 
 def test_unconfirmed_figure_is_flagged_and_withheld(tmp_path: Path) -> None:
     """Mark the canakinumab trial-1 day-15 rows unconfirmed in a copy of the data."""
-    folder = _copy_data(tmp_path)
+    folder = copy_data(tmp_path)
 
     def edit(r: dict) -> dict:
         if (r["trial"], r["timepoint"]) == ("canakinumab-1", "day 15"):
@@ -154,7 +133,7 @@ def test_unconfirmed_figure_is_flagged_and_withheld(tmp_path: Path) -> None:
             r["note"] = "Test copy: marked unconfirmed to check the flag."
         return r
 
-    _edit_outcomes(folder, edit)
+    edit_csv(folder / "trial_outcomes.csv", edit)
     v = TrialExplorer(trial="canakinumab-1", timepoint="day 15", directory=folder)
     text = v.summary_text()
     assert v.comparison is None

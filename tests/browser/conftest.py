@@ -7,10 +7,7 @@ missing book build FAILS the tests: they are part of ``make test`` and must not 
 
 from __future__ import annotations
 
-import functools
-import http.server
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -34,11 +31,6 @@ SCREENSHOTS = ROOT / "build" / "screenshots"
 LOCAL_PREFIXES = ("http://127.0.0.1:", "ws://127.0.0.1:", "data:", "blob:", "about:")
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="session")
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -55,15 +47,10 @@ def book_html() -> Path:
 @pytest.fixture(scope="session")
 def book_url(book_html: Path) -> Iterator[str]:
     """The built book served by a local HTTP server on 127.0.0.1 (free port)."""
-    handler = functools.partial(_QuietHandler, directory=str(book_html))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    from export_slides import serve  # tools/ is on sys.path (above)
+
+    with serve(book_html) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
