@@ -75,9 +75,14 @@ class View:
         if unknown:
             raise KeyError(f"no control named {unknown[0]!r}; controls: {sorted(self.controls)}")
         with self.hold_updates():
-            for name, value in values.items():
-                self.controls[name].value = value
+            self._assign(values)
         self.update()
+
+    def _assign(self, values: dict[str, Any]) -> None:
+        """Put the values into the controls (a view whose options depend on each other,
+        such as trial -> end point, overrides this to set them in order)."""
+        for name, value in values.items():
+            self.controls[name].value = value
 
     def hold_updates(self) -> _Hold:
         """Context manager: control changes inside do not trigger updates."""

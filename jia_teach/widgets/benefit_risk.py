@@ -297,14 +297,9 @@ class BenefitRiskExplorer(View):
             self._select()
         self.update()
 
-    def set(self, **values: Any) -> None:
-        """Set controls as a learner would; ``benefit``/``harm`` accept a code or a key."""
-        unknown = sorted(set(values) - set(self.controls))
-        if unknown:
-            raise KeyError(f"no control named {unknown[0]!r}; controls: {sorted(self.controls)}")
-        with self.hold_updates():
-            self._select(**values)
-        self.update()
+    def _assign(self, values: dict[str, Any]) -> None:
+        """``benefit``/``harm`` accept a code or a key; the harm list follows the benefit."""
+        self._select(**values)
 
     # ------------------------------------------------------------------ results
     @property

@@ -197,22 +197,15 @@ class TrialExplorer(View):
             self._select()
         self.update()
 
-    def set(self, **values: Any) -> None:
-        """Set controls as a learner would (trial first, then end point, then time point).
+    def _assign(self, values: dict[str, Any]) -> None:
+        """Trial first, then end point, then time point (``set`` calls this).
 
         Raises
         ------
-        KeyError
-            For an unknown control name.
         jia_teach.errors.InvalidValueError
             For a value the data do not offer for the current selection.
         """
-        unknown = sorted(set(values) - set(self.controls))
-        if unknown:
-            raise KeyError(f"no control named {unknown[0]!r}; controls: {sorted(self.controls)}")
-        with self.hold_updates():
-            self._select(**values)
-        self.update()
+        self._select(**values)
 
     def selection(self) -> tuple[str, str, str]:
         """The current (trial, end point, time point) codes."""
