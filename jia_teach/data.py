@@ -35,6 +35,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -48,6 +49,7 @@ __all__ = [
     "claims_check",
     "clear_cache",
     "data_dir",
+    "figure_text",
     "load_adverse_events",
     "load_all",
     "load_baseline",
@@ -56,6 +58,7 @@ __all__ = [
     "load_reported_effects",
     "load_source_claims",
     "load_sources",
+    "pick",
 ]
 
 #: Allowed values of every ``status`` column.
@@ -871,3 +874,73 @@ def claims_check(directory: str | Path | None = None) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows).set_index("claim_id").astype("string")
+
+
+def pick(table: pd.DataFrame, **where: object) -> pd.Series:
+    """The one row of ``table`` whose columns equal the values given.
+
+    Raises
+    ------
+    LookupError
+        When no row or more than one row matches, saying how many.
+
+    Examples
+    --------
+    >>> row = pick(load_outcomes(), trial="TENDER", arm="tocilizumab", endpoint="acr30_no_fever")
+    >>> int(row["events"]), int(row["total"])
+    (64, 75)
+    """
+    mask = pd.Series(True, index=table.index)
+    for column, value in where.items():
+        mask &= table[column] == value
+    rows = table[mask]
+    if len(rows) != 1:
+        raise LookupError(f"{len(rows)} rows match {where}")
+    return rows.iloc[0]
+
+
+def _given(value: object) -> bool:
+    return value is not None and not pd.isna(value)
+
+
+def figure_text(row: Mapping[str, Any], *, source: bool = True) -> str:
+    """One arm's figure as a reader should see it, with what kind of figure it is.
+
+    An UNCONFIRMED figure is withheld; a Kaplan-Meier percentage says so; a percentage
+    without a count says the count is not given. With ``source``, the status and the
+    source follow in brackets.
+
+    Parameters
+    ----------
+    row : mapping
+        A row of :func:`load_outcomes` (a Series, or a dict with ``None`` for missing).
+    source : bool
+        Append ``[status; source]``.
+
+    Examples
+    --------
+    >>> outcomes = load_outcomes()
+    >>> figure_text(pick(outcomes, trial="TENDER", arm="placebo", endpoint="acr30_no_fever"),
+    ...             source=False)
+    '9/37 (24%)'
+    >>> figure_text(pick(outcomes, trial="canakinumab-2", arm="placebo", endpoint="flare"),
+    ...             source=False)
+    '75% (Kaplan-Meier estimate, not a count)'
+    """
+    if row["status"] == "unconfirmed":
+        text = "value withheld (UNCONFIRMED)"
+    else:
+        events, total, percent = row["events"], row["total"], row["percent"]
+        pct = f"{percent:g}%" if _given(percent) else ""
+        if _given(events) and _given(total):
+            text = f"{events}/{total}" + (f" ({pct})" if pct else "")
+        elif _given(events):
+            noun = "patient" if events == 1 else "patients"
+            text = f"{events} {noun}" + (f" ({pct}; denominator not given)" if pct else "")
+        elif _given(total):
+            text = f"{pct} of {total} (count not given)"
+        elif "kaplan-meier" in str(row["note"] if _given(row["note"]) else "").lower():
+            text = f"{pct} (Kaplan-Meier estimate, not a count)"
+        else:
+            text = f"{pct} (no count given)"
+    return f"{text} [{row['status']}; {row['source']}]" if source else text

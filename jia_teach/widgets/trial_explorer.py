@@ -43,24 +43,6 @@ _STATUS_WORDS = {
 }
 
 
-def _figure_of_row(row: dict[str, Any]) -> str:
-    """One arm's figure as text: '64/75 (85%)', '85% (no count)' or withheld if unconfirmed."""
-    if row["status"] == "unconfirmed":
-        return "value withheld (UNCONFIRMED)"
-    events, total, percent = row["events"], row["total"], row["percent"]
-    pct = "" if percent is None else f"{percent:g}%"
-    if events is not None and total is not None:
-        return f"{events}/{total}" + (f" ({pct})" if pct else "")
-    if events is not None:
-        noun = "patient" if events == 1 else "patients"
-        return f"{events} {noun}" + (f" ({pct}; denominator not given)" if pct else "")
-    if total is not None:
-        return f"{pct} of {total} (count not given)"
-    if "kaplan-meier" in (row["note"] or "").lower():
-        return f"{pct} (Kaplan-Meier estimate, not a count)"
-    return f"{pct} (no count given)"
-
-
 class TrialExplorer(View):
     """Explore the published trial results by trial, end point and time point.
 
@@ -353,7 +335,14 @@ class TrialExplorer(View):
         out = []
         for r in self.rows():
             status = _STATUS_WORDS.get(r["status"], r["status"])
-            out.append((data.ARM_LABELS.get(r["arm"], r["arm"]), _figure_of_row(r), status, r))
+            out.append(
+                (
+                    data.ARM_LABELS.get(r["arm"], r["arm"]),
+                    data.figure_text(r, source=False),
+                    status,
+                    r,
+                )
+            )
         return out
 
     def _notes(self) -> list[str]:
