@@ -38,7 +38,9 @@ HINT = (
     "`VBox(children=...)`."
 )
 MARKER = "# NBVAL_IGNORE_OUTPUT"
-TRY_WHERE = " (in JupyterLab, `make lab`, or the live deck, `make present`; the book's copies are frozen)"
+TRY_WHERE = (
+    " (in JupyterLab, `make lab`, or the live deck, `make present`; the book's copies are frozen)"
+)
 _TRY = re.compile(r"Things to try(?= ?:)")
 
 

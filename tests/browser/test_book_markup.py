@@ -86,7 +86,7 @@ def test_markdown_source_has_no_stray_markup(name: str, text: str) -> None:
 class _Text(HTMLParser):
     """The article text of a built page, without code, scripts and styles."""
 
-    SKIP = {"code", "pre", "script", "style", "kbd", "samp"}
+    SKIP = frozenset({"code", "pre", "script", "style", "kbd", "samp"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

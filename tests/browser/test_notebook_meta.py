@@ -29,9 +29,9 @@ def test_notebook_metadata_is_applied(path: Path) -> None:
         assert "remove-input" in cell["metadata"]["tags"]
     hint = [c for c in cells if c.get("id") == notebook_meta.HINT_ID]
     assert len(hint) == 1 and "remove-cell" in hint[0]["metadata"]["tags"]
-    assert not any(
-        "".join(c["source"]).startswith("# NBVAL_IGNORE_OUTPUT") for c in cells
-    ), "a test marker is still the first line a learner reads"
+    assert not any("".join(c["source"]).startswith("# NBVAL_IGNORE_OUTPUT") for c in cells), (
+        "a test marker is still the first line a learner reads"
+    )
 
 
 def test_apply_is_idempotent_and_keeps_outputs() -> None:
