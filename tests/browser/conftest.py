@@ -107,12 +107,22 @@ class RequestLog:
         self.urls: list[str] = []
         self.failed: list[str] = []
         self.errors: list[str] = []
+        self.bad_status: list[str] = []  # 4xx/5xx answers (a missing font, a favicon)
+        self.console_errors: list[str] = []
 
     def attach(self, page: object) -> None:
         page.on("request", lambda r: self.urls.append(r.url))
         page.on("websocket", lambda ws: self.urls.append(ws.url))
         page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
         page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on(
+            "response",
+            lambda r: r.status >= 400 and self.bad_status.append(f"{r.status} {r.url}"),
+        )
+        page.on(
+            "console",
+            lambda m: m.type == "error" and self.console_errors.append(m.text[:300]),
+        )
 
     def outside(self) -> list[str]:
         return [u for u in self.urls if not u.startswith(LOCAL_PREFIXES)]
