@@ -44,16 +44,9 @@ node_modules/.package-lock.json: package.json package-lock.json
 # --- the two commands of the README ----------------------------------------
 # The lab opens copies in workspace/ (git-ignored; tools/lab_workspace.py refreshes them from
 # notebooks/ without overwriting a learner's edits), so autosave never touches the tracked
-# notebooks. notebook_shim (classic-notebook shim, unused by JupyterLab 4) is off: it read the
-# deprecated ServerApp.token and printed a DeprecationWarning at every start.
+# notebooks. The JupyterLab command line is lab_workspace.lab_command (the tests use it too).
 lab: $(ENV_LAB)  ## open the tutorials in JupyterLab (copies in workspace/; token on; URL printed)
-	$(BIN)/python tools/lab_workspace.py
-	$(BIN)/jupyter lab --notebook-dir=workspace --port=$(PORT) \
-	    $(if $(filter no,$(OPEN_BROWSER)),--no-browser) \
-	    --ServerApp.ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root) \
-	    --ServerApp.jpserver_extensions=notebook_shim=False \
-	    --LabApp.news_url=None --LabApp.extension_manager=readonly \
-	    --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
+	$(BIN)/python tools/lab_workspace.py --port=$(PORT) $(if $(filter no,$(OPEN_BROWSER)),--no-browser)
 
 test: $(ENV_TEST) node_modules/.package-lock.json  ## lint, unit + property tests, nbval, book, slides, browser tests
 	$(MAKE) lint

@@ -12,9 +12,14 @@ therefore opens ``workspace/`` (git-ignored), which this script fills from ``not
 
 What was copied is remembered in ``workspace/.jia-workspace.json`` (SHA-256 of the source and of
 the copy as made). The script also writes JupyterLab's settings overrides for this ``.venv``
-(no news question, no update check on first start).
+(no news question, no update check on first start), then starts JupyterLab on the copies
+(:func:`lab_command`; the browser tests start it the same way): 127.0.0.1 only, its own random
+token (printed with the URL), no news feed, no update check, a read-only extension manager,
+and ``notebook_shim`` off (it read the deprecated ``ServerApp.token`` and printed a
+DeprecationWarning at every start; JupyterLab 4 does not need it).
 
-Usage: ``python tools/lab_workspace.py [--source notebooks] [--workspace workspace]``.
+Usage: ``python tools/lab_workspace.py [--port 8888] [--no-browser] [--sync-only]
+[--source notebooks] [--workspace workspace]``.
 """
 
 from __future__ import annotations
@@ -97,11 +102,35 @@ def write_lab_overrides(prefix: Path = Path(sys.prefix)) -> Path:
     return path
 
 
+def lab_command(workspace: Path, *, port: int = 8888, open_browser: bool = True) -> list[str]:
+    """The JupyterLab command line of ``make lab``, serving ``workspace`` on 127.0.0.1:port."""
+    cmd = [
+        str(Path(sys.executable).parent / "jupyter"),
+        "lab",
+        f"--notebook-dir={workspace}",
+        f"--port={port}",
+        "--ServerApp.port_retries=0",
+        "--ServerApp.ip=127.0.0.1",
+        "--ServerApp.jpserver_extensions=notebook_shim=False",
+        "--LabApp.news_url=None",
+        "--LabApp.extension_manager=readonly",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
+    if not open_browser:
+        cmd.append("--no-browser")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")
+    return cmd
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Command line entry point; returns the exit status."""
+    """Command line entry point; returns the exit status (or becomes JupyterLab)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", type=Path, default=ROOT / "notebooks")
     parser.add_argument("--workspace", type=Path, default=ROOT / "workspace")
+    parser.add_argument("--port", type=int, default=8888)
+    parser.add_argument("--no-browser", action="store_true", help="print the URL only")
+    parser.add_argument("--sync-only", action="store_true", help="copy, do not start the lab")
     args = parser.parse_args(argv)
     if not args.source.is_dir():
         print(f"lab_workspace: {args.source} is not a folder")
@@ -120,7 +149,13 @@ def main(argv: list[str] | None = None) -> int:
             f"changed. Delete your copy (or rename it) to get the new version."
         )
     print(f"lab: you work on the copies in {where}/ (git ignores them); notebooks/ stays as is.")
-    return 0
+    if args.sync_only:
+        return 0
+    print("lab: open 01_core_set_and_acr_pedi.ipynb first and choose Run > Run All Cells.")
+    cmd = lab_command(args.workspace, port=args.port, open_browser=not args.no_browser)
+    sys.stdout.flush()
+    os.execv(cmd[0], cmd)
+    return 0  # not reached
 
 
 if __name__ == "__main__":
