@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from lab_workspace import lab_command, sync, write_lab_overrides
 
-from .conftest import ROOT, _wait_for_port, fresh_browser, free_port
+from .conftest import ROOT, _wait_for_port, free_port, fresh_browser
 
 NOTEBOOK = "01_core_set_and_acr_pedi.ipynb"
 
