@@ -201,9 +201,10 @@ def main(argv: list[str] | None = None) -> int:
 
     sync_notebooks()
     copy_web_assets(VENDOR)
-    # Drawn widgets are marked frozen (a note, controls disabled): book/_ext/jia_offline.py
-    # adds the script to every page.
-    shutil.copy2(ROOT / "tools" / "web" / "frozen.js", VENDOR / "frozen.js")
+    # frozen.js: drawn widgets are marked frozen (a note, controls disabled); book_a11y.js:
+    # accessible names the theme gets wrong. book/_ext/jia_offline.py adds both to every page.
+    for script in ("frozen.js", "book_a11y.js"):
+        shutil.copy2(ROOT / "tools" / "web" / script, VENDOR / script)
     for path in refresh_static():
         print(f"build_book: {path.relative_to(ROOT)} was out of date; copied again")
     status = build(clean=args.all)

@@ -10,7 +10,9 @@ appears twice is kept once.
 
 Every page also loads ``frozen.js`` (``tools/web/frozen.js``, copied into the static folder by
 ``tools/build_book.py``): each widget drawn from saved state gets a visible "frozen at the
-default values" note and its controls are disabled, since a static page cannot run Python.
+default values" note and its controls are disabled, since a static page cannot run Python;
+and ``book_a11y.js``, which gives the theme's buttons, the code toggles and the bibliography the
+accessible names and roles axe-core asks for.
 """
 
 from __future__ import annotations
@@ -48,4 +50,5 @@ def setup(app: Any) -> dict[str, Any]:
     """Register the page-context hook."""
     app.connect("html-page-context", _prune, priority=900)
     app.add_js_file("frozen.js", **{"data-observe": "true"})
+    app.add_js_file("book_a11y.js")
     return {"parallel_read_safe": True, "parallel_write_safe": True}
