@@ -541,8 +541,6 @@ _ROW_RULES: dict[str, Callable[[str, dict], None]] = {
 }
 
 
-
-
 #: Every file the schema knows, in the order they are loaded (``sources.csv`` first).
 FILES: tuple[str, ...] = tuple(SCHEMAS)
 

@@ -39,10 +39,12 @@ def test_calculator_adapted_verdict_never_contradicts_the_standard_one():
 
 
 def test_assess_with_fever_unknown_is_three_valued():
-    base = dict(physician_global=6, parent_global=5, chaq=0, active_joints=12, lom_joints=10,
-                esr=60)
-    up = dict(physician_global=2, parent_global=3, chaq=None, active_joints=3, lom_joints=20,
-              esr=60)
+    base = dict(
+        physician_global=6, parent_global=5, chaq=0, active_joints=12, lom_joints=10, esr=60
+    )
+    up = dict(
+        physician_global=2, parent_global=3, chaq=None, active_joints=3, lom_joints=20, esr=60
+    )
     a = assess(base, up, fever_followup=pd.NA)
     assert a.adapted is not None
     for level in (30, 50, 70, 90, 100):
