@@ -107,7 +107,10 @@ def _cached(file: str, directory: str, stamp: tuple[int, int], src_stamp: tuple[
     folder = Path(directory)
     source_ids: frozenset[str] | None = None
     if file != "sources.csv":
-        sources = _load("sources.csv", folder)
+        # A fit written elsewhere (calibration into a scratch folder) cites the package's
+        # sources; every other file cites the sources.csv beside it.
+        own = (folder / "sources.csv").is_file() or file != "cohort_fit.csv"
+        sources = _load("sources.csv", folder if own else data_dir())
         source_ids = frozenset(sources["source_id"].astype(str))
     frame, _raw = parse_file(folder / file, source_ids)
     return frame

@@ -14,16 +14,18 @@ questions every view used to answer for itself:
   never recomputed;
 * the published per-arm rate of a response definition, for the simulated cohorts.
 
-Views (widgets, figures, notebooks, slides) ask here and format the answer; the arithmetic
-is :mod:`jia_teach.effects`, which reads no data.
+Views (widgets, figures, notebooks, slides) ask here and format the answer. This module
+does no arithmetic: the effect measures are :mod:`jia_teach.effects` (which reads no data),
+and :mod:`jia_teach.trial_effects` puts the two together (``compare(trial, endpoint,
+timepoint)``).
 
 Examples
 --------
 >>> p = pair("TENDER", "acr30_no_fever", "week 12")
 >>> p.treated.text(), p.control.text(), p.derived
 ('64/75 (85%)', '9/37 (24%)', False)
->>> p.comparison().nnt_text
-'NNT 2 (95% CI 2 to 3)'
+>>> p.comparable, p.arm_counts()["treated_events"]
+(True, 64)
 >>> print(pair("canakinumab-2", "flare", "randomized withdrawal").why_not)  # doctest: +ELLIPSIS
 Kaplan-Meier estimates, shown as reported: ...
 """
@@ -33,14 +35,13 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
 
 from jia_teach import data
-from jia_teach.effects import ArmComparison, compare_arms, number_needed
 from jia_teach.errors import InvalidValueError
 from jia_teach.labels import (
     CONTROL_ARM,
@@ -58,7 +59,7 @@ __all__ = [
     "ReportedEffect",
     "arm_size",
     "benefit_pairs",
-    "compare",
+    "citations",
     "harm_pair",
     "harm_pairs",
     "outcome_pairs",
@@ -84,7 +85,7 @@ REASONS: Mapping[str, str] = {
     "kaplan_meier": (
         "Kaplan-Meier estimates, shown as reported: they account for patients followed for "
         "different lengths of time, so they are not events/total and no risk difference, NNT or "
-        "p-value is computed from them; use the reported hazard ratio"
+        "p-value is computed from them. Use the reported hazard ratio"
     ),
     "events": (
         "a count of adverse events, not of patients: one child can have several events, so "
@@ -262,8 +263,8 @@ class ArmPair:
     >>> p = pair("TENDER", "acr90", "week 12")
     >>> p.derived, p.label
     (True, 'TENDER (tocilizumab): JIA ACR90, week 12 (derived counts)')
-    >>> p.comparison().nnt_text
-    'NNT 4 (95% CI 3 to 7) (from derived counts)'
+    >>> p.counts_text
+    '28/75 (37%) vs 2/37 (5%)'
     """
 
     trial: str
@@ -276,7 +277,6 @@ class ArmPair:
     why_not: str | None
     why_no_point: str | None
     population: str = ""
-    _cache: dict = field(default_factory=dict, repr=False, compare=False, hash=False)
 
     @property
     def comparable(self) -> bool:
@@ -312,13 +312,21 @@ class ArmPair:
             return "; ".join(f"{f.arm_label} {f.text()}" for f in self.figures)
         return f"{self.treated.text()} vs {self.control.text()}"
 
-    def comparison(self, confidence: float = 0.95) -> ArmComparison:
-        """:func:`jia_teach.effects.compare_arms` of the treated vs the control arm.
+    def arm_counts(self) -> dict[str, Any]:
+        """The keyword arguments of :func:`jia_teach.effects.compare_arms` for this pair.
+
+        ``treated_events``, ``treated_total``, ``control_events``, ``control_total``,
+        ``outcome`` (``"benefit"`` or ``"harm"``), ``label`` and ``derived_counts``.
 
         Raises
         ------
         jia_teach.errors.InvalidValueError
             With :attr:`why_not` when no comparison is possible.
+
+        Examples
+        --------
+        >>> pair("canakinumab-1", "adapted_acr30", "day 15").arm_counts()["label"]
+        'canakinumab-1, adapted_acr30, day 15: canakinumab 36/43 vs placebo 4/41'
         """
         if self.why_not is not None or self.treated is None or self.control is None:
             raise InvalidValueError(
@@ -326,48 +334,46 @@ class ArmPair:
                 column="trial/measure/timepoint",
                 allowed="a pair whose two arms both give patients and a denominator",
             )
-        key = ("comparison", confidence)
-        if key not in self._cache:
-            t, c = self.treated, self.control
-            self._cache[key] = compare_arms(
-                treated_events=t.events,  # type: ignore[arg-type]
-                treated_total=t.total,  # type: ignore[arg-type]
-                control_events=c.events,  # type: ignore[arg-type]
-                control_total=c.total,  # type: ignore[arg-type]
-                confidence=confidence,
-                outcome=self.kind,
-                label=(
-                    f"{self.trial}, {self.measure}, {self.timepoint}: {t.arm} {t.events}/{t.total}"
-                    f" vs {c.arm} {c.events}/{c.total}"
-                    + (" (derived counts)" if self.derived else "")
-                ),
-                derived_counts=self.derived,
-            )
-        return self._cache[key]
+        t, c = self.treated, self.control
+        return {
+            "treated_events": t.events,
+            "treated_total": t.total,
+            "control_events": c.events,
+            "control_total": c.total,
+            "outcome": self.kind,
+            "label": (
+                f"{self.trial}, {self.measure}, {self.timepoint}: {t.arm} {t.events}/{t.total}"
+                f" vs {c.arm} {c.events}/{c.total}" + (" (derived counts)" if self.derived else "")
+            ),
+            "derived_counts": self.derived,
+        }
 
-    @property
-    def number_needed(self) -> float:
-        """The number needed (NNT for a benefit, NNH for a harm), unrounded and signed.
-
-        From the counts when the pair has them, else from the two percentages
-        (:func:`jia_teach.effects.number_needed`; no interval exists then). Positive means
-        the measure is more frequent on treatment.
+    def risks(self) -> tuple[float, float]:
+        """(treated, control) proportions: from the counts, else from the percentages.
 
         Raises
         ------
         jia_teach.errors.InvalidValueError
             With :attr:`why_no_point` when not even a point estimate exists.
+
+        Examples
+        --------
+        >>> harm_pair("TENDER", "infusion_reaction_24h", "12-week double-blind").risks()
+        (0.16, 0.05)
         """
         if self.why_no_point is not None or self.treated is None or self.control is None:
             raise InvalidValueError(
-                f"no number needed for {self.label}: {self.why_no_point}",
+                f"no proportions for {self.label}: {self.why_no_point}",
                 column="trial/measure/timepoint",
                 allowed="a pair with counts or percentages in both arms",
             )
-        if self.comparable:
-            return self.comparison().nnt
-        t, c = self.treated.percent, self.control.percent
-        return number_needed(t / 100, c / 100)  # type: ignore[operator]
+        out = []
+        for f in (self.treated, self.control):
+            if f.has_counts:
+                out.append(f.events / f.total)  # type: ignore[operator]
+            else:
+                out.append(f.percent / 100)  # type: ignore[operator]
+        return out[0], out[1]
 
     @property
     def percentages_only(self) -> bool:
@@ -569,36 +575,6 @@ def pair(
         ) from None
 
 
-def compare(
-    trial: str,
-    endpoint: str,
-    timepoint: str,
-    *,
-    confidence: float = 0.95,
-    directory: str | Path | None = None,
-) -> ArmComparison:
-    """:func:`jia_teach.effects.compare_arms` for a trial's treated arm vs its control.
-
-    Its ``label`` names the trial, end point and time point and says when counts are derived;
-    then ``derived_counts`` is True and every printed interval, number needed and p-value is
-    tagged " (from derived counts)".
-
-    Raises
-    ------
-    jia_teach.errors.InvalidValueError
-        When the pair does not exist or cannot be compared (e.g. Kaplan-Meier percentages: use
-        :func:`reported_effect` for the hazard ratio).
-
-    Examples
-    --------
-    >>> compare("canakinumab-1", "adapted_acr30", "day 15").label
-    'canakinumab-1, adapted_acr30, day 15: canakinumab 36/43 vs placebo 4/41'
-    >>> compare("TENDER", "acr90", "week 12").nnt_text
-    'NNT 4 (95% CI 3 to 7) (from derived counts)'
-    """
-    return pair(trial, endpoint, timepoint, directory=directory).comparison(confidence)
-
-
 def harm_pairs(
     trial: str | None = None, *, usable: bool | None = None, directory: str | Path | None = None
 ) -> list[ArmPair]:
@@ -660,6 +636,18 @@ def arm_size(trial: str, arm: str, *, directory: str | Path | None = None) -> in
     rows = designs[(designs["trial"] == trial) & (designs["arm"] == arm)]
     rows = rows[rows["phase"] == "randomized"] if (rows["phase"] == "randomized").any() else rows
     return None if rows.empty or rows["n"].isna().all() else int(rows["n"].max())
+
+
+def citations(*, directory: str | Path | None = None) -> dict[str, str]:
+    """Full citation of every source id (``sources.csv``).
+
+    Examples
+    --------
+    >>> citations()["ruperto2012"][:28]
+    'Ruperto N, Brunner HI, Quart'
+    """
+    sources = data.load_sources(directory)
+    return dict(zip(sources["source_id"], sources["citation"], strict=True))
 
 
 def primary_timepoint(trial: str, *, directory: str | Path | None = None) -> str | None:

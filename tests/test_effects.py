@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jia_teach.effects import (
-    ArmComparison,
     MAX_COUNT,
+    ArmComparison,
     compare_arms,
     likelihood_helped_harmed,
     nnh,

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 
 import pandas as pd
-import pytest
 
 from jia_teach import assess
 from jia_teach.widgets import BenefitRiskExplorer, PatientCalculator, ThresholdExplorer

@@ -130,21 +130,21 @@ def test_patient_counts_give_an_interval_and_no_excess_harm_gives_no_lhh(
         "source_id": "debenedetti2012",
     }
     extra = [
-        {**common, "arm": "tocilizumab", "event": "fixture_counts", "value": "10",
-         "unit": "patients", "total": "50"},
-        {**common, "arm": "placebo", "event": "fixture_counts", "value": "2",
-         "unit": "patients", "total": "50"},
-        {**common, "arm": "tocilizumab", "event": "fixture_fewer", "value": "0",
-         "unit": "percent_of_patients"},
-        {**common, "arm": "placebo", "event": "fixture_fewer", "value": "5",
-         "unit": "percent_of_patients"},
+        {**common, "arm": "tocilizumab", "event": "infections", "phase": "fixture phase",
+         "value": "10", "unit": "patients", "total": "50"},
+        {**common, "arm": "placebo", "event": "infections", "phase": "fixture phase",
+         "value": "2", "unit": "patients", "total": "50"},
+        {**common, "arm": "tocilizumab", "event": "serious_infections", "phase": "fixture phase",
+         "value": "0", "unit": "percent_of_patients"},
+        {**common, "arm": "placebo", "event": "serious_infections", "phase": "fixture phase",
+         "value": "5", "unit": "percent_of_patients"},
     ]  # fmt: skip
     edit_csv(folder / "adverse_events.csv", extra=extra)
-    v = BenefitRiskExplorer(harm="fixture_counts", directory=folder)
+    v = BenefitRiskExplorer(harm="infections", directory=folder)
     assert v.harm_comparison is not None
     assert "NNH 7 (95% CI 4 to 33)" in v.summary_text()
     assert "Counts of patients in both arms" in v.summary_text()
-    v.set(harm="fixture_fewer")
+    v.set(harm="serious_infections")
     assert v.lhh is None
     text = v.summary_text()
     assert "NNH not defined" in text and "LHH not defined" in text

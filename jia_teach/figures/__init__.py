@@ -29,7 +29,6 @@ from jia_teach.figures.benefit_risk import (
     benefit_label,
     benefit_risk_chart,
     harm_label,
-    harm_measure,
     set_benefit_risk_pair,
 )
 from jia_teach.figures.forest import forest_plot
@@ -42,7 +41,6 @@ __all__ = [
     "caption",
     "forest_plot",
     "harm_label",
-    "harm_measure",
     "image",
     "response_rate_bars",
     "set_benefit_risk_pair",

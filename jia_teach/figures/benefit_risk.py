@@ -17,6 +17,7 @@ from jia_teach.figures._style import (
     _footnote,
     _wrap,
 )
+from jia_teach.trial_effects import compare_pair, harm_effect
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -28,7 +29,6 @@ __all__ = [
     "benefit_label",
     "benefit_risk_chart",
     "harm_label",
-    "harm_measure",
     "set_benefit_risk_pair",
 ]
 
@@ -73,16 +73,11 @@ def harm_label(p: ArmPair) -> str:
     return f"{p.measure_label} ({figures})"
 
 
-def harm_measure(p: ArmPair) -> ArmComparison | float:
-    """What a harm row plots: the comparison (with its interval) or the bare NNH."""
-    return p.comparison() if p.comparable else p.number_needed
-
-
 def _default_benefits(directory):
     from jia_teach import evidence
 
     pairs = [evidence.pair("TENDER", e, "week 12", directory=directory) for e in _DEFAULT_BENEFITS]
-    return {benefit_label(p): p.comparison() for p in pairs}
+    return {benefit_label(p): compare_pair(p) for p in pairs}
 
 
 def _default_harms(directory):
@@ -92,7 +87,7 @@ def _default_harms(directory):
         evidence.harm_pair("TENDER", e, "12-week double-blind", directory=directory)
         for e in _DEFAULT_HARMS
     ]
-    return {harm_label(p): harm_measure(p) for p in pairs}
+    return {harm_label(p): harm_effect(p) for p in pairs}
 
 
 def benefit_risk_chart(

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from jia_teach.errors import InvalidValueError
 from jia_teach.figures._style import _FOOT, COLORS, _finish
 from jia_teach.labels import trial_label
+from jia_teach.trial_effects import compare_pair
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -20,7 +21,7 @@ __all__ = ["forest_plot"]
 
 
 def _row_label(p: ArmPair) -> str:
-    r = p.comparison()
+    r = compare_pair(p)
     derived = " (derived counts)" if p.derived else ""
     return (
         f"{p.trial_label} | {p.measure_label} | {p.timepoint}\n"
@@ -33,7 +34,7 @@ def _default_rows(directory: str | Path | None) -> list[tuple[str, ArmComparison
     from jia_teach import evidence
 
     return [
-        (_row_label(p), p.comparison(), p.trial)
+        (_row_label(p), compare_pair(p), p.trial)
         for p in evidence.benefit_pairs(directory=directory)
     ]
 
@@ -77,7 +78,7 @@ def forest_plot(
         items = _default_rows(directory)
     else:
         items = [
-            (label, r.comparison(), r.trial) if isinstance(r, evidence.ArmPair) else (label, r, "")
+            (label, compare_pair(r), r.trial) if isinstance(r, evidence.ArmPair) else (label, r, "")
             for label, r in comparisons.items()
         ]
     if not items:
