@@ -35,11 +35,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .cohort import FIT_FILE, SimulatedArm, simulate_arm
 from .cohort_model import (
+    FIT_FILE,
     PARAMETER_NAMES,
     TRIAL_SPECS,
     ArmParameters,
+    arm_role,
     draw,
     fever_at_followup,
     followup_values,
@@ -163,10 +164,21 @@ def _definition(endpoint: str, marker: str) -> ResponseDefinition:
     )
 
 
-def _endpoint_rate(arm: SimulatedArm, endpoint: str) -> float:
+def _endpoint_rate(
+    trial: str, arm: str, endpoint: str, p: ArmParameters, n_per_arm: int, seed: int
+) -> float:
+    """The share of a simulated arm meeting a published end point (the same draws as
+    :func:`jia_teach.cohort.simulate_arm` with the same seed)."""
+    spec = TRIAL_SPECS[trial]
+    role, _ = arm_role(spec, arm)
+    d = draw(spec, role, n_per_arm, seed)
+    r = latent_response(d, p)
+    fever = fever_at_followup(d, r, p)
     if endpoint == "fever_free":
-        return 1.0 - float(arm.fever_followup.mean())
-    return arm.rate(_definition(endpoint, arm.marker))
+        return 1.0 - float(fever.mean())
+    pct = percent_improvement(d.baseline, followup_values(d, r, p))
+    result = meets_response(pct, _definition(endpoint, spec.marker), fever=fever)
+    return float(result.to_numpy(dtype=bool, na_value=False).mean())
 
 
 def _lsq(fun, x0: Sequence[float], step: float = 0.05):
@@ -335,8 +347,9 @@ def fit_table(
                 }
             )
     for t in goals:
-        arm = simulate_arm(t.trial, t.arm, n_per_arm, seed, parameters=fitted[(t.trial, t.arm)])
-        achieved = _endpoint_rate(arm, t.endpoint)
+        achieved = _endpoint_rate(
+            t.trial, t.arm, t.endpoint, fitted[(t.trial, t.arm)], n_per_arm, seed
+        )
         rows.append(
             {
                 "kind": "target" if t.weight > 0 else "check",

@@ -105,6 +105,7 @@ import numpy as np
 import pandas as pd
 
 from .cohort_model import (
+    FIT_FILE,
     PARAMETER_NAMES,
     TRIALS,
     ArmParameters,
@@ -144,9 +145,6 @@ __all__ = [
 SIMULATED_NOTE = (
     "Simulated patients, not trial data: a model calibrated to the published per-arm rates."
 )
-
-#: File (in :func:`jia_teach.data.data_dir`) holding the fitted parameters.
-FIT_FILE = "cohort_fit.csv"
 
 
 def _fit_table(directory: str | Path | None) -> dict[tuple[str, str], ArmParameters]:

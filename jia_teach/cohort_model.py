@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 __all__ = [
+    "FIT_FILE",
     "PARAMETER_NAMES",
     "TRIALS",
     "TRIAL_SPECS",
@@ -47,6 +48,9 @@ __all__ = [
 ]
 
 Role = Literal["treated", "control"]
+
+#: File (in :func:`jia_teach.data.data_dir`) holding the fitted parameters.
+FIT_FILE = "cohort_fit.csv"
 
 # ---------------------------------------------------------------------------------------------
 # fixed model constants (assumptions; see the module docstring and data/README.md)

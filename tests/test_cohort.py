@@ -13,8 +13,6 @@ from hypothesis import strategies as st
 
 from jia_teach import calibration, cohort
 from jia_teach.calibration import refit
-from jia_teach.data import data_dir
-from jia_teach.errors import DataFileError
 from jia_teach.cohort import (
     SIMULATED_NOTE,
     SimulatedArm,
@@ -23,6 +21,7 @@ from jia_teach.cohort import (
     simulate_trial,
 )
 from jia_teach.coreset import core_set
+from jia_teach.data import data_dir
 from jia_teach.definitions import (
     ACR30,
     ACR50,
@@ -32,7 +31,7 @@ from jia_teach.definitions import (
     RESPONSE_PRESETS,
     ResponseDefinition,
 )
-from jia_teach.errors import InvalidValueError
+from jia_teach.errors import DataFileError, InvalidValueError
 from jia_teach.scoring import score
 
 N = 20_000

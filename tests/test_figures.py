@@ -101,7 +101,7 @@ def test_response_rate_bars_colours() -> None:
     colours = {tuple(round(c, 3) for c in p.get_facecolor()[:3]) for p in fig.axes[0].patches}
     from matplotlib.colors import to_rgb
 
-    assert {tuple(round(c, 3) for c in to_rgb(COLORS[k])) for k in ("treated", "placebo")} <= (
+    assert {tuple(round(c, 3) for c in to_rgb(COLORS[k])) for k in ("treated", "control")} <= (
         colours
     )
 

@@ -14,7 +14,7 @@ __all__ = ["COLORS", "caption", "image"]
 #: Okabe-Ito colours by role.
 COLORS: Mapping[str, str] = {
     "treated": "#0072B2",
-    "placebo": "#E69F00",
+    "control": "#E69F00",
     "benefit": "#009E73",
     "harm": "#D55E00",
     "TENDER": "#0072B2",

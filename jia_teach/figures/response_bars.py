@@ -86,7 +86,7 @@ def response_rate_bars(
     sources: list[str] = []
     summary: list[str] = []
     for j in range(len(arms)):
-        colour = COLORS["treated"] if j == 0 else COLORS["placebo"]
+        colour = COLORS["treated"] if j == 0 else COLORS["control"]
         for i, pr in enumerate(pairs):
             r = pr.treated if j == 0 else pr.control
             assert r is not None and r.events is not None and r.total is not None  # comparable
@@ -144,7 +144,7 @@ def response_rate_bars(
     ax.set_axisbelow(True)
     handles = [
         Patch(color=colour, label=f"{arm_label(a)} (n = {n_by_arm[a]})")
-        for a, colour in zip(arms, (COLORS["treated"], COLORS["placebo"]), strict=True)
+        for a, colour in zip(arms, (COLORS["treated"], COLORS["control"]), strict=True)
     ]
     if derived_any:
         handles.append(
