@@ -15,7 +15,7 @@ nothing themselves. One module per figure:
   :func:`set_benefit_risk_pair`
 * :mod:`~jia_teach.figures._style` - the palette, :func:`caption`, :func:`image`
 
-Colours follow the Okabe-Ito palette: treated arm blue (#0072B2), control (placebo) orange (#E69F00).
+Colours follow the Okabe-Ito palette: treated arm blue (#0072B2), control orange (#E69F00).
 
 Examples
 --------
