@@ -12,8 +12,9 @@ the 1-based data row (``row N (line N+1 of the file)``) and the column.
 
 Loaders
 -------
-load_sources, load_designs, load_outcomes, load_baseline, load_adverse_events,
-load_reported_effects, load_source_claims; load_all loads and cross-checks every file.
+load_sources, load_designs, load_outcomes, load_appraisal_outcomes, load_baseline,
+load_adverse_events, load_reported_effects, load_source_claims; load_all loads and
+cross-checks every file.
 
 Examples
 --------
@@ -52,6 +53,7 @@ __all__ = [
     "figure_text",
     "load_adverse_events",
     "load_all",
+    "load_appraisal_outcomes",
     "load_baseline",
     "load_designs",
     "load_outcomes",
@@ -70,12 +72,14 @@ TRIAL_LABELS: Mapping[str, str] = {
     "canakinumab-1": "Canakinumab trial 1",
     "canakinumab-2": "Canakinumab trial 2 (withdrawal)",
     "canakinumab-pooled": "Canakinumab sJIA trials, pooled",
+    "ANAJIS": "ANAJIS (anakinra)",
 }
 
 #: Arm codes and their display labels (``all``: the whole trial or phase, not one arm).
 ARM_LABELS: Mapping[str, str] = {
     "tocilizumab": "Tocilizumab",
     "canakinumab": "Canakinumab",
+    "anakinra": "Anakinra",
     "placebo": "Placebo",
     "escape": "Escape (open-label tocilizumab)",
     "all": "All patients",
@@ -92,6 +96,15 @@ ENDPOINT_LABELS: Mapping[str, str] = {
     "adapted_acr30": "Adapted JIA ACR30",
     "adapted_acr70": "Adapted JIA ACR70",
     "adapted_acr90": "Adapted JIA ACR90",
+    "modified_acr30": "Modified ACRpedi 30 (ANAJIS primary)",
+    "modified_acr50": "Modified ACRpedi 50",
+    "modified_acr70": "Modified ACRpedi 70",
+    "modified_acr100": "Modified ACRpedi 100",
+    "systemic_response": "Systemic-symptom response (ANAJIS)",
+    "acr30_no_fever_38": "JIA ACR30 + no fever (< 38 C for > 7 days)",
+    "acr30_no_fever_crp15": "JIA ACR30 + no fever + CRP < 15 mg/L",
+    "acr70_gc_taper_allowed": "JIA ACR70 at week 6 or 8 (GC taper allowed)",
+    "inactive_disease": "Inactive disease",
     "fever_free": "Fever-free (14 days)",
     "rash_free": "Rash-free",
     "gc_reduced": "GC dose reduced >= 20% without later ACR30 flare",
@@ -105,12 +118,19 @@ ENDPOINT_LABELS: Mapping[str, str] = {
     "disease_duration": "Disease duration",
     "active_joints": "Active joints",
     "safety": "Safety",
+    "macrophage_activation_syndrome": "Probable MAS (adjudicated)",
 }
 
-_AE_UNITS = ("patients", "events", "percent_of_patients", "events_per_patient_year")
+_AE_UNITS = (
+    "patients",
+    "events",
+    "percent_of_patients",
+    "events_per_patient_year",
+    "events_per_100_patient_years",
+)
 _PHASES = ("randomized", "open_label")
 _STATISTICS = ("mean", "median", "percent")
-_MEASURES = ("hazard_ratio", "weighted_difference", "p_value")
+_MEASURES = ("hazard_ratio", "weighted_difference", "p_value", "rate_difference")
 _VERDICTS = ("consistent", "mislabelled", "not_directly_comparable", "unverified")
 _QUALIFIERS = ("<", ">", "<=", ">=")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
@@ -265,6 +285,10 @@ _SCHEMAS: dict[str, tuple[_Col, ...]] = {
         _t("explanation", required=True),
     ),
 }
+
+# Trials held for appraisal and comparison (ANAJIS): the columns of trial_outcomes.csv, kept in
+# their own file so the TENDER/canakinumab views do not draw them by default.
+_SCHEMAS["appraisal_outcomes.csv"] = _SCHEMAS["trial_outcomes.csv"]
 
 _DTYPES = {
     "text": "string",
@@ -555,6 +579,7 @@ def _effect_rules(file: str, r: dict) -> None:
 _ROW_RULES: dict[str, Callable[[str, dict], None]] = {
     "trial_designs.csv": _status_rules,
     "trial_outcomes.csv": _outcome_rules,
+    "appraisal_outcomes.csv": _outcome_rules,
     "baseline.csv": _baseline_rules,
     "adverse_events.csv": _ae_rules,
     "reported_effects.csv": _effect_rules,
@@ -694,6 +719,31 @@ def load_outcomes(directory: str | Path | None = None) -> pd.DataFrame:
     return _load("trial_outcomes.csv", directory)
 
 
+def load_appraisal_outcomes(directory: str | Path | None = None) -> pd.DataFrame:
+    """Outcomes of trials held for appraisal and comparison (ANAJIS, anakinra).
+
+    Same columns, dtypes and checks as :func:`load_outcomes`; kept in
+    ``appraisal_outcomes.csv`` so that the TENDER and canakinumab views do not draw them.
+
+    Parameters
+    ----------
+    directory : str or Path, optional
+        Folder to read instead of :func:`data_dir`.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> a = load_appraisal_outcomes()
+    >>> row = pick(a, arm="anakinra", endpoint="modified_acr30", timepoint="month 1")
+    >>> int(row["events"]), int(row["total"])
+    (8, 12)
+    """
+    return _load("appraisal_outcomes.csv", directory)
+
+
 def load_baseline(directory: str | Path | None = None) -> pd.DataFrame:
     """Baseline characteristics: ``variable``, ``statistic`` (mean, median, percent), ``value``,
     ``sd``, ``unit`` and the population they describe.
@@ -805,22 +855,26 @@ def load_all(directory: str | Path | None = None) -> dict[str, pd.DataFrame]:
     Examples
     --------
     >>> sorted(load_all())[:3]
-    ['adverse_events.csv', 'baseline.csv', 'reported_effects.csv']
+    ['adverse_events.csv', 'appraisal_outcomes.csv', 'baseline.csv']
     """
     tables = {file: _load(file, directory) for file in _SCHEMAS}
     designs = tables["trial_designs.csv"]
     known = set(zip(designs["trial"], designs["arm"], strict=True))
-    outcomes = tables["trial_outcomes.csv"]
+    for file in ("trial_outcomes.csv", "appraisal_outcomes.csv"):
+        _arms_in_designs(file, tables[file], known)
+    return tables
+
+
+def _arms_in_designs(file: str, outcomes: pd.DataFrame, known: set) -> None:
     for n, (trial, arm) in enumerate(zip(outcomes["trial"], outcomes["arm"], strict=True), 1):
         if (trial, arm) not in known:
             raise _error(
-                "trial_outcomes.csv",
+                file,
                 f"trial {trial!r} has no arm {arm!r} in trial_designs.csv",
                 row=n,
                 column="arm",
                 allowed=", ".join(sorted(a for t, a in known if t == trial)) or "none",
             )
-    return tables
 
 
 def claims_check(directory: str | Path | None = None) -> pd.DataFrame:
@@ -846,7 +900,7 @@ def claims_check(directory: str | Path | None = None) -> pd.DataFrame:
     >>> row["claimed"], row["trial_figure"], row["verdict"]
     ('JIA ACR30: 85%', 'JIA ACR30: 91%', 'mislabelled')
     >>> row["figure_belongs_to"]
-    'JIA ACR30 + no fever (TENDER primary); JIA ACR50'
+    'JIA ACR30 + no fever (TENDER primary)'
     """
     claims = load_source_claims(directory)
 
