@@ -809,7 +809,7 @@ def test_data_dir_prefers_packaged_copy(tmp_path: Path, monkeypatch) -> None:
 
 def test_load_all_reads_every_csv() -> None:
     tables = load_all()
-    on_disk = {p.name for p in data_dir().glob("*.csv") if not p.name.startswith("cohort_fit")}
+    on_disk = {p.name for p in data_dir().glob("*.csv")}
     assert set(tables) == on_disk
 
 

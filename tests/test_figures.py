@@ -110,11 +110,13 @@ def test_response_rate_bars_other_trial_and_errors() -> None:
     fig = response_rate_bars("canakinumab-1", "month 1", ("adapted_acr70", "adapted_acr90"))
     assert "Canakinumab (n = 43)" in _texts(fig)
     assert "Derived" not in _texts(fig)
-    with pytest.raises(InvalidValueError, match="no counts for 'inactive_disease'"):
+    with pytest.raises(InvalidValueError, match="no counts in both arms for 'inactive_disease'"):
         response_rate_bars("canakinumab-1", "day 15", ("inactive_disease",))
-    with pytest.raises(InvalidValueError, match="no active-vs-placebo results"):
+    with pytest.raises(InvalidValueError, match="one group only"):
+        response_rate_bars("TENDER", "week 52", ("acr90",))
+    with pytest.raises(InvalidValueError, match="no figures for TENDER, acr30, week 52"):
         response_rate_bars("TENDER", "week 52")
-    with pytest.raises(InvalidValueError, match="has no counts for 'flare'"):
+    with pytest.raises(InvalidValueError, match="Kaplan-Meier"):
         response_rate_bars("canakinumab-2", "randomized withdrawal", ("flare",))
 
 
@@ -247,13 +249,13 @@ def test_benefit_risk_chart_pair_sets_footnote_caption_and_rings() -> None:
 def test_set_benefit_risk_pair_updates_in_place_and_checks_labels() -> None:
     fig = benefit_risk_chart()
     changed = set_benefit_risk_pair(
-        fig, "JIA ACR50 (derived counts)", "Infusion reaction during infusion (4% vs 0%)"
+        fig, "JIA ACR50 (derived counts)", "Infusion reaction during the infusion (4% vs 0%)"
     )
     assert len(changed) == 3 and all(a.figure is fig for a in changed)
     assert "reach JIA ACR50 (derived counts)" in caption(fig)
-    assert "infusion reaction during infusion." in caption(fig)
+    assert "infusion reaction during the infusion." in caption(fig)
     with pytest.raises(InvalidValueError, match=r"column 'pair'.*'JIA ACR70' is not a benefit"):
-        set_benefit_risk_pair(fig, "JIA ACR70", "Infusion reaction during infusion (4% vs 0%)")
+        set_benefit_risk_pair(fig, "JIA ACR70", "Infusion reaction during the infusion (4% vs 0%)")
     with pytest.raises(InvalidValueError, match="'Rash' is not a harm row"):
         benefit_risk_chart(pair=("JIA ACR30 (derived counts)", "Rash"))
     with pytest.raises(InvalidValueError, match="not made by benefit_risk_chart"):
