@@ -12,8 +12,8 @@ the 1-based data row (``row N (line N+1 of the file)``) and the column.
 
 Loaders
 -------
-load_sources, load_designs, load_outcomes, load_baseline, load_adverse_events,
-load_reported_effects, load_source_claims, load_cohort_fit; load_all loads and cross-checks
+load_sources, load_designs, load_outcomes, load_appraisal_outcomes, load_baseline,
+load_adverse_events, load_reported_effects, load_source_claims, load_cohort_fit; load_all loads and cross-checks
 every file. What a valid file looks like is :mod:`jia_teach.schema`; the labels of the codes
 are :mod:`jia_teach.labels` (re-exported here).
 
@@ -52,6 +52,7 @@ __all__ = [
     "figure_text",
     "load_adverse_events",
     "load_all",
+    "load_appraisal_outcomes",
     "load_baseline",
     "load_cohort_fit",
     "load_designs",
@@ -207,6 +208,31 @@ def load_outcomes(directory: str | Path | None = None) -> pd.DataFrame:
     return _load("trial_outcomes.csv", directory)
 
 
+def load_appraisal_outcomes(directory: str | Path | None = None) -> pd.DataFrame:
+    """Outcomes of trials held for appraisal and comparison (ANAJIS, anakinra).
+
+    Same columns, dtypes and checks as :func:`load_outcomes`; kept in
+    ``appraisal_outcomes.csv`` so that the TENDER and canakinumab views do not draw them.
+
+    Parameters
+    ----------
+    directory : str or Path, optional
+        Folder to read instead of :func:`data_dir`.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> a = load_appraisal_outcomes()
+    >>> row = pick(a, arm="anakinra", endpoint="modified_acr30", timepoint="month 1")
+    >>> int(row["events"]), int(row["total"])
+    (8, 12)
+    """
+    return _load("appraisal_outcomes.csv", directory)
+
+
 def load_baseline(directory: str | Path | None = None) -> pd.DataFrame:
     """Baseline characteristics: ``variable``, ``statistic`` (mean, median, percent), ``value``,
     ``sd``, ``unit`` and the population they describe.
@@ -343,22 +369,26 @@ def load_all(directory: str | Path | None = None) -> dict[str, pd.DataFrame]:
     Examples
     --------
     >>> sorted(load_all())[:3]
-    ['adverse_events.csv', 'baseline.csv', 'cohort_fit.csv']
+    ['adverse_events.csv', 'appraisal_outcomes.csv', 'baseline.csv']
     """
     tables = {file: _load(file, directory) for file in FILES}
     designs = tables["trial_designs.csv"]
     known = set(zip(designs["trial"], designs["arm"], strict=True))
-    outcomes = tables["trial_outcomes.csv"]
+    for file in ("trial_outcomes.csv", "appraisal_outcomes.csv"):
+        _arms_in_designs(file, tables[file], known)
+    return tables
+
+
+def _arms_in_designs(file: str, outcomes: pd.DataFrame, known: set) -> None:
     for n, (trial, arm) in enumerate(zip(outcomes["trial"], outcomes["arm"], strict=True), 1):
         if (trial, arm) not in known:
             raise data_error(
-                "trial_outcomes.csv",
+                file,
                 f"trial {trial!r} has no arm {arm!r} in trial_designs.csv",
                 row=n,
                 column="arm",
                 allowed=", ".join(sorted(a for t, a in known if t == trial)) or "none",
             )
-    return tables
 
 
 def claims_check(directory: str | Path | None = None) -> pd.DataFrame:
@@ -384,7 +414,7 @@ def claims_check(directory: str | Path | None = None) -> pd.DataFrame:
     >>> row["claimed"], row["trial_figure"], row["verdict"]
     ('JIA ACR30: 85%', 'JIA ACR30: 91%', 'mislabelled')
     >>> row["figure_belongs_to"]
-    'JIA ACR30 + no fever (TENDER primary); JIA ACR50'
+    'JIA ACR30 + no fever (TENDER primary)'
     """
     claims = load_source_claims(directory)
 

@@ -41,12 +41,14 @@ TRIAL_LABELS: Mapping[str, str] = {
     "canakinumab-1": "Canakinumab trial 1",
     "canakinumab-2": "Canakinumab trial 2 (withdrawal)",
     "canakinumab-pooled": "Canakinumab sJIA trials, pooled",
+    "ANAJIS": "ANAJIS (anakinra)",
 }
 
 #: Arm codes and their display labels (``all``: the whole trial or phase, not one arm).
 ARM_LABELS: Mapping[str, str] = {
     "tocilizumab": "Tocilizumab",
     "canakinumab": "Canakinumab",
+    "anakinra": "Anakinra",
     "placebo": "Placebo",
     "escape": "Escape (open-label tocilizumab)",
     "all": "All patients",
@@ -69,6 +71,15 @@ ENDPOINT_LABELS: Mapping[str, str] = {
     "adapted_acr30": "Adapted JIA ACR30",
     "adapted_acr70": "Adapted JIA ACR70",
     "adapted_acr90": "Adapted JIA ACR90",
+    "modified_acr30": "Modified ACRpedi 30 (ANAJIS primary)",
+    "modified_acr50": "Modified ACRpedi 50",
+    "modified_acr70": "Modified ACRpedi 70",
+    "modified_acr100": "Modified ACRpedi 100",
+    "systemic_response": "Systemic-symptom response (ANAJIS)",
+    "acr30_no_fever_38": "JIA ACR30 + no fever (< 38 C for > 7 days)",
+    "acr30_no_fever_crp15": "JIA ACR30 + no fever + CRP < 15 mg/L",
+    "acr70_gc_taper_allowed": "JIA ACR70 at week 6 or 8 (GC taper allowed)",
+    "inactive_disease": "Inactive disease",
     "fever_free": "Fever-free (14 days)",
     "rash_free": "Rash-free",
     "gc_reduced": "GC dose reduced >= 20% without later ACR30 flare",
@@ -82,6 +93,7 @@ ENDPOINT_LABELS: Mapping[str, str] = {
     "disease_duration": "Disease duration",
     "active_joints": "Active joints",
     "safety": "Safety",
+    "macrophage_activation_syndrome": "Probable MAS (adjudicated)",
 }
 
 #: Adverse-event codes and their display labels.
@@ -94,6 +106,8 @@ EVENT_LABELS: Mapping[str, str] = {
     "infusion_reaction_during": "Infusion reaction during the infusion",
     "infusion_reaction_24h": "Infusion reaction within 24 h",
     "macrophage_activation_syndrome": "Macrophage activation syndrome",
+    "macrophage_activation_syndrome_possible": "Possible macrophage activation syndrome",
+    "mas_related_death": "MAS-related death",
 }
 
 ArmRole = Literal["treated", "control", "other"]

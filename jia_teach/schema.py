@@ -37,10 +37,16 @@ __all__ = ["FILES", "SCHEMAS", "STATUSES", "Column", "check_rows", "data_error",
 #: Allowed values of every ``status`` column.
 STATUSES: tuple[str, ...] = ("reported", "derived", "unconfirmed")
 
-_AE_UNITS = ("patients", "events", "percent_of_patients", "events_per_patient_year")
+_AE_UNITS = (
+    "patients",
+    "events",
+    "percent_of_patients",
+    "events_per_patient_year",
+    "events_per_100_patient_years",
+)
 _PHASES = ("randomized", "open_label")
 _STATISTICS = ("mean", "median", "percent")
-_MEASURES = ("hazard_ratio", "weighted_difference", "p_value")
+_MEASURES = ("hazard_ratio", "weighted_difference", "p_value", "rate_difference")
 _VERDICTS = ("consistent", "mislabelled", "not_directly_comparable", "unverified")
 _QUALIFIERS = ("<", ">", "<=", ">=")
 _FIT_KINDS = ("parameter", "target", "check")
@@ -193,6 +199,10 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
         Column("seed", "count"),
     ),
 }
+
+# Trials held for appraisal and comparison (ANAJIS): the columns of trial_outcomes.csv, kept in
+# their own file so the TENDER/canakinumab views do not draw them by default.
+SCHEMAS["appraisal_outcomes.csv"] = SCHEMAS["trial_outcomes.csv"]
 
 _DTYPES = {
     "text": "string",
@@ -535,6 +545,7 @@ _ROW_RULES: dict[str, Callable[[str, dict], None]] = {
     "cohort_fit.csv": _fit_rules,
     "trial_designs.csv": _status_rules,
     "trial_outcomes.csv": _outcome_rules,
+    "appraisal_outcomes.csv": _outcome_rules,
     "baseline.csv": _baseline_rules,
     "adverse_events.csv": _ae_rules,
     "reported_effects.csv": _effect_rules,

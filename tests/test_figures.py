@@ -110,8 +110,8 @@ def test_response_rate_bars_other_trial_and_errors() -> None:
     fig = response_rate_bars("canakinumab-1", "month 1", ("adapted_acr70", "adapted_acr90"))
     assert "Canakinumab (n = 43)" in _texts(fig)
     assert "Derived" not in _texts(fig)
-    with pytest.raises(InvalidValueError, match="no counts in both arms for 'gc_reduced'"):
-        response_rate_bars(endpoints=("gc_reduced",))
+    with pytest.raises(InvalidValueError, match="no counts in both arms for 'inactive_disease'"):
+        response_rate_bars("canakinumab-1", "day 15", ("inactive_disease",))
     with pytest.raises(InvalidValueError, match="one group only"):
         response_rate_bars("TENDER", "week 52", ("acr90",))
     with pytest.raises(InvalidValueError, match="no figures for TENDER, acr30, week 52"):
@@ -131,7 +131,7 @@ def test_forest_plot_default() -> None:
     assert "(derived counts)" in text
     assert "NNT 2 (95% CI 2 to 3)" in text
     assert "Hazard ratio 0.36 (95% CI 0.17 to 0.75)" in text  # trial 2 as reported
-    assert len(fig.axes[0].get_yticklabels()) == 11
+    assert len(fig.axes[0].get_yticklabels()) == 13  # + TENDER's two glucocorticoid outcomes
     assert "head-to-head" in caption(fig)
     _png(fig)
 
