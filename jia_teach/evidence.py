@@ -91,7 +91,10 @@ REASONS: Mapping[str, str] = {
         "a count of adverse events, not of patients: one child can have several events, so "
         "events divided by children is not a risk and no NNH can be computed from it"
     ),
-    "rate": "a rate per patient-year of follow-up, not a proportion of patients, so no NNH",
+    "rate": (
+        "a rate per patient-year of follow-up, not a proportion of patients, so no NNH (a rate "
+        "weighs each arm by its exposure time)"
+    ),
     "pooled": "pooled across trials, not a randomized comparison in one trial",
     "no_denominator": "a count of patients without its denominator",
 }
@@ -184,6 +187,8 @@ class ArmFigure:
             text = f"{self.value:g}% of patients"
         elif self.unit == "events_per_patient_year":
             text = f"{self.value:g} events per patient-year"
+        elif self.unit == "events_per_100_patient_years":
+            text = f"{self.value:g} events per 100 patient-years"
         else:
             text = f"{self.value:g} {self.unit}"
         return f"{text} [{self.status}; {self.source}]" if source else text
@@ -358,8 +363,8 @@ class ArmPair:
 
         Examples
         --------
-        >>> harm_pair("TENDER", "infusion_reaction_24h", "12-week double-blind").risks()
-        (0.16, 0.05)
+        >>> harm_pair("TENDER", "infusion_reaction_during", "12-week double-blind").risks()
+        (0.04, 0.0)
         """
         if self.why_no_point is not None or self.treated is None or self.control is None:
             raise InvalidValueError(
@@ -400,31 +405,56 @@ def _reasons_outcome(figures: tuple[ArmFigure, ...], treated, control) -> tuple[
     return None, None
 
 
-def _reasons_harm(figures: tuple[ArmFigure, ...], treated, control) -> tuple[str | None, ...]:
-    reasons = []
-    if any(f.status == "unconfirmed" for f in figures):
-        reasons.append(REASONS["unconfirmed"])
-    unit = figures[0].unit
-    if unit == "events":
-        reasons.append(REASONS["events"])
-    if unit == "events_per_patient_year":
-        reasons.append(REASONS["rate"])
-    if figures[0].trial.endswith("-pooled"):
-        reasons.append(REASONS["pooled"])
-    if treated is None or control is None:
-        reasons.append("reported for one group only, so there is no comparison group")
-    elif unit == "patients" and (treated.total is None or control.total is None):
-        reasons.append(REASONS["no_denominator"])
-    if reasons:
-        why = "; and ".join(reasons)
-        return why, why
+_RATE_UNITS = ("events_per_patient_year", "events_per_100_patient_years")
+
+
+def _harm_choice(
+    figures: tuple[ArmFigure, ...],
+) -> tuple[ArmFigure | None, ArmFigure | None, str | None]:
+    """The two arms' figures a harm is compared on, and their unit.
+
+    A harm can be given in several units (the label's percentages and the counts derived from
+    them; events and a rate). Counts of patients with a denominator come first (an interval
+    exists), then percentages of patients (a point NNH only); None when neither is given for
+    both arms.
+    """
+    for unit, need_total in (("patients", True), ("percent_of_patients", False)):
+        chosen = tuple(
+            f for f in figures if f.unit == unit and (f.total is not None or not need_total)
+        )
+        treated, control = _split(chosen)
+        if treated is not None and control is not None:
+            return treated, control, unit
+    treated, control = _split(tuple(f for f in figures if f.unit == figures[0].unit))
+    return treated, control, None
+
+
+def _reasons_harm(figures: tuple[ArmFigure, ...], treated, control, unit) -> tuple[str | None, ...]:
+    used = [f for f in figures if unit is None or f.unit == unit]
+    if any(f.status == "unconfirmed" for f in used):
+        return REASONS["unconfirmed"], REASONS["unconfirmed"]
+    if unit == "patients":
+        return None, None
     if unit == "percent_of_patients":
         return (
             "the source gives percentages of patients only: no counts or denominators, so no "
             "interval (none is invented)",
             None,
         )
-    return None, None
+    units = list(dict.fromkeys(f.unit for f in figures))
+    reasons = []
+    if "events" in units:
+        reasons.append(REASONS["events"])
+    if any(u in _RATE_UNITS for u in units):
+        reasons.append(REASONS["rate"])
+    if figures[0].trial.endswith("-pooled"):
+        reasons.append(REASONS["pooled"])
+    if treated is None or control is None:
+        reasons.append("reported for one group only, so there is no comparison group")
+    elif units == ["patients"]:
+        reasons.append(REASONS["no_denominator"])
+    why = "; and ".join(reasons) or "no per-patient proportion in both arms"
+    return why, why
 
 
 def _split(figures: tuple[ArmFigure, ...]) -> tuple[ArmFigure | None, ArmFigure | None]:
@@ -455,7 +485,7 @@ def _key(directory: str | Path | None) -> str:
     return str(Path(directory).resolve()) if directory is not None else ""
 
 
-_PAIRS: dict[tuple[str, str, tuple[int, int]], dict[tuple[str, str, str], ArmPair]] = {}
+_PAIRS: dict[tuple, dict[tuple[str, str, str], ArmPair]] = {}
 
 
 def _stamp(directory: str | Path | None, file: str) -> tuple[int, int]:
@@ -469,7 +499,12 @@ def _stamp(directory: str | Path | None, file: str) -> tuple[int, int]:
 
 def _all_pairs(kind: Kind, directory: str | Path | None) -> dict[tuple[str, str, str], ArmPair]:
     file = "trial_outcomes.csv" if kind == "benefit" else "adverse_events.csv"
-    cache_key = (kind, _key(directory), _stamp(directory, file))
+    cache_key = (
+        kind,
+        _key(directory),
+        _stamp(directory, file),
+        _stamp(directory, "trial_designs.csv"),
+    )
     if cache_key in _PAIRS:
         return _PAIRS[cache_key]
     designs = data.load_designs(directory)
@@ -479,22 +514,21 @@ def _all_pairs(kind: Kind, directory: str | Path | None) -> dict[tuple[str, str,
     else:
         rows = data.load_adverse_events(directory).to_dict("records")
         figures = [_harm_figure(r) for r in rows]
-    groups: dict[tuple[str, ...], list[ArmFigure]] = {}
+    groups: dict[tuple[str, str, str], list[ArmFigure]] = {}
     for f in figures:
-        group = (f.trial, f.measure, f.timepoint) + (() if kind == "benefit" else (f.unit,))
-        groups.setdefault(group, []).append(f)
+        groups.setdefault((f.trial, f.measure, f.timepoint), []).append(f)
     out: dict[tuple[str, str, str], ArmPair] = {}
-    for group, members in groups.items():
+    for key, members in groups.items():
         figs = tuple(members)
-        treated, control = _split(figs)
-        reasons = _reasons_outcome if kind == "benefit" else _reasons_harm
-        why_not, why_no_point = reasons(figs, treated, control)
-        key = group[:3]
-        if key in out:  # a harm given in two units (e.g. events and a rate): keep both apart
-            key = (key[0], key[1], f"{key[2]} ({group[3]})")
+        if kind == "benefit":
+            treated, control = _split(figs)
+            why_not, why_no_point = _reasons_outcome(figs, treated, control)
+        else:
+            treated, control, unit = _harm_choice(figs)
+            why_not, why_no_point = _reasons_harm(figs, treated, control, unit)
         out[key] = ArmPair(
-            trial=group[0],
-            measure=group[1],
+            trial=key[0],
+            measure=key[1],
             timepoint=key[2],
             kind=kind,
             figures=figs,
@@ -502,7 +536,7 @@ def _all_pairs(kind: Kind, directory: str | Path | None) -> dict[tuple[str, str,
             control=control,
             why_not=why_not,
             why_no_point=why_no_point,
-            population=_population(group[0], treated, control, designs),
+            population=_population(key[0], treated, control, designs),
         )
     if len(_PAIRS) > 16:  # test folders come and go
         _PAIRS.clear()
@@ -611,7 +645,9 @@ def harm_pair(
     Examples
     --------
     >>> harm_pair("TENDER", "infusion_reaction_24h", "12-week double-blind").counts_text
-    '16% of patients vs 5% of patients'
+    '12/75 vs 2/37'
+    >>> harm_pair("TENDER", "infusion_reaction_during", "12-week double-blind").counts_text
+    '4% of patients vs 0% of patients'
     """
     pairs = _all_pairs("harm", directory)
     try:
@@ -744,8 +780,11 @@ def published_rate(
 _MEASURE_NAMES = {
     "hazard_ratio": "Hazard ratio",
     "weighted_difference": "Weighted difference",
+    "rate_difference": "Rate difference",
     "p_value": "P",
 }
+#: Units that are not printed after the estimate (a ratio and a probability have none).
+_SILENT_UNITS = ("ratio", "probability")
 
 
 @dataclass(frozen=True)
@@ -780,10 +819,18 @@ randomized withdrawal [reported; Ruperto 2012, NEJM (trial 2)]
 
     @property
     def text(self) -> str:
-        """The estimate as a short phrase, e.g. ``'Hazard ratio 0.36 (95% CI 0.17 to 0.75)'``."""
+        """The estimate as a short phrase, e.g. ``'Hazard ratio 0.36 (95% CI 0.17 to 0.75)'``.
+
+        Examples
+        --------
+        >>> reported_effect("grom2016_mas_rate_difference").text
+        'Rate difference -4.9 events per 100 patient-years (95% CI -15.6 to 5.9)'
+        >>> reported_effect("anajis_acr30_p").text, reported_effect("tender_primary_p").text
+        ('P = 0.059', 'P < 0.001')
+        """
         name = _MEASURE_NAMES.get(self.measure, self.measure)
-        unit = " percentage points" if self.unit == "percentage points" else ""
-        q = f"{self.qualifier} " if self.qualifier else ""
+        unit = "" if self.unit in _SILENT_UNITS else f" {self.unit}"
+        q = f"{self.qualifier} " if self.qualifier else ("= " if self.measure == "p_value" else "")
         est = f"{name} {q}{self.estimate:g}{unit}"
         if self.ci_low is not None and self.ci_high is not None:
             pct = f"{100 * (self.confidence or 0.95):g}% CI"
