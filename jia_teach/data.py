@@ -14,8 +14,8 @@ Loaders
 -------
 load_sources, load_designs, load_outcomes, load_appraisal_outcomes, load_baseline,
 load_adverse_events, load_reported_effects, load_source_claims, load_cohort_fit; load_all
-loads and cross-checks every file. What a valid file looks like is :mod:`jia_teach.schema`; the labels of the codes
-are :mod:`jia_teach.labels` (re-exported here).
+loads and cross-checks every file. What a valid file looks like is :mod:`jia_teach.schema`;
+the labels of the codes are :mod:`jia_teach.labels` (re-exported here).
 
 Examples
 --------
