@@ -56,7 +56,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DECK = ROOT / "notebooks" / "grand_rounds.ipynb"
 OUT = ROOT / "build" / "slides"
 TEMPLATES = ROOT / "tools" / "nbconvert"
-WEB = ROOT / "tools" / "web"  # keyguard.js, frozen.js
+WEB = ROOT / "tools" / "web"  # keyguard.js, frozen.js, widget_a11y.js
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -156,7 +156,7 @@ def prepare_deck(notebook: Path, folder: Path, title: TitleInfo) -> Path:
 def export_html(notebook: Path = DECK, out: Path = OUT, title: TitleInfo = TitleInfo()) -> Path:
     """Run nbconvert --to slides with the offline template; return the HTML path."""
     vendor = copy_web_assets(out / "vendor", reveal=True)
-    for script in ("keyguard.js", "frozen.js"):
+    for script in ("keyguard.js", "frozen.js", "widget_a11y.js"):
         shutil.copy2(WEB / script, vendor / script)
     paper = prepare_deck(notebook, out / "src", title)
     cmd = [

@@ -41,7 +41,8 @@ ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE_SRC = ROOT / "tools" / "voila" / "jia_reveal"
 VOILA_ROOT = ROOT / "build" / "voila"
 DECK = ROOT / "notebooks" / "grand_rounds.ipynb"
-KEYGUARD = ROOT / "tools" / "web" / "keyguard.js"  # keys on a focused control stay there
+# keyguard.js: keys on a focused control stay there; widget_a11y.js: names, values, live regions
+WEB_SCRIPTS = tuple(ROOT / "tools" / "web" / n for n in ("keyguard.js", "widget_a11y.js"))
 GUARD = ROOT / "tools" / "voila"  # jia_voila.CappedKernelManager
 MAX_KERNELS = 4  # about 210 MB each
 CULL_IDLE_S = 300  # an idle kernel with no browser attached; a connected one is kept
@@ -55,7 +56,8 @@ def prepare_template(voila_root: Path = VOILA_ROOT) -> Path:
     for src in TEMPLATE_SRC.iterdir():
         shutil.copy2(src, dest / src.name)
     (dest / "static").mkdir(exist_ok=True)
-    shutil.copy2(KEYGUARD, dest / "static" / KEYGUARD.name)
+    for script in WEB_SCRIPTS:
+        shutil.copy2(script, dest / "static" / script.name)
     # Not "static/reveal.js": Voila's own bundle is served as /voila/static/reveal.js.
     copy_reveal(dest / "static" / "revealjs")
     return voila_root

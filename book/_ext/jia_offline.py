@@ -12,7 +12,8 @@ Every page also loads ``frozen.js`` (``tools/web/frozen.js``, copied into the st
 ``tools/build_book.py``): each widget drawn from saved state gets a visible "frozen at the
 default values" note and its controls are disabled, since a static page cannot run Python;
 and ``book_a11y.js``, which gives the theme's buttons, the code toggles and the bibliography the
-accessible names and roles axe-core asks for.
+accessible names and roles axe-core asks for; and ``widget_a11y.js``, which turns the widgets'
+tooltips into slider names and image alt texts.
 """
 
 from __future__ import annotations
@@ -51,4 +52,5 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("html-page-context", _prune, priority=900)
     app.add_js_file("frozen.js", **{"data-observe": "true"})
     app.add_js_file("book_a11y.js")
+    app.add_js_file("widget_a11y.js")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

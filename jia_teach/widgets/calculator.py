@@ -33,6 +33,7 @@ from ._controls import (
     retarget_marker,
     set_step,
     slider_grid,
+    status_label,
     verdict_mark,
     verdict_word,
 )
@@ -114,7 +115,7 @@ class PatientCalculator(View):
     ) -> None:
         self.compact = compact
         self._names = _names(marker, compact)
-        slider_width = "190px" if compact else "260px"
+        slider_width = "190px" if compact else "210px"
         base = {**DEFAULT_BASELINE, **(baseline or {})}
         up = {**DEFAULT_FOLLOWUP, **(followup or {})}
         self.controls, self._labels, rows = slider_grid(
@@ -161,6 +162,11 @@ class PatientCalculator(View):
         self._table = w.HTML()
         self._verdicts = w.HTML()
         self._why = w.HTML()
+        # A polite live region: one sentence when a verdict changes (not on every move).
+        self._announce = w.HTML(
+            layout={"height": "1px", "width": "1px", "overflow": "hidden", "margin": "0"}
+        )
+        self._announce.add_class("jia-live")
         self.assessment: PatientAssessment
         # Range/step/label changes are presentation, not a recomputation: own observers.
         self.controls["marker"].observe(self._on_marker, names="value")
@@ -179,17 +185,25 @@ class PatientCalculator(View):
                     self.controls["missing"],
                 ]
             )
-            self.ui = w.VBox(
+            # Two columns (controls left, readouts right), so that at 1400 x 1000 the sliders
+            # and the verdicts are on screen together; narrower screens wrap them.
+            controls = w.VBox(
                 [
                     w.HTML(
                         "<b>Single-patient calculator</b> (an illustrative patient, not trial data)"
                     ),
                     *rows,
                     options,
-                    self._table,
-                    self._verdicts,
-                    self._why,
-                ]
+                ],
+                layout={"flex": "0 0 auto"},
+            )
+            readouts = w.VBox(
+                [self._table, self._verdicts, self._why, self._announce],
+                layout={"flex": "1 1 380px", "margin": "0 0 0 12px", "min_width": "0"},
+            )
+            self.ui = w.HBox(
+                [controls, readouts],
+                layout={"flex_flow": "row wrap", "align_items": "flex-start"},
             )
         self._connect()
 
@@ -235,7 +249,7 @@ class PatientCalculator(View):
             layout={"margin": "6px 0 0 0"},
         )
         readouts = w.VBox(
-            [self._table, w.HBox([self._verdicts]), self._why],
+            [self._table, w.HBox([self._verdicts]), self._why, self._announce],
             layout={"width": "560px", "margin": "0 0 0 16px"},
         )
         return w.HBox([w.VBox([grid, options]), readouts], layout={"flex_flow": "row nowrap"})
@@ -294,6 +308,11 @@ class PatientCalculator(View):
         self.adapted = a.adapted or {}
         self.jadas_text = {which: self._jadas(which) for which in ("baseline", "followup")}
         self._draw()
+        said = "; ".join(
+            f"{name} {verdict_word(v)}" for name, v in [*a.responses.items(), *self.adapted.items()]
+        )
+        if self._announce.value != said:
+            self._announce.value = said
 
     # ------------------------------------------------------------------ output
     def _draw(self) -> None:
@@ -306,14 +325,15 @@ class PatientCalculator(View):
         for c in a.changes:
             symbol, colour = STATUS_STYLE[c.status]
             var = variable(c.name)
+            # The values themselves are on the sliders beside this table.
             rows.append(
-                f"<tr><td>{escape(var.heading)}</td><td>{var.format(c.baseline)}</td>"
-                f"<td>{var.format(c.followup)}</td><td>{change_text(c.percent_improvement)}</td>"
-                f'<td style="color:{colour};font-weight:bold">{symbol} {c.status}</td></tr>'
+                f"<tr><td>{escape(var.heading)}</td><td>{change_text(c.percent_improvement)}</td>"
+                f'<td style="color:{colour};font-weight:bold">{symbol} '
+                f"{status_label(c.status, c.percent_improvement, limit)}</td></tr>"
             )
         self._table.value = (
             '<table style="border-collapse:collapse"><thead><tr><th>variable</th>'
-            "<th>baseline</th><th>follow-up</th><th>change</th>"
+            "<th>change</th>"
             f"<th>status (improved &ge; 30%, worsened &gt; {limit:g}%)</th></tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>"
         )
@@ -349,7 +369,8 @@ class PatientCalculator(View):
             rows.append(
                 f'<tr><td style="{td}">{escape(variable(c.name).compact)}</td>'
                 f'<td style="{td}">{change_text(c.percent_improvement)}</td>'
-                f'<td style="{td};color:{colour};font-weight:bold">{symbol} {c.status}</td></tr>'
+                f'<td style="{td};color:{colour};font-weight:bold">{symbol} '
+                f"{status_label(c.status, c.percent_improvement, limit)}</td></tr>"
             )
         self._table.value = (
             '<table style="border-collapse:collapse;font-size:13px">'

@@ -89,7 +89,12 @@ class ThresholdExplorer(View):
         from matplotlib.figure import Figure
 
         self.n_per_arm, self.seed = n_per_arm, seed
-        slider = {"continuous_update": True, "style": {"description_width": "150px"}}
+        # 460 px: the track itself about 250 px, wide enough to pick one step of 5 (was ~50).
+        slider = {
+            "continuous_update": True,
+            "style": {"description_width": "150px"},
+            "layout": {"width": "460px"},
+        }
         self.controls: dict[str, w.Widget] = {
             "trial": w.ToggleButtons(
                 options=[
@@ -254,6 +259,7 @@ class ThresholdExplorer(View):
             for line in self._published:
                 line.set_visible(False)
         self._image.value = self._render(sim)
+        self._image.tooltip = self.caption()  # its alt text (widget_a11y.js) and hover text
         # pre-wrap: long lines wrap inside the box instead of running off its edge
         self._readout.value = (
             '<pre style="white-space: pre-wrap; max-width: 520px">'

@@ -1,0 +1,91 @@
+// jia-teach: what ipywidgets 8 does not tell a screen reader (issue 15). The Python views put
+// the information on the widget (its tooltip, shown as the element's title, and CSS classes);
+// this script turns it into ARIA as each widget is drawn, and keeps it current:
+//   - a slider handle (role=slider) is named by its slider's tooltip or description, and
+//     announces the value as its readout shows it (aria-valuetext "1.250", not
+//     1.2500000000000002);
+//   - a radio group is a named radiogroup;
+//   - a widget with the class jia-live is a polite live region (verdicts are announced when
+//     they change);
+//   - an image widget gets its tooltip (the figure's caption) as alt text.
+// Used by the live deck (Voila), the static slides and the book; in JupyterLab the same
+// tooltips show on hover.
+(function () {
+  function nameOf(widget) {
+    var label = widget.querySelector(":scope > .widget-label");
+    var text = label && label.textContent.trim();
+    return widget.getAttribute("title") || text || "";
+  }
+
+  function valueText(handle, readout) {
+    if (!readout) return;
+    var text = (readout.value !== undefined && readout.tagName === "INPUT")
+      ? readout.value : readout.textContent;
+    text = (text || "").trim();
+    if (text && handle.getAttribute("aria-valuetext") !== text) {
+      handle.setAttribute("aria-valuetext", text);
+    }
+  }
+
+  function fixSlider(widget) {
+    var name = nameOf(widget);
+    var readout = widget.querySelector(".widget-readout");
+    widget.querySelectorAll("[role='slider']").forEach(function (handle) {
+      if (name && handle.getAttribute("aria-label") !== name) handle.setAttribute("aria-label", name);
+      valueText(handle, readout);
+      if (!handle.__jiaObserved) {
+        handle.__jiaObserved = true;
+        new MutationObserver(function () { valueText(handle, readout); })
+          .observe(handle, {attributes: true, attributeFilter: ["aria-valuenow"]});
+      }
+    });
+  }
+
+  function fix(root) {
+    root.querySelectorAll(".widget-slider").forEach(fixSlider);
+    root.querySelectorAll(".widget-radio").forEach(function (widget) {
+      var box = widget.querySelector(".widget-radio-box");
+      var name = nameOf(widget);
+      if (box && name) {
+        box.setAttribute("role", "radiogroup");
+        box.setAttribute("aria-label", name);
+      }
+    });
+    root.querySelectorAll(".widget-toggle-buttons").forEach(function (widget) {
+      var name = nameOf(widget);
+      var box = widget.querySelector(".widget-toggle-button-group, .widget-box") || widget;
+      if (name && !box.getAttribute("aria-label")) {
+        box.setAttribute("role", "group");
+        box.setAttribute("aria-label", name);
+      }
+    });
+    root.querySelectorAll(".jia-live").forEach(function (region) {
+      if (region.getAttribute("aria-live") !== "polite") {
+        region.setAttribute("aria-live", "polite");
+        region.setAttribute("role", "status");
+      }
+    });
+    root.querySelectorAll("img.widget-image").forEach(function (img) {
+      var title = img.getAttribute("title");
+      if (title && img.getAttribute("alt") !== title) img.setAttribute("alt", title);
+    });
+  }
+
+  window.jiaWidgetA11y = fix;
+  var pending = false;
+  var observer = new MutationObserver(function () {
+    if (pending) return;
+    pending = true;
+    window.requestAnimationFrame(function () {
+      pending = false;
+      fix(document);
+    });
+  });
+  function start() {
+    observer.observe(document.body, {childList: true, subtree: true, attributes: true,
+                                     attributeFilter: ["title", "class"]});
+    fix(document);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
