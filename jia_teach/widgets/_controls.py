@@ -139,6 +139,7 @@ def slider_grid(
     marker: str,
     names: Mapping[str, str],
     slider_width: str = "260px",
+    label_width: str = "170px",
 ) -> tuple[dict[str, w.Widget], dict[str, w.HTML], list[w.Widget]]:
     """Sliders for the six core-set variables at two visits, one row per variable.
 
@@ -152,6 +153,8 @@ def slider_grid(
         Row label per stem (``"marker"`` for the sixth).
     slider_width : str
         CSS width of each slider.
+    label_width : str
+        CSS width of the row labels.
 
     Returns
     -------
@@ -159,7 +162,7 @@ def slider_grid(
         ``controls["<stem>_<suffix>"]``, the row labels by stem, and the rows (a heading row
         first) ready for a VBox.
     """
-    heading = [w.HTML("<b>Variable</b>", layout={"width": "170px"})]
+    heading = [w.HTML("<b>Variable</b>", layout={"width": label_width})]
     heading += [
         w.HTML(f"<b>{title}</b>", layout={"width": slider_width}) for title, _ in visits.values()
     ]
@@ -167,7 +170,7 @@ def slider_grid(
     controls: dict[str, w.Widget] = {}
     labels: dict[str, w.HTML] = {}
     for stem in STEMS:
-        labels[stem] = w.HTML(names.get(stem, ""), layout={"width": "170px"})
+        labels[stem] = w.HTML(names.get(stem, ""), layout={"width": label_width})
         var = marker_variable(stem, marker)
         pair = []
         for suffix, (title, values) in visits.items():

@@ -138,6 +138,7 @@ class BenefitRiskExplorer(View):
         }
         self._image = w.Image(format="png", layout={"max_width": "640px"})
         self._caption = w.HTML()
+        self._caption.add_class("jia-caption")  # the chart's alt text (tools/web/widget_a11y.js)
         self._readout = w.HTML()
         self._notes = w.HTML()
         self.ui = w.VBox(
@@ -477,7 +478,6 @@ class BenefitRiskExplorer(View):
         if png and self._image.value != png:
             self._image.value = png
         self._caption.value = f"<p style='max-width:640px'><i>{html.escape(caption)}</i></p>"
-        self._image.tooltip = caption  # its alt text (widget_a11y.js) and hover text
         self._readout.value = self._readout_html()
         self._notes.value = self._notes_html()
 

@@ -104,6 +104,7 @@ class TrialExplorer(View):
         }
         self._image = w.Image(format="png", layout={"max_width": "560px"})
         self._caption = w.HTML()
+        self._caption.add_class("jia-caption")  # the chart's alt text (tools/web/widget_a11y.js)
         self._readout = w.HTML()
         self._sources = w.HTML()
         self.ui = w.VBox(
@@ -272,7 +273,6 @@ class TrialExplorer(View):
             if self._image.value != png:
                 self._image.value = png
         self._caption.value = f"<p style='max-width:560px'><i>{html.escape(caption)}</i></p>"
-        self._image.tooltip = caption  # its alt text (widget_a11y.js) and hover text
         self._readout.value = self._readout_html()
         self._sources.value = self._sources_html()
 

@@ -84,3 +84,33 @@ def test_self_check_code_is_hidden_and_the_hint_shown(lab: str, screenshots: Pat
         assert "NBVAL_IGNORE_OUTPUT" not in body, "a test marker is the first line learners read"
         assert "official Jupyter news" not in body, "JupyterLab asks about news"
     assert _digest(ROOT / "notebooks") == before, "the lab changed a tracked notebook"
+
+
+def test_calculator_sliders_and_verdicts_fit_one_screen(lab: str, screenshots: Path) -> None:
+    """After Run All, at 1400 x 1000 the calculator's sliders and verdicts are seen together."""
+    with fresh_browser() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(lab, wait_until="load", timeout=90_000)
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+        page.wait_for_timeout(1500)
+        page.locator(".jp-Notebook").first.click()
+        page.keyboard.press("Escape")
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator(".lm-Menu-itemLabel").filter(has_text="Run All Cells").first.click()
+        calculator = page.locator(
+            ".jp-OutputArea-output .widget-vbox, .jp-OutputArea-output .widget-hbox",
+            has_text="Single-patient calculator",
+        ).first
+        calculator.wait_for(state="attached", timeout=120_000)
+        page.wait_for_timeout(2000)
+        calculator.evaluate("(e) => e.scrollIntoView({block: 'start'})")
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(screenshots / "calculator-lab-1400x1000.png"))
+        box = calculator.bounding_box()
+        assert box is not None and box["height"] <= 820, f"the calculator is {box} px"
+        slider = calculator.locator(".widget-slider").first.bounding_box()
+        verdicts = calculator.locator("table").last.bounding_box()
+        for name, part in (("first slider", slider), ("last verdict table", verdicts)):
+            assert part is not None and part["y"] >= 0 and part["y"] + part["height"] <= 1000, (
+                f"the {name} is off screen: {part}"
+            )

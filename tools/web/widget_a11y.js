@@ -7,14 +7,15 @@
 //   - a radio group is a named radiogroup;
 //   - a widget with the class jia-live is a polite live region (verdicts are announced when
 //     they change);
-//   - an image widget gets its tooltip (the figure's caption) as alt text.
+//   - a chart image gets the caption beside it (a widget with the class jia-caption) as alt.
 // Used by the live deck (Voila), the static slides and the book; in JupyterLab the same
 // tooltips show on hover.
 (function () {
   function nameOf(widget) {
+    // ipywidgets puts a tooltip on the description label (hidden when there is no text).
     var label = widget.querySelector(":scope > .widget-label");
     var text = label && label.textContent.trim();
-    return widget.getAttribute("title") || text || "";
+    return text || (label && label.getAttribute("title")) || widget.getAttribute("title") || "";
   }
 
   function valueText(handle, readout) {
@@ -65,9 +66,12 @@
         region.setAttribute("role", "status");
       }
     });
+    // A chart image's alt text is its caption: the .jia-caption widget beside it.
     root.querySelectorAll("img.widget-image").forEach(function (img) {
-      var title = img.getAttribute("title");
-      if (title && img.getAttribute("alt") !== title) img.setAttribute("alt", title);
+      var box = img.parentElement;
+      var caption = box && box.querySelector(":scope > .jia-caption");
+      var text = caption && caption.textContent.trim();
+      if (text && img.getAttribute("alt") !== text) img.setAttribute("alt", text);
     });
   }
 
@@ -82,8 +86,8 @@
     });
   });
   function start() {
-    observer.observe(document.body, {childList: true, subtree: true, attributes: true,
-                                     attributeFilter: ["title", "class"]});
+    observer.observe(document.body, {childList: true, subtree: true, characterData: true,
+                                     attributes: true, attributeFilter: ["title", "class"]});
     fix(document);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
