@@ -4,10 +4,10 @@ axe-core is the npm package pinned in ``package.json`` (``node_modules/axe-core/
 injected into each page from disk: nothing is fetched. A page fails on any violation of impact
 ``serious`` or ``critical``. Each page's findings are written to ``build/axe/<page>.json``.
 
-``KNOWN`` lists the rules still broken inside the widgets (their controls, colours and chart
-images are built in ``jia_teach/widgets``, being reworked on main); a page whose only serious
-findings are known rules is an expected failure (xfail) naming them, any other rule fails. Take
-a rule out of ``KNOWN`` once the widgets are fixed: the test then holds it.
+``KNOWN`` may list a rule still broken for a reason written beside it; a page whose only
+serious findings are known rules is then an expected failure (xfail) naming them, any other
+rule fails. It is empty: the widget rules it held (aria-input-field-name, color-contrast,
+image-alt) were fixed in jia_teach/widgets and tools/web/widget_a11y.js.
 """
 
 from __future__ import annotations
@@ -21,11 +21,7 @@ from .conftest import BOOK_HTML, ROOT, LiveDeck, RequestLog
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 REPORTS = ROOT / "build" / "axe"
 SEVERE = ("serious", "critical")
-KNOWN = {
-    "aria-input-field-name": "widget sliders have no accessible name",
-    "color-contrast": "Okabe-Ito vermillion/green text and blue buttons below 4.5:1",
-    "image-alt": "the widgets' live chart images have no alt text",
-}
+KNOWN: dict[str, str] = {}  # rule -> why it is still broken (none: every page holds every rule)
 
 
 def _pages() -> list[str]:
@@ -67,7 +63,7 @@ def judge(name: str, violations: list[dict]) -> None:
     )
     known = sorted({v["id"] for v in severe})
     if known:
-        pytest.xfail(f"{name}: known widget rules, fixed with the widget rework: {known}")
+        pytest.xfail(f"{name}: known rules: {[(k, KNOWN[k]) for k in known]}")
 
 
 @pytest.mark.parametrize("name", _pages())

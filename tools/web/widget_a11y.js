@@ -75,20 +75,50 @@
     });
   }
 
-  window.jiaWidgetA11y = fix;
+  // Voila draws a figure output from JSON (<script type="application/vnd.voila.cell-output+json">)
+  // with JupyterLab's image renderer, which drops the caption that jia_teach.figures.image
+  // stores as the output's alt metadata. Remember each caption by the image's data, and give
+  // the drawn <img> its alt back.
+  var PNG = "data:image/png;base64,";
+  var alts = {};
+  function learnAlts() {
+    document.querySelectorAll("script[type='application/vnd.voila.cell-output+json']")
+      .forEach(function (tag) {
+        if (tag.__jiaRead) return;
+        tag.__jiaRead = true;
+        try {
+          var output = JSON.parse(tag.textContent);
+          var data = output.data || {};
+          var meta = (output.metadata || {})["image/png"] || {};
+          if (data["image/png"] && meta.alt) alts[data["image/png"].slice(0, 200)] = meta.alt;
+        } catch (e) { /* not ours to judge */ }
+      });
+  }
+  function fixOutputImages(root) {
+    learnAlts();
+    root.querySelectorAll("img[src^='" + PNG + "']:not([alt])").forEach(function (img) {
+      var alt = alts[img.getAttribute("src").slice(PNG.length, PNG.length + 200)];
+      if (alt) img.setAttribute("alt", alt);
+    });
+  }
+
+  window.jiaWidgetA11y = function (root) {
+    fix(root);
+    fixOutputImages(root);
+  };
   var pending = false;
   var observer = new MutationObserver(function () {
     if (pending) return;
     pending = true;
     window.requestAnimationFrame(function () {
       pending = false;
-      fix(document);
+      window.jiaWidgetA11y(document);
     });
   });
   function start() {
     observer.observe(document.body, {childList: true, subtree: true, characterData: true,
                                      attributes: true, attributeFilter: ["title", "class"]});
-    fix(document);
+    window.jiaWidgetA11y(document);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
