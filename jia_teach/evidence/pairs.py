@@ -243,6 +243,23 @@ def _all_pairs(kind: Kind, directory: str | Path | None) -> dict[tuple[str, str,
     return out
 
 
+def _lookup(kind: Kind, key: tuple[str, str, str], directory: str | Path | None) -> ArmPair:
+    """One pair by its key, or an error listing the keys the trial has."""
+    pairs = _all_pairs(kind, directory)
+    if key in pairs:
+        return pairs[key]
+    what, column = (
+        ("figures", "trial/endpoint/timepoint")
+        if kind == "benefit"
+        else ("adverse-event figures", "trial/event/phase")
+    )
+    raise InvalidValueError(
+        f"no {what} for {', '.join(key)}",
+        column=column,
+        allowed="; ".join(", ".join(k) for k in pairs if k[0] == key[0]) or "none",
+    )
+
+
 def outcome_pairs(
     trial: str | None = None, *, directory: str | Path | None = None
 ) -> list[ArmPair]:
@@ -297,15 +314,7 @@ def pair(
     >>> pair("canakinumab-1", "adapted_acr30", "day 15").counts_text
     '36/43 (84%) vs 4/41 (10%)'
     """
-    pairs = _all_pairs("benefit", directory)
-    try:
-        return pairs[(trial, endpoint, timepoint)]
-    except KeyError:
-        raise InvalidValueError(
-            f"no figures for {trial}, {endpoint}, {timepoint}",
-            column="trial/endpoint/timepoint",
-            allowed="; ".join(", ".join(k) for k in pairs if k[0] == trial) or "none",
-        ) from None
+    return _lookup("benefit", (trial, endpoint, timepoint), directory)
 
 
 def harm_pairs(
@@ -348,15 +357,7 @@ def harm_pair(
     >>> harm_pair("TENDER", "infusion_reaction_during", "12-week double-blind").counts_text
     '4% of patients vs 0% of patients'
     """
-    pairs = _all_pairs("harm", directory)
-    try:
-        return pairs[(trial, event, phase)]
-    except KeyError:
-        raise InvalidValueError(
-            f"no adverse-event figures for {trial}, {event}, {phase}",
-            column="trial/event/phase",
-            allowed="; ".join(", ".join(k) for k in pairs if k[0] == trial) or "none",
-        ) from None
+    return _lookup("harm", (trial, event, phase), directory)
 
 
 def arm_size(trial: str, arm: str, *, directory: str | Path | None = None) -> int | None:
