@@ -44,6 +44,11 @@ from jia_teach.errors import DataFileError
 __all__ = [
     "ARM_LABELS",
     "ENDPOINT_LABELS",
+    "GRADE_DOMAINS",
+    "GRADE_UPGRADES",
+    "OUR_APPRAISAL",
+    "ROB_DOMAINS",
+    "ROB_JUDGEMENTS",
     "STATUSES",
     "TRIAL_LABELS",
     "claims_check",
@@ -54,8 +59,12 @@ __all__ = [
     "load_all",
     "load_baseline",
     "load_designs",
+    "load_grade_judgements",
+    "load_grade_outcomes",
     "load_outcomes",
+    "load_published_appraisals",
     "load_reported_effects",
+    "load_risk_of_bias",
     "load_source_claims",
     "load_sources",
     "pick",
@@ -562,6 +571,237 @@ _ROW_RULES: dict[str, Callable[[str, dict], None]] = {
 
 
 # --------------------------------------------------------------------------------------------
+# appraisal files (issue 13: risk of bias, GRADE, published appraisals). Kept in one block so
+# that the schema/loader split can move it whole. Every judgement in these files is *our
+# appraisal, argued from the published design*, and the files say so in their own column.
+# --------------------------------------------------------------------------------------------
+#: The label every worked judgement carries (the only allowed value of ``appraisal``).
+OUR_APPRAISAL = "our appraisal, argued from the published design"
+ROB_DOMAINS: tuple[str, ...] = (
+    "randomization",
+    "deviations",
+    "missing_data",
+    "measurement",
+    "selection",
+)
+ROB_JUDGEMENTS: tuple[str, ...] = ("low", "some_concerns", "high", "not_applicable")
+GRADE_DOMAINS: tuple[str, ...] = (
+    "risk_of_bias",
+    "inconsistency",
+    "indirectness",
+    "publication_bias",
+    "large_effect",
+    "dose_response",
+    "residual_confounding",
+)
+#: GRADE domains that can only raise certainty (the others can only lower it).
+GRADE_UPGRADES: tuple[str, ...] = ("large_effect", "dose_response", "residual_confounding")
+_GRADE_KINDS = ("counts", "percent_of_patients", "event_counts", "hazard_ratio", "rate_difference")
+_ROB_TRIALS = ("TENDER", "canakinumab-1", "canakinumab-2")
+
+_SCHEMAS.update(
+    {
+        "risk_of_bias.csv": (
+            _c("trial", _ROB_TRIALS),
+            _Col("outcome", "id"),
+            _t("outcome_label", required=True),
+            _c("domain", ROB_DOMAINS),
+            _c("judgement", ROB_JUDGEMENTS),
+            _t("facts", required=True),
+            _t("why", required=True),
+            _SOURCE,
+            _t("source", required=True),
+            _c("appraisal", (OUR_APPRAISAL,)),
+        ),
+        "published_appraisals.csv": (
+            _Col("appraisal_id", "id"),
+            _SOURCE,
+            _c("trials", TRIAL_LABELS, multi=True),
+            _t("question", required=True),
+            _t("rating", required=True),
+            _t("reasons", required=True),
+            _t("what_we_read", required=True),
+            _t("compared_with_ours", required=True),
+        ),
+        "grade_outcomes.csv": (
+            _Col("outcome_id", "id"),
+            _t("label", required=True),
+            _t("question", required=True),
+            _c("trial", TRIAL_LABELS),
+            _c("kind", _GRADE_KINDS),
+            _t("endpoint"),
+            _t("timepoint"),
+            _t("effect_id"),
+            _t("rob_outcome"),
+            _c("design", ("randomized", "non_randomized")),
+            _c("importance", ("critical", "important")),
+            _c("important_change", ("increase", "decrease")),
+            _Col("mid", "number", minimum=0),
+            _t("mid_unit", required=True),
+            _t("mid_reason", required=True),
+            _Col("control_value", "number", required=False, minimum=None),
+            _Col("treated_value", "number", required=False, minimum=None),
+            _Col("difference", "number", required=False, minimum=None),
+            _Col("ci_low", "number", required=False, minimum=None),
+            _Col("ci_high", "number", required=False, minimum=None),
+            _t("value_unit"),
+            _Col("status", "code", required=False, allowed=STATUSES),
+            _SOURCE,
+            _t("source", required=True),
+            _t("note"),
+        ),
+        "grade_judgements.csv": (
+            _Col("outcome_id", "id"),
+            _c("domain", GRADE_DOMAINS),
+            _Col("change", "number", minimum=-2, maximum=2),
+            _t("reason", required=True),
+            _SOURCE,
+            _t("source", required=True),
+            _c("appraisal", (OUR_APPRAISAL,)),
+        ),
+    }
+)
+
+
+def _grade_outcome_rules(file: str, r: dict) -> None:
+    where = {"file": file, "row": r["_row"], "line": r["_line"]}
+    if float(r["mid"]) <= 0:
+        raise _error(problem="the MID must be positive", column="mid", allowed="> 0", **where)
+    needs = {
+        "counts": ("endpoint", "timepoint"),
+        "percent_of_patients": ("endpoint", "timepoint"),
+        "event_counts": ("endpoint", "timepoint"),
+        "hazard_ratio": ("effect_id", "endpoint", "timepoint"),
+        "rate_difference": ("control_value", "treated_value", "difference", "ci_low", "ci_high"),
+    }[r["kind"]]
+    for name in needs:
+        if not r[name]:
+            raise _error(problem=f"kind {r['kind']!r} needs a value here", column=name, **where)
+    numbers = ("control_value", "treated_value", "difference", "ci_low", "ci_high")
+    if any(r[n] for n in numbers):
+        for name in ("value_unit", "status"):
+            if not r[name]:
+                raise _error(
+                    problem="a row that gives figures needs their unit and status",
+                    column=name,
+                    **where,
+                )
+    if r["ci_low"] and r["ci_high"] and r["difference"]:
+        low, high, est = float(r["ci_low"]), float(r["ci_high"]), float(r["difference"])
+        if not low <= est <= high:
+            raise _error(
+                problem=f"difference {r['difference']} lies outside its interval",
+                column="difference",
+                allowed=f"{r['ci_low']} to {r['ci_high']}",
+                **where,
+            )
+    if r["status"]:
+        _status_rules(file, r)
+
+
+def _grade_judgement_rules(file: str, r: dict) -> None:
+    where = {"file": file, "row": r["_row"], "line": r["_line"]}
+    if "." in r["change"]:
+        raise _error(
+            problem=f"{r['change']!r} is not a whole number of levels",
+            column="change",
+            allowed="-2, -1, 0, 1 or 2",
+            **where,
+        )
+    change = int(float(r["change"]))
+    if r["domain"] in GRADE_UPGRADES and change < 0:
+        raise _error(
+            problem=f"{r['domain']} can only raise certainty",
+            column="change",
+            allowed="0, 1 or 2",
+            **where,
+        )
+    if r["domain"] not in GRADE_UPGRADES and change > 0:
+        raise _error(
+            problem=f"{r['domain']} can only lower certainty",
+            column="change",
+            allowed="-2, -1 or 0",
+            **where,
+        )
+
+
+def _unique_rule(columns: tuple[str, ...]) -> Callable[[str, list[dict]], None]:
+    def rule(file: str, raw: list[dict]) -> None:
+        seen: dict[tuple[str, ...], int] = {}
+        for r in raw:
+            key = tuple(r[c] for c in columns)
+            if key in seen:
+                raise _error(
+                    file,
+                    f"{', '.join(key)} is listed twice (first in row {seen[key]})",
+                    row=r["_row"],
+                    line=r["_line"],
+                    column=columns[-1],
+                    allowed=f"one row per {' x '.join(columns)}",
+                )
+            seen[key] = r["_row"]
+
+    return rule
+
+
+def _rob_file_rule(file: str, raw: list[dict]) -> None:
+    """Every (trial, outcome) has the five domains once; not_applicable is all or none."""
+    _unique_rule(("trial", "outcome", "domain"))(file, raw)
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for r in raw:
+        groups.setdefault((r["trial"], r["outcome"]), []).append(r)
+    for (trial, outcome), rows in groups.items():
+        last = rows[-1]
+        missing = [d for d in ROB_DOMAINS if d not in {r["domain"] for r in rows}]
+        if missing:
+            raise _error(
+                file,
+                f"{trial} / {outcome} has no judgement for {', '.join(missing)}",
+                row=last["_row"],
+                line=last["_line"],
+                column="domain",
+                allowed="one row for each of " + ", ".join(ROB_DOMAINS),
+            )
+        na = [r for r in rows if r["judgement"] == "not_applicable"]
+        if na and len(na) != len(rows):
+            r = na[0]
+            raise _error(
+                file,
+                f"{trial} / {outcome}: not_applicable must apply to every domain or none "
+                "(RoB 2 either applies to a comparison or it does not)",
+                row=r["_row"],
+                line=r["_line"],
+                column="judgement",
+                allowed="low, some_concerns, high",
+            )
+        labels = {r["outcome_label"] for r in rows}
+        if len(labels) != 1:
+            raise _error(
+                file,
+                f"{trial} / {outcome} has {len(labels)} different outcome labels",
+                row=last["_row"],
+                line=last["_line"],
+                column="outcome_label",
+                allowed="the same label on every row of the outcome",
+            )
+
+
+_ROW_RULES.update(
+    {
+        "grade_outcomes.csv": _grade_outcome_rules,
+        "grade_judgements.csv": _grade_judgement_rules,
+    }
+)
+#: Checks across the rows of one file (after the cell and row checks).
+_FILE_RULES: dict[str, Callable[[str, list[dict]], None]] = {
+    "risk_of_bias.csv": _rob_file_rule,
+    "published_appraisals.csv": _unique_rule(("appraisal_id",)),
+    "grade_outcomes.csv": _unique_rule(("outcome_id",)),
+    "grade_judgements.csv": _unique_rule(("outcome_id", "domain")),
+}
+
+
+# --------------------------------------------------------------------------------------------
 # cached loading
 # --------------------------------------------------------------------------------------------
 def _resolve(directory: str | Path | None) -> Path:
@@ -600,6 +840,10 @@ def _cached(file: str, directory: str, stamp: tuple[int, int], src_stamp: tuple[
     if rule is not None:
         for r in raw:
             rule(file, r)
+    file_rule = _FILE_RULES.get(file)
+    if file_rule is not None:
+        file_rule(file, raw)
+    frame.attrs["lines"] = tuple(r["_line"] for r in raw)  # the file line of each row
     return frame
 
 
@@ -789,6 +1033,62 @@ def load_source_claims(directory: str | Path | None = None) -> pd.DataFrame:
     return _load("source_claims.csv", directory)
 
 
+def load_risk_of_bias(directory: str | Path | None = None) -> pd.DataFrame:
+    """Risk of bias (RoB 2) per trial, outcome and domain: *our appraisal*, with its facts.
+
+    Columns ``trial``, ``outcome``, ``outcome_label``, ``domain`` (one of
+    :data:`ROB_DOMAINS`), ``judgement`` (``low``, ``some_concerns``, ``high``,
+    ``not_applicable``), ``facts``, ``why``, ``source_id``, ``source`` and ``appraisal``
+    (always :data:`OUR_APPRAISAL`). The overall judgement is not stored: it is computed by
+    :func:`jia_teach.appraisal.rob.overall_judgement`.
+
+    Parameters
+    ----------
+    directory : str or Path, optional
+        Folder to read instead of :func:`data_dir`.
+
+    Examples
+    --------
+    >>> rob = load_risk_of_bias()
+    >>> sorted(set(rob["trial"]))
+    ['TENDER', 'canakinumab-1', 'canakinumab-2']
+    """
+    return _load("risk_of_bias.csv", directory)
+
+
+def load_published_appraisals(directory: str | Path | None = None) -> pd.DataFrame:
+    """Appraisals of these trials published by others, as far as we could read them.
+
+    Examples
+    --------
+    >>> "rating" in load_published_appraisals().columns
+    True
+    """
+    return _load("published_appraisals.csv", directory)
+
+
+def load_grade_outcomes(directory: str | Path | None = None) -> pd.DataFrame:
+    """The outcomes of the GRADE summary of findings, where their figures live, and the MID.
+
+    Examples
+    --------
+    >>> load_grade_outcomes()["outcome_id"].iloc[0]
+    'tender_primary'
+    """
+    return _load("grade_outcomes.csv", directory)
+
+
+def load_grade_judgements(directory: str | Path | None = None) -> pd.DataFrame:
+    """GRADE down- and up-grades that are judgements (imprecision is computed, not stored).
+
+    Examples
+    --------
+    >>> set(load_grade_judgements()["appraisal"]) == {OUR_APPRAISAL}
+    True
+    """
+    return _load("grade_judgements.csv", directory)
+
+
 def load_all(directory: str | Path | None = None) -> dict[str, pd.DataFrame]:
     """Load and validate every file; also checks that outcomes name trials and arms in designs.
 
@@ -805,7 +1105,7 @@ def load_all(directory: str | Path | None = None) -> dict[str, pd.DataFrame]:
     Examples
     --------
     >>> sorted(load_all())[:3]
-    ['adverse_events.csv', 'baseline.csv', 'reported_effects.csv']
+    ['adverse_events.csv', 'baseline.csv', 'grade_judgements.csv']
     """
     tables = {file: _load(file, directory) for file in _SCHEMAS}
     designs = tables["trial_designs.csv"]
