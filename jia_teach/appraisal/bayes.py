@@ -423,18 +423,21 @@ class RiskDifference:
         return (max(-1.0, self.mean - 10 * sd), min(1.0, self.mean + 10 * sd))
 
     def density(self, d: np.ndarray | list[float]) -> np.ndarray:
-        """Density of RD at ``d`` (for figures), 512-node Gauss-Legendre over the control arm.
+        """Density of RD at ``d`` (for figures): 512-node Gauss-Legendre per point.
 
-        ``f(d) = integral of f_treated(y + d) f_control(y) dy``; accurate to about 1e-6 for
-        the Beta(a, b) with a, b >= 1 used here.
+        ``f(d) = integral of f_treated(y + d) f_control(y) dy`` over the ``y`` where both
+        are positive; accurate to about 1e-6 for Beta(a, b) with a, b >= 1.
         """
         d = np.atleast_1d(np.asarray(d, dtype=float))
         q_lo, q_hi = self.control.ppf(_TAIL), self.control.ppf(1 - _TAIL)
         nodes, weights = _gauss_legendre()
-        y = 0.5 * (q_hi - q_lo) * nodes + 0.5 * (q_hi + q_lo)
-        w = 0.5 * (q_hi - q_lo) * weights * self.control.pdf(y)
-        f = self.treated.pdf(d[:, None] + y[None, :])
-        return f @ w
+        # integrate only where both densities can be positive, so the integrand is smooth
+        lo = np.maximum(q_lo, -d)[:, None]
+        hi = np.minimum(q_hi, 1 - d)[:, None]
+        half = np.clip(hi - lo, 0.0, None) / 2
+        y = half * nodes[None, :] + (lo + hi) / 2
+        f = self.treated.pdf(d[:, None] + y) * self.control.pdf(y)
+        return (f * weights[None, :]).sum(axis=1) * half[:, 0]
 
 
 @lru_cache(maxsize=8192)

@@ -22,10 +22,18 @@ from typing import TYPE_CHECKING, Any
 from jia_teach.errors import InvalidValueError
 
 if TYPE_CHECKING:
-    from jia_teach.appraisal.indirect import Caveat
+    from jia_teach.appraisal.indirect import Caveat, IndirectComparison
     from jia_teach.effects import ArmComparison
 
-__all__ = ["ArmCounts", "arm_counts", "count_pairs", "why_not_comparable"]
+__all__ = [
+    "ArmCounts",
+    "PercentPair",
+    "arm_counts",
+    "count_pairs",
+    "harm_percentages",
+    "indirect_from_data",
+    "why_not_comparable",
+]
 
 _NOT_ACTIVE = ("placebo", "all", "escape")
 
@@ -81,6 +89,10 @@ class ArmCounts:
             f"{self.treated_arm} {self.treated_events}/{self.treated_total} vs placebo "
             f"{self.control_events}/{self.control_total}"
         )
+
+    def as_tuple(self) -> tuple[int, int, int, int]:
+        """``(treated_events, treated_total, control_events, control_total)``."""
+        return (self.treated_events, self.treated_total, self.control_events, self.control_total)
 
     def as_kwargs(self) -> dict[str, int]:
         """The four counts as keyword arguments of the appraisal functions."""
@@ -330,3 +342,85 @@ def why_not_comparable(
             )
         )
     return tuple(out)
+
+
+@dataclass(frozen=True)
+class PercentPair:
+    """A harm given only as percentages of patients in each arm (no counts)."""
+
+    trial: str
+    event: str
+    phase: str
+    treated_arm: str
+    treated_risk: float
+    control_risk: float
+    source: str
+
+
+def harm_percentages(
+    trial: str, event: str, phase: str, *, directory: str | Path | None = None
+) -> PercentPair:
+    """The per-arm percentages of an adverse event reported as ``percent_of_patients``.
+
+    Examples
+    --------
+    >>> p = harm_percentages("TENDER", "neutrophils_below_1e9_per_l", "12-week double-blind")
+    >>> p.treated_risk, p.control_risk
+    (0.07, 0.0)
+    """
+    from jia_teach.data import load_adverse_events
+
+    ae = load_adverse_events(directory)
+    sel = ae[
+        (ae["trial"] == trial)
+        & (ae["event"] == event)
+        & (ae["phase"] == phase)
+        & (ae["unit"] == "percent_of_patients")
+        & (ae["status"] != "unconfirmed")
+    ]
+    active = sel[~sel["arm"].isin(_NOT_ACTIVE)]
+    placebo = sel[sel["arm"] == "placebo"]
+    if len(active) != 1 or len(placebo) != 1:
+        raise InvalidValueError(
+            f"no per-arm percentages for {trial}, {event}, {phase}",
+            column="trial/event/phase",
+            allowed="an adverse event given as percent_of_patients in both arms",
+        )
+    return PercentPair(
+        trial=trial,
+        event=event,
+        phase=phase,
+        treated_arm=str(active["arm"].iloc[0]),
+        treated_risk=float(active["value"].iloc[0]) / 100,
+        control_risk=float(placebo["value"].iloc[0]) / 100,
+        source=str(active["source"].iloc[0]),
+    )
+
+
+def indirect_from_data(
+    a: ArmCounts,
+    b: ArmCounts,
+    *,
+    measure: str = "odds_ratio",
+    directory: str | Path | None = None,
+) -> IndirectComparison:
+    """Bucher's comparison of A vs B with the reasons, from the data, that it is not valid.
+
+    Examples
+    --------
+    >>> r = indirect_from_data(arm_counts("TENDER", "acr30_no_fever", "week 12"),
+    ...                        arm_counts("canakinumab-1", "adapted_acr30", "day 15"))
+    >>> r.text
+    'Indirect odds ratio, tocilizumab (TENDER) vs canakinumab (canakinumab-1): 0.38 (95% CI 0.07 to 1.96)'
+    >>> r.valid
+    False
+    """  # noqa: E501
+    from jia_teach.appraisal.indirect import bucher
+
+    return bucher(
+        a.as_tuple(),
+        b.as_tuple(),
+        measure=measure,
+        labels=(f"{a.treated_arm} ({a.trial})", f"{b.treated_arm} ({b.trial})"),
+        caveats=why_not_comparable(a, b, directory=directory),
+    )

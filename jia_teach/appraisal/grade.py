@@ -327,6 +327,7 @@ class Finding:
     ratings: tuple[Rating, ...]
     figures: str
     notes: tuple[str, ...] = ()
+    ois: InformationSize | None = None
 
     @property
     def start(self) -> int:
@@ -395,12 +396,15 @@ def _risk(x: float | None, per: str) -> str:
 # --------------------------------------------------------------------------------------------
 # the table
 # --------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class SummaryOfFindings:
     """The summary-of-findings table: a sequence of :class:`Finding`."""
 
     findings: tuple[Finding, ...]
     appraisal: str = OUR_APPRAISAL
+
+    def __repr__(self) -> str:
+        return f"SummaryOfFindings({len(self.findings)} outcomes; {self.appraisal})"
 
     def __iter__(self) -> Iterator[Finding]:
         return iter(self.findings)
@@ -737,6 +741,7 @@ def _finding(
         ratings=tuple(ratings),
         figures=figures,
         notes=(*notes, f"MID: {r['mid']:g} {r['mid_unit']}. {r['mid_reason']}"),
+        ois=ois,
     )
 
 

@@ -39,6 +39,7 @@ import html
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from jia_teach.data import OUR_APPRAISAL, ROB_DOMAINS, ROB_JUDGEMENTS, TRIAL_LABELS
 from jia_teach.errors import InvalidValueError
@@ -51,6 +52,7 @@ __all__ = [
     "DomainJudgement",
     "RobAssessment",
     "compare_with_worked",
+    "judgement_table",
     "overall_judgement",
     "worked_assessment",
     "worked_assessments",
@@ -420,3 +422,28 @@ def compare_with_worked(
         d = by_domain[code]
         out.append(DomainComparison(code, mine, d.judgement, d.why, d.facts, d.source))
     return out
+
+
+def judgement_table(directory: str | Path | None = None) -> Any:
+    """Every worked assessment as a table of words: D1-D5 and the overall judgement.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``Trial``, ``Outcome``, ``D1`` ... ``D5``, ``Overall (RoB 2 rule)``; text.
+
+    Examples
+    --------
+    >>> judgement_table().iloc[-1, 2:].unique().tolist()
+    ['Not applicable']
+    """
+    import pandas as pd
+
+    rows = []
+    for a in worked_assessments(directory):
+        row = {"Trial": TRIAL_LABELS.get(a.trial, a.trial), "Outcome": a.outcome_label}
+        for d in a.domains:
+            row[f"D{DOMAINS[d.domain].number}"] = JUDGEMENT_LABELS[d.judgement]
+        row["Overall (RoB 2 rule)"] = JUDGEMENT_LABELS[a.overall]
+        rows.append(row)
+    return pd.DataFrame(rows).astype("string")
