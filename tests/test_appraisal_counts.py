@@ -17,7 +17,11 @@ def test_pairs_with_counts_in_both_arms() -> None:
     assert ("TENDER", "acr30_no_fever", "week 12") in keys
     assert ("canakinumab-1", "adapted_acr90", "month 1") in keys
     assert not any(k[0] == "canakinumab-2" for k in keys)  # Kaplan-Meier or no placebo
-    assert not any(k[1] == "gc_reduced" for k in keys)  # no denominators
+    assert not any(k[2] == "week 52" for k in keys)  # open label: one group, no denominator
+    # the trial held for appraisal (appraisal_outcomes.csv), read by the same rules
+    anajis = [k for k in keys if k[0] == "ANAJIS"]
+    assert ("ANAJIS", "acr30", "month 1") in anajis
+    assert not any("open label" in k[2] for k in anajis)  # no control group at month 2
 
 
 def test_derived_counts_are_flagged() -> None:

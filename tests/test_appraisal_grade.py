@@ -82,9 +82,14 @@ def test_absolute_effects_per_1000() -> None:
         (1000 * ref.risk_difference_ci[0], 1000 * ref.risk_difference_ci[1])
     )
     assert primary.absolute_text == "610 more per 1,000 (95% CI 425 more to 736 more)"
-    neut = sof["tender_neutropenia"]
-    assert (neut.control, neut.treated, neut.difference) == (0.0, 70.0, 70.0)
-    assert neut.difference_ci is None and "no interval" in neut.absolute_text
+    neut = sof["tender_neutropenia"]  # counts derived from the label's 7% vs 0%: 5/75 vs 0/37
+    ref = compare_arms(5, 75, 0, 37)
+    assert neut.treated == pytest.approx(1000 * 5 / 75) and neut.control == 0.0
+    assert neut.difference_ci == pytest.approx(
+        (1000 * ref.risk_difference_ci[0], 1000 * ref.risk_difference_ci[1])
+    )
+    assert neut.absolute_text == "67 more per 1,000 (95% CI 35 fewer to 147 more)"
+    assert neut.relative.endswith("(from derived counts)")
     assert sof["tender_infections"].difference is None
     # flare: 1 - (1 - 0.75) ** HR, HR 0.36 (0.17 to 0.75)
     flare = sof["can2_flare"]
@@ -218,7 +223,8 @@ def test_unknown_rob_outcome_and_missing_figures(tmp_path: Path) -> None:
     ("file", "match", "edit"),
     [
         ("grade_outcomes.csv", "the MID must be positive", {"mid": "0"}),
-        ("grade_outcomes.csv", "needs a value here", {"timepoint": ""}),
+        ("grade_outcomes.csv", "value is missing", {"timepoint": ""}),
+        ("grade_outcomes.csv", "needs the effect_id", {"kind": "hazard_ratio"}),
         ("grade_judgements.csv", "can only lower certainty", {"change": "1"}),
         ("grade_judgements.csv", "not a whole number of levels", {"change": "-0.5"}),
         ("grade_judgements.csv", "unknown value 'imprecision'", {"domain": "imprecision"}),
@@ -234,11 +240,14 @@ def test_row_rules(tmp_path: Path, file: str, match: str, edit: dict) -> None:
     assert match in str(err) and err.row == 1 and str(err).startswith(f"{file}, row 1 (line 2")
 
 
-def test_reported_rate_outside_its_interval(tmp_path: Path) -> None:
+def test_one_source_for_every_figure(tmp_path: Path) -> None:
+    """The MAS rates live in adverse_events.csv and reported_effects.csv only: editing them
+    there changes the summary of findings."""
     folder = copy_data(tmp_path)
     edit_csv(
-        folder / "grade_outcomes.csv",
-        lambda r: r | {"difference": "-20"} if r["outcome_id"] == "mas_rate" else r,
+        folder / "reported_effects.csv",
+        lambda r: (
+            r | {"estimate": "-5.5"} if r["effect_id"] == "grom2016_mas_rate_difference" else r
+        ),
     )
-    err = _error(data.load_grade_outcomes, folder)
-    assert err.column == "difference" and "outside its interval" in str(err)
+    assert summary_of_findings(["mas_rate"], directory=folder)["mas_rate"].difference == -55.0

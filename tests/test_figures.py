@@ -101,7 +101,7 @@ def test_response_rate_bars_colours() -> None:
     colours = {tuple(round(c, 3) for c in p.get_facecolor()[:3]) for p in fig.axes[0].patches}
     from matplotlib.colors import to_rgb
 
-    assert {tuple(round(c, 3) for c in to_rgb(COLORS[k])) for k in ("treated", "placebo")} <= (
+    assert {tuple(round(c, 3) for c in to_rgb(COLORS[k])) for k in ("treated", "control")} <= (
         colours
     )
 
@@ -110,11 +110,13 @@ def test_response_rate_bars_other_trial_and_errors() -> None:
     fig = response_rate_bars("canakinumab-1", "month 1", ("adapted_acr70", "adapted_acr90"))
     assert "Canakinumab (n = 43)" in _texts(fig)
     assert "Derived" not in _texts(fig)
-    with pytest.raises(InvalidValueError, match="no counts for 'gc_reduced'"):
-        response_rate_bars(endpoints=("gc_reduced",))
-    with pytest.raises(InvalidValueError, match="no active-vs-placebo results"):
+    with pytest.raises(InvalidValueError, match="no counts in both arms for 'inactive_disease'"):
+        response_rate_bars("canakinumab-1", "day 15", ("inactive_disease",))
+    with pytest.raises(InvalidValueError, match="one group only"):
+        response_rate_bars("TENDER", "week 52", ("acr90",))
+    with pytest.raises(InvalidValueError, match="no figures for TENDER, acr30, week 52"):
         response_rate_bars("TENDER", "week 52")
-    with pytest.raises(InvalidValueError, match="has no counts for 'flare'"):
+    with pytest.raises(InvalidValueError, match="Kaplan-Meier"):
         response_rate_bars("canakinumab-2", "randomized withdrawal", ("flare",))
 
 
@@ -129,7 +131,7 @@ def test_forest_plot_default() -> None:
     assert "(derived counts)" in text
     assert "NNT 2 (95% CI 2 to 3)" in text
     assert "Hazard ratio 0.36 (95% CI 0.17 to 0.75)" in text  # trial 2 as reported
-    assert len(fig.axes[0].get_yticklabels()) == 11
+    assert len(fig.axes[0].get_yticklabels()) == 13  # + TENDER's two glucocorticoid outcomes
     assert "head-to-head" in caption(fig)
     _png(fig)
 
@@ -247,13 +249,13 @@ def test_benefit_risk_chart_pair_sets_footnote_caption_and_rings() -> None:
 def test_set_benefit_risk_pair_updates_in_place_and_checks_labels() -> None:
     fig = benefit_risk_chart()
     changed = set_benefit_risk_pair(
-        fig, "JIA ACR50 (derived counts)", "Infusion reaction during infusion (4% vs 0%)"
+        fig, "JIA ACR50 (derived counts)", "Infusion reaction during the infusion (4% vs 0%)"
     )
     assert len(changed) == 3 and all(a.figure is fig for a in changed)
     assert "reach JIA ACR50 (derived counts)" in caption(fig)
-    assert "infusion reaction during infusion." in caption(fig)
+    assert "infusion reaction during the infusion." in caption(fig)
     with pytest.raises(InvalidValueError, match=r"column 'pair'.*'JIA ACR70' is not a benefit"):
-        set_benefit_risk_pair(fig, "JIA ACR70", "Infusion reaction during infusion (4% vs 0%)")
+        set_benefit_risk_pair(fig, "JIA ACR70", "Infusion reaction during the infusion (4% vs 0%)")
     with pytest.raises(InvalidValueError, match="'Rash' is not a harm row"):
         benefit_risk_chart(pair=("JIA ACR30 (derived counts)", "Rash"))
     with pytest.raises(InvalidValueError, match="not made by benefit_risk_chart"):

@@ -50,7 +50,8 @@ def test_switching_benefit_changes_nnt_and_lhh(view: BenefitRiskExplorer) -> Non
 def test_chart_title_names_the_trial(view: BenefitRiskExplorer) -> None:
     view.set(benefit="acr30_no_fever", harm="infusion_reaction_24h")
     fig = view._charts["TENDER"]["fig"]
-    assert fig._suptitle.get_text().startswith("TENDER (tocilizumab), week 12. Benefit")
+    # TENDER's benefits span week 12 and week 6 or 8 (ACR70 allowing a GC taper): no one time
+    assert fig._suptitle.get_text().startswith("TENDER (tocilizumab). Benefit")
 
 
 def test_patient_risk_factors_scale_the_lhh(view: BenefitRiskExplorer) -> None:
@@ -81,7 +82,7 @@ def test_event_counts_are_not_offered_and_the_view_says_why(view: BenefitRiskExp
 
 def test_benefits_have_counts_in_both_arms(view: BenefitRiskExplorer) -> None:
     benefits = [k[1] for _, k in view.controls["benefit"].options]
-    assert "gc_reduced" not in benefits  # no denominators
+    assert "no_active_joints" not in benefits  # week 52: percentages only, no control group
     assert "acr30_no_fever" in benefits and "acr90" in benefits
 
 
@@ -130,21 +131,21 @@ def test_patient_counts_give_an_interval_and_no_excess_harm_gives_no_lhh(
         "source_id": "debenedetti2012",
     }
     extra = [
-        {**common, "arm": "tocilizumab", "event": "fixture_counts", "value": "10",
-         "unit": "patients", "total": "50"},
-        {**common, "arm": "placebo", "event": "fixture_counts", "value": "2",
-         "unit": "patients", "total": "50"},
-        {**common, "arm": "tocilizumab", "event": "fixture_fewer", "value": "0",
-         "unit": "percent_of_patients"},
-        {**common, "arm": "placebo", "event": "fixture_fewer", "value": "5",
-         "unit": "percent_of_patients"},
+        {**common, "arm": "tocilizumab", "event": "infections", "phase": "fixture phase",
+         "value": "10", "unit": "patients", "total": "50"},
+        {**common, "arm": "placebo", "event": "infections", "phase": "fixture phase",
+         "value": "2", "unit": "patients", "total": "50"},
+        {**common, "arm": "tocilizumab", "event": "serious_infections", "phase": "fixture phase",
+         "value": "0", "unit": "percent_of_patients"},
+        {**common, "arm": "placebo", "event": "serious_infections", "phase": "fixture phase",
+         "value": "5", "unit": "percent_of_patients"},
     ]  # fmt: skip
     edit_csv(folder / "adverse_events.csv", extra=extra)
-    v = BenefitRiskExplorer(harm="fixture_counts", directory=folder)
+    v = BenefitRiskExplorer(harm="infections", directory=folder)
     assert v.harm_comparison is not None
     assert "NNH 7 (95% CI 4 to 33)" in v.summary_text()
     assert "Counts of patients in both arms" in v.summary_text()
-    v.set(harm="fixture_fewer")
+    v.set(harm="serious_infections")
     assert v.lhh is None
     text = v.summary_text()
     assert "NNH not defined" in text and "LHH not defined" in text

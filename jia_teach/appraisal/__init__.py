@@ -29,7 +29,6 @@ Examples
 
 from __future__ import annotations
 
-#: The label every worked judgement carries wherever it is shown.
-OUR_APPRAISAL = "our appraisal, argued from the published design"
+from jia_teach.schema import OUR_APPRAISAL  # the label every worked judgement carries
 
 __all__ = ["OUR_APPRAISAL"]

@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from jia_teach import evidence
 from jia_teach.errors import InvalidValueError
+from jia_teach.labels import CONTROL_ARM, arm_role, endpoint_label, trial_label
 
 if TYPE_CHECKING:
     from jia_teach.appraisal.indirect import Caveat, IndirectComparison
@@ -30,12 +32,12 @@ __all__ = [
     "PercentPair",
     "arm_counts",
     "count_pairs",
+    "definition_table",
+    "harm_counts",
     "harm_percentages",
     "indirect_from_data",
     "why_not_comparable",
 ]
-
-_NOT_ACTIVE = ("placebo", "all", "escape")
 
 
 @dataclass(frozen=True)
@@ -74,19 +76,14 @@ class ArmCounts:
     @property
     def label(self) -> str:
         """Trial, end point and time point in words (``(derived counts)`` when derived)."""
-        from jia_teach.data import ENDPOINT_LABELS, TRIAL_LABELS
-
-        text = (
-            f"{TRIAL_LABELS.get(self.trial, self.trial)}, "
-            f"{ENDPOINT_LABELS.get(self.endpoint, self.endpoint)}, {self.timepoint}"
-        )
+        text = f"{trial_label(self.trial)}, {endpoint_label(self.endpoint)}, {self.timepoint}"
         return text + (" (derived counts)" if self.derived else "")
 
     @property
     def counts_text(self) -> str:
         """E.g. ``'tocilizumab 64/75 vs placebo 9/37'``."""
         return (
-            f"{self.treated_arm} {self.treated_events}/{self.treated_total} vs placebo "
+            f"{self.treated_arm} {self.treated_events}/{self.treated_total} vs {CONTROL_ARM} "
             f"{self.control_events}/{self.control_total}"
         )
 
@@ -122,27 +119,50 @@ class ArmCounts:
         )
 
 
-def _pairs(directory: str | Path | None) -> dict[tuple[str, str, str], ArmCounts]:
+def _from_pair(p: evidence.ArmPair) -> ArmCounts:
+    t, c = p.treated, p.control
+    assert t is not None and c is not None  # only comparable pairs come here
+    sources = [t.source] + ([c.source] if c.source != t.source else [])
+    return ArmCounts(
+        trial=p.trial,
+        endpoint=p.measure,
+        timepoint=p.timepoint,
+        treated_arm=t.arm,
+        treated_events=int(t.events),  # type: ignore[arg-type]
+        treated_total=int(t.total),  # type: ignore[arg-type]
+        control_events=int(c.events),  # type: ignore[arg-type]
+        control_total=int(c.total),  # type: ignore[arg-type]
+        derived=p.derived,
+        source="; ".join(sources),
+    )
+
+
+def _appraisal_pairs(directory: str | Path | None) -> dict[tuple[str, str, str], ArmCounts]:
+    """Pairs of the trials held for appraisal (``appraisal_outcomes.csv``: ANAJIS).
+
+    The evidence layer reads ``trial_outcomes.csv`` only; the same rules apply here: one
+    treated and one control arm, counts in both, nothing unconfirmed.
+    """
     import pandas as pd
 
-    from jia_teach.data import load_outcomes
+    from jia_teach.data import load_appraisal_outcomes
 
     groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
-    for row in load_outcomes(directory).to_dict(orient="records"):
+    for row in load_appraisal_outcomes(directory).to_dict(orient="records"):
         r = {k: (None if pd.isna(v) else v) for k, v in row.items()}
         groups.setdefault((r["trial"], r["endpoint"], r["timepoint"]), []).append(r)
     out: dict[tuple[str, str, str], ArmCounts] = {}
     for key, rows in groups.items():
-        active = [r for r in rows if r["arm"] not in _NOT_ACTIVE]
-        placebo = [r for r in rows if r["arm"] == "placebo"]
-        if len(active) != 1 or len(placebo) != 1:
+        treated = [r for r in rows if arm_role(str(r["arm"])) == "treated"]
+        control = [r for r in rows if arm_role(str(r["arm"])) == "control"]
+        if len(treated) != 1 or len(control) != 1:
             continue
-        t, p = active[0], placebo[0]
-        if any(r["status"] == "unconfirmed" for r in (t, p)):
-            continue  # never used as a figure
-        if any(r["events"] is None or r["total"] is None for r in (t, p)):
-            continue  # Kaplan-Meier percentages or a missing denominator: no 2x2 table
-        sources = [str(t["source"])] + ([str(p["source"])] if p["source"] != t["source"] else [])
+        t, c = treated[0], control[0]
+        if any(r["status"] == "unconfirmed" for r in rows):
+            continue
+        if any(r["events"] is None or r["total"] is None for r in (t, c)):
+            continue
+        sources = [str(t["source"])] + ([str(c["source"])] if c["source"] != t["source"] else [])
         out[key] = ArmCounts(
             trial=key[0],
             endpoint=key[1],
@@ -150,19 +170,30 @@ def _pairs(directory: str | Path | None) -> dict[tuple[str, str, str], ArmCounts
             treated_arm=str(t["arm"]),
             treated_events=int(t["events"]),
             treated_total=int(t["total"]),
-            control_events=int(p["events"]),
-            control_total=int(p["total"]),
-            derived="derived" in (t["status"], p["status"]),
+            control_events=int(c["events"]),
+            control_total=int(c["total"]),
+            derived="derived" in (t["status"], c["status"]),
             source="; ".join(sources),
         )
     return out
 
 
-def count_pairs(directory: str | Path | None = None) -> list[ArmCounts]:
-    """Every active-vs-placebo comparison in the data with counts in both arms.
+def _pairs(directory: str | Path | None) -> dict[tuple[str, str, str], ArmCounts]:
+    out = {
+        (p.trial, p.measure, p.timepoint): _from_pair(p)
+        for p in evidence.benefit_pairs(directory=directory)
+    }
+    out.update(_appraisal_pairs(directory))
+    return out
 
-    Rows marked ``unconfirmed``, Kaplan-Meier percentages and figures without a denominator
-    are left out (they give no 2x2 table).
+
+def count_pairs(directory: str | Path | None = None) -> list[ArmCounts]:
+    """Every treated-vs-control comparison in the data with counts in both arms.
+
+    The comparable pairs of :func:`jia_teach.evidence.benefit_pairs`, then those of the trials
+    held for appraisal (``appraisal_outcomes.csv``: ANAJIS). Rows marked ``unconfirmed``,
+    Kaplan-Meier percentages and figures without a denominator are left out (they give no 2x2
+    table).
 
     Parameters
     ----------
@@ -360,7 +391,7 @@ class PercentPair:
 def harm_percentages(
     trial: str, event: str, phase: str, *, directory: str | Path | None = None
 ) -> PercentPair:
-    """The per-arm percentages of an adverse event reported as ``percent_of_patients``.
+    """The per-arm risks of an adverse event given as percentages of patients (no counts).
 
     Examples
     --------
@@ -368,33 +399,36 @@ def harm_percentages(
     >>> p.treated_risk, p.control_risk
     (0.07, 0.0)
     """
-    from jia_teach.data import load_adverse_events
-
-    ae = load_adverse_events(directory)
-    sel = ae[
-        (ae["trial"] == trial)
-        & (ae["event"] == event)
-        & (ae["phase"] == phase)
-        & (ae["unit"] == "percent_of_patients")
-        & (ae["status"] != "unconfirmed")
-    ]
-    active = sel[~sel["arm"].isin(_NOT_ACTIVE)]
-    placebo = sel[sel["arm"] == "placebo"]
-    if len(active) != 1 or len(placebo) != 1:
+    p = evidence.harm_pair(trial, event, phase, directory=directory)
+    if not p.percentages_only or p.treated is None:
         raise InvalidValueError(
             f"no per-arm percentages for {trial}, {event}, {phase}",
             column="trial/event/phase",
-            allowed="an adverse event given as percent_of_patients in both arms",
+            allowed="an adverse event given as percentages of patients in both arms",
         )
-    return PercentPair(
-        trial=trial,
-        event=event,
-        phase=phase,
-        treated_arm=str(active["arm"].iloc[0]),
-        treated_risk=float(active["value"].iloc[0]) / 100,
-        control_risk=float(placebo["value"].iloc[0]) / 100,
-        source=str(active["source"].iloc[0]),
-    )
+    treated, control = p.risks()
+    return PercentPair(trial, event, phase, p.treated.arm, treated, control, p.treated.source)
+
+
+def harm_counts(
+    trial: str, event: str, phase: str, *, directory: str | Path | None = None
+) -> ArmCounts:
+    """The counts of an adverse event with patients and denominators in both arms.
+
+    Examples
+    --------
+    >>> c = harm_counts("TENDER", "neutrophils_below_1e9_per_l", "12-week double-blind (patients)")
+    >>> c.counts_text, c.derived
+    ('tocilizumab 5/75 vs placebo 0/37', True)
+    """
+    p = evidence.harm_pair(trial, event, phase, directory=directory)
+    if not p.comparable:
+        raise InvalidValueError(
+            f"no counts for {trial}, {event}, {phase}: {p.why_not}",
+            column="trial/event/phase",
+            allowed="an adverse event with patients and denominators in both arms",
+        )
+    return _from_pair(p)
 
 
 def indirect_from_data(
@@ -424,3 +458,54 @@ def indirect_from_data(
         labels=(f"{a.treated_arm} ({a.trial})", f"{b.treated_arm} ({b.trial})"),
         caveats=why_not_comparable(a, b, directory=directory),
     )
+
+
+def definition_table(
+    trial: str, timepoint: str, *, alpha: float = 0.05, directory: str | Path | None = None
+) -> Any:
+    """One trial's comparisons at one time point under every end-point definition it reports.
+
+    For each definition: the counts, the p-value as the source reports it (and its test, from
+    the note), Fisher's exact p, and the fragility (or reverse fragility) index. For ANAJIS,
+    whose Table 2 scores the same children under four primary end-point definitions.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``definition``, ``counts``, ``reported p``, ``Fisher p``, ``significant
+        (Fisher)``, ``index``, ``kind``; text.
+
+    Examples
+    --------
+    >>> t = definition_table("ANAJIS", "month 1")
+    >>> t.loc[t["definition"] == "JIA ACR30", ["reported p", "Fisher p", "kind"]].values.tolist()
+    [['0.059', '0.155', 'reverse']]
+    """
+    import pandas as pd
+
+    from jia_teach.appraisal.fragility import fragility_index
+
+    reported = {
+        (e.endpoint, e.timepoint): e
+        for e in evidence.reported_effects(directory=directory)
+        if e.trial == trial and e.measure == "p_value"
+    }
+    rows = []
+    for c in count_pairs(directory):
+        if c.trial != trial or c.timepoint != timepoint:
+            continue
+        r = fragility_index(**c.as_kwargs(), alpha=alpha)
+        rep = reported.get((c.endpoint, c.timepoint))
+        rep_text = "not reported" if rep is None else f"{rep.qualifier or ''}{rep.estimate:g}"
+        rows.append(
+            {
+                "definition": endpoint_label(c.endpoint),
+                "counts": c.counts_text,
+                "reported p": rep_text,
+                "Fisher p": "< 0.001" if r.p_value < 0.001 else f"{r.p_value:.3f}",
+                "significant (Fisher)": "yes" if r.significant else "no",
+                "index": "none" if r.index is None else str(r.index),
+                "kind": r.kind,
+            }
+        )
+    return pd.DataFrame(rows).astype("string")

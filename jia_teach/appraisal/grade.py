@@ -164,7 +164,8 @@ def optimal_information_size(
         ("alpha", alpha, 0.0, 1.0),
         ("power", power, 0.0, 1.0),
     ):
-        if isinstance(v, bool) or not isinstance(v, int | float) or not lo < v < hi:
+        low_ok = v >= lo if name == "control_risk" else v > lo  # a control risk may be 0
+        if isinstance(v, bool) or not isinstance(v, int | float) or not (low_ok and v < hi):
             raise InvalidValueError(f"{v!r} is out of range", column=name, allowed=f"{lo} to {hi}")
     if direction not in ("increase", "decrease"):
         raise InvalidValueError(
@@ -447,12 +448,12 @@ class SummaryOfFindings:
 
 
 def _fail(file: str, frame: Any, index: int, column: str, problem: str, allowed: str = ""):
-    from jia_teach.data import _error
+    from jia_teach.schema import data_error
 
     lines = frame.attrs.get("lines", ())
     row = index + 1
     line = lines[index] if index < len(lines) else None
-    return _error(file, problem, row=row, line=line, column=column, allowed=allowed or None)
+    return data_error(file, problem, row=row, line=line, column=column, allowed=allowed or None)
 
 
 def summary_of_findings(
@@ -555,8 +556,8 @@ def _finding(
 ):
     import pandas as pd
 
-    from jia_teach import data, effects
-    from jia_teach.appraisal.counts import arm_counts
+    from jia_teach import effects, evidence
+    from jia_teach.effects import compare_arms
 
     def given(v: Any) -> bool:
         return v is not None and not pd.isna(v)
@@ -605,76 +606,55 @@ def _finding(
                 )
             )
     ratings += _judgements(oid, i, out_frame, jud_frame, rob_outcome is not None)
-    designs = data.load_designs(directory)
 
     def randomized_n() -> int | None:
-        sel = designs[
-            (designs["trial"] == trial)
-            & (designs["phase"] == "randomized")
-            & (designs["arm"] == "all")
-        ]
-        return int(sel["n"].iloc[0]) if len(sel) == 1 else None
+        return evidence.arm_size(trial, "all", directory=directory)
 
     control = treated = diff = None
     ci: tuple[float, float] | None = None
     per, relative = "per 1,000", "not estimable"
     ois = None
     n_total: int | None = None
+    no_interval = "no confidence interval can be computed from the published figures"
+    endpoint, timepoint = str(r["endpoint"]), str(r["timepoint"])
     try:
-        if kind == "counts":
-            c = arm_counts(trial, str(r["endpoint"]), str(r["timepoint"]), directory=directory)
-            comp = c.comparison()
-            control, treated = 1000 * comp.risk_control, 1000 * comp.risk_treated
-            diff = 1000 * comp.risk_difference
-            ci = (1000 * comp.risk_difference_ci[0], 1000 * comp.risk_difference_ci[1])
-            lo, hi = comp.relative_risk_ci
-            relative = f"RR {comp.relative_risk:.2f} (95% CI {lo:.2f} to {hi:.2f})"
-            n_total = c.treated_total + c.control_total
-            studies = f"{n_total} children, 1 randomized trial"
-            figures = c.counts_text + (" (derived counts)" if c.derived else "")
-            if c.derived:
-                relative += effects.DERIVED_TAG
-                notes.append("Every figure of this row comes from derived counts.")
-            ois = optimal_information_size(
-                comp.risk_control,
-                mid,
-                direction=direction,
-                ratio=c.control_total / c.treated_total,
-            )
-        elif kind in ("percent_of_patients", "event_counts"):
-            ae = data.load_adverse_events(directory)
-            sel = ae[
-                (ae["trial"] == trial)
-                & (ae["event"] == r["endpoint"])
-                & (ae["phase"] == r["timepoint"])
-            ]
-            act = sel[~sel["arm"].isin(["placebo", "all", "escape"])]
-            pla = sel[sel["arm"] == "placebo"]
-            if len(act) != 1 or len(pla) != 1:
-                raise InvalidValueError("no treated and placebo rows")
-            t, p = float(act["value"].iloc[0]), float(pla["value"].iloc[0])
+        if kind in ("outcome", "harm"):
+            if kind == "outcome":
+                p = evidence.pair(trial, endpoint, timepoint, directory=directory)
+            else:
+                p = evidence.harm_pair(trial, endpoint, timepoint, directory=directory)
             n = randomized_n()
             studies = (f"{n} children randomized, " if n else "") + "1 randomized trial"
-            if kind == "percent_of_patients":
-                control, treated, diff = 10 * p, 10 * t, 10 * (t - p)
-                figures = f"{t:g}% vs {p:g}% of patients (no counts or denominators given)"
-            else:
-                figures = (
-                    f"{t:g} vs {p:g} events (a child can have several; children with the "
-                    "event not reported)"
+            figures = p.counts_text + (" (derived counts)" if p.derived else "")
+            if p.comparable:
+                comp = compare_arms(**p.arm_counts())
+                control, treated = 1000 * comp.risk_control, 1000 * comp.risk_treated
+                diff = 1000 * comp.risk_difference
+                ci = (1000 * comp.risk_difference_ci[0], 1000 * comp.risk_difference_ci[1])
+                relative = _rr_text(comp)
+                n_total = comp.treated_total + comp.control_total
+                studies = f"{n_total} children, 1 randomized trial"
+                if p.derived:
+                    relative += effects.DERIVED_TAG
+                    notes.append("Every figure of this row comes from derived counts.")
+                ois = optimal_information_size(
+                    comp.risk_control,
+                    mid,
+                    direction=direction,
+                    ratio=comp.control_total / comp.treated_total,
                 )
+            elif p.why_no_point is None:  # percentages of both arms: a point, no interval
+                t, c = p.risks()
+                control, treated, diff = 1000 * c, 1000 * t, 1000 * (t - c)
+                no_interval = f"{p.why_not}"
+            else:
+                no_interval = f"{p.why_no_point}"
         elif kind == "hazard_ratio":
-            eff = effects.reported_effect(str(r["effect_id"]), directory)
-            o = data.load_outcomes(directory)
-            row = o[
-                (o["trial"] == trial)
-                & (o["endpoint"] == r["endpoint"])
-                & (o["timepoint"] == r["timepoint"])
-                & (o["arm"] == "placebo")
-            ]
-            if len(row) != 1 or pd.isna(row["percent"].iloc[0]):
+            eff = evidence.reported_effect(str(r["effect_id"]), directory=directory)
+            p = evidence.pair(trial, endpoint, timepoint, directory=directory)
+            if p.control is None or p.control.percent is None:
                 raise InvalidValueError("no placebo risk")
-            cr = float(row["percent"].iloc[0]) / 100
+            cr = float(p.control.percent) / 100
 
             def risk(hr: float) -> float:
                 return 1 - (1 - cr) ** hr
@@ -688,17 +668,20 @@ def _finding(
             studies = (f"{n_total} children, " if n_total else "") + "1 randomized trial"
             figures = f"{eff.text}; placebo Kaplan-Meier risk {100 * cr:g}%"
             ois = optimal_information_size(cr, mid, direction=direction)
-        else:  # rate_difference, figures stored in the row itself
+        else:  # rate_difference: the arms' rates and the reported difference, per 100 PY
+            eff = evidence.reported_effect(str(r["effect_id"]), directory=directory)
+            p = evidence.harm_pair(trial, endpoint, timepoint, directory=directory)
+            if p.treated is None or p.control is None or eff.ci_low is None:
+                raise InvalidValueError("no rates in both arms, or no interval")
             per = "per 1,000 patient-years"
-            control, treated = 10 * float(r["control_value"]), 10 * float(r["treated_value"])
-            diff = 10 * float(r["difference"])
-            ci = (10 * float(r["ci_low"]), 10 * float(r["ci_high"]))
+            control, treated = 10 * float(p.control.value), 10 * float(p.treated.value)
+            diff = 10 * eff.estimate
+            ci = (10 * eff.ci_low, 10 * float(eff.ci_high))  # type: ignore[arg-type]
             relative = "not reported"
             studies = "pooled adjudication, canakinumab sJIA trials"
             figures = (
-                f"{r['treated_value']:g} vs {r['control_value']:g} {r['value_unit']}, "
-                f"difference {r['difference']:g} (95% CI {r['ci_low']:g} to {r['ci_high']:g}) "
-                f"[{r['status']}]"
+                f"{p.treated.value:g} vs {p.control.value:g} events per 100 patient-years; "
+                f"{eff.text}"
             )
     except InvalidValueError as exc:
         raise _fail(
@@ -713,16 +696,16 @@ def _finding(
     if kind == "rate_difference":
         scaled = None if ci is None else (ci[0] / 10, ci[1] / 10)
         imp = imprecision_rating(scaled, mid, direction=direction, unit=str(r["mid_unit"]))
-    elif kind == "event_counts":
-        imp = imprecision_rating(
-            None,
-            mid,
-            no_interval_reason="events, not children, are counted: no risk per "
-            "child and no interval can be computed",
-        )
     else:
         scaled = None if ci is None else (ci[0] / 1000, ci[1] / 1000)
-        imp = imprecision_rating(scaled, mid, direction=direction, n_total=n_total, ois=ois)
+        imp = imprecision_rating(
+            scaled,
+            mid,
+            direction=direction,
+            n_total=n_total,
+            ois=ois,
+            no_interval_reason=no_interval,
+        )
     ratings.append(imp)
     ratings.sort(key=lambda x: _DOMAIN_ORDER.index(x.domain))
     return Finding(
@@ -743,6 +726,15 @@ def _finding(
         notes=(*notes, f"MID: {r['mid']:g} {r['mid_unit']}. {r['mid_reason']}"),
         ois=ois,
     )
+
+
+def _rr_text(comp: Any) -> str:
+    lo, hi = comp.relative_risk_ci
+    return f"RR {_num(comp.relative_risk)} (95% CI {_num(lo)} to {_num(hi)})"
+
+
+def _num(x: float) -> str:
+    return "infinity" if math.isinf(x) else f"{x:.2f}"
 
 
 def _rob_domain(code: str) -> Any:

@@ -19,8 +19,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from jia_teach.appraisal import plots, rob
-from jia_teach.data import OUR_APPRAISAL
+from jia_teach.appraisal import OUR_APPRAISAL, plots, rob
 from jia_teach.errors import InvalidValueError
 from jia_teach.widgets._base import View, figure_png
 
