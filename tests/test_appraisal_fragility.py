@@ -123,7 +123,7 @@ def test_a_p_value_at_the_threshold_is_decided_exactly(monkeypatch: pytest.Monke
 
 def test_texts_and_the_comparison_with_losses() -> None:
     r = fragility_index(36, 43, 4, 41)
-    assert r.text.startswith("Fragility index 23 (quotient 0.274): Fisher p = < 0.001 becomes")
+    assert r.text.startswith("Fragility index 23 (quotient 0.274): Fisher p < 0.001 becomes")
     assert "23 children on placebo had had the event instead of not" in r.text
     assert "could overturn the verdict" in r.versus_lost(30)
     assert "they alone could not overturn" in r.versus_lost(3)

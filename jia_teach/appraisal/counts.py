@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from jia_teach import evidence
 from jia_teach.errors import InvalidValueError
-from jia_teach.labels import CONTROL_ARM, arm_role, endpoint_label, trial_label
+from jia_teach.labels import CONTROL_ARM, arm_role, endpoint_label, event_label, trial_label
 
 if TYPE_CHECKING:
     from jia_teach.appraisal.indirect import Caveat, IndirectComparison
@@ -55,6 +55,8 @@ class ArmCounts:
         True when either arm's count was derived from a reported percentage.
     source : str
         The sources of the two rows.
+    kind : {"benefit", "harm"}
+        An outcome (``endpoint`` is an end point code) or an adverse event (an event code).
     """
 
     trial: str
@@ -67,6 +69,7 @@ class ArmCounts:
     control_total: int
     derived: bool
     source: str
+    kind: str = "benefit"
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -76,7 +79,8 @@ class ArmCounts:
     @property
     def label(self) -> str:
         """Trial, end point and time point in words (``(derived counts)`` when derived)."""
-        text = f"{trial_label(self.trial)}, {endpoint_label(self.endpoint)}, {self.timepoint}"
+        measure = endpoint_label if self.kind == "benefit" else event_label
+        text = f"{trial_label(self.trial)}, {measure(self.endpoint)}, {self.timepoint}"
         return text + (" (derived counts)" if self.derived else "")
 
     @property
@@ -100,7 +104,7 @@ class ArmCounts:
             "control_total": self.control_total,
         }
 
-    def comparison(self, confidence: float = 0.95, *, outcome: str = "benefit") -> ArmComparison:
+    def comparison(self, confidence: float = 0.95, *, outcome: str | None = None) -> ArmComparison:
         """:func:`jia_teach.effects.compare_arms` of these counts (derived ones tagged).
 
         Examples
@@ -113,7 +117,7 @@ class ArmCounts:
         return compare_arms(
             **self.as_kwargs(),
             confidence=confidence,
-            outcome=outcome,
+            outcome=outcome or self.kind,
             label=self.label,
             derived_counts=self.derived,
         )
@@ -134,6 +138,7 @@ def _from_pair(p: evidence.ArmPair) -> ArmCounts:
         control_total=int(c.total),  # type: ignore[arg-type]
         derived=p.derived,
         source="; ".join(sources),
+        kind=p.kind,
     )
 
 

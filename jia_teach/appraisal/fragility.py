@@ -170,12 +170,11 @@ class FragilityResult:
         >>> fragility_index(8, 12, 1, 12).text
         'Fragility index 2 (quotient 0.083): Fisher p = 0.009 becomes 0.100 if 2 children on placebo had had the event instead of not.'
         """  # noqa: E501
-        p = _p(self.p_value)
         if self.index is None:
             what = "non-significant" if self.significant else "significant"
             return (
-                f"No {self.kind} index: Fisher p = {p}; no number of single-arm changes "
-                f"makes it {what} at alpha = {self.alpha:g}."
+                f"No {self.kind} index: Fisher {_p_eq(self.p_value)}; no number of single-arm "
+                f"changes makes it {what} at alpha = {self.alpha:g}."
             )
         who = "on placebo" if self.arm == "control" else "on treatment"
         children = "child" if self.index == 1 else "children"
@@ -183,8 +182,8 @@ class FragilityResult:
         tail = "instead of not" if self.change == "event added" else "after all"
         name = "Fragility index" if self.kind == "fragility" else "Reverse fragility index"
         return (
-            f"{name} {self.index} (quotient {self.quotient:.3f}): Fisher p = {p} becomes "
-            f"{_p(self.p_after)} if {self.index} {children} {who} {had} the event {tail}."
+            f"{name} {self.index} (quotient {self.quotient:.3f}): Fisher {_p_eq(self.p_value)} "
+            f"becomes {_p(self.p_after)} if {self.index} {children} {who} {had} the event {tail}."
         )
 
     def versus_lost(self, lost: int | None, *, what: str = "lost to follow-up") -> str:
@@ -229,6 +228,11 @@ class FragilityResult:
 
     def _repr_html_(self) -> str:
         return f"<p>{html.escape(str(self))}</p>"
+
+
+def _p_eq(p: float) -> str:
+    """``'p < 0.001'`` or ``'p = 0.009'``."""
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
 def _p(p: float | None) -> str:

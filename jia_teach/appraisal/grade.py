@@ -723,9 +723,13 @@ def _finding(
         design=str(r["design"]),
         ratings=tuple(ratings),
         figures=figures,
-        notes=(*notes, f"MID: {r['mid']:g} {r['mid_unit']}. {r['mid_reason']}"),
+        notes=(*notes, f"MID: {_mid_text(mid, str(r['mid_unit']))}. {r['mid_reason']}"),
         ois=ois,
     )
+
+
+def _mid_text(mid: float, unit: str) -> str:
+    return f"{100 * mid:g} percentage points" if unit == "proportion" else f"{mid:g} {unit}"
 
 
 def _rr_text(comp: Any) -> str:

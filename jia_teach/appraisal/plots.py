@@ -276,11 +276,16 @@ def icon_array(
                 label=f"fewer on {drug.lower()}",
             ),
         )
-    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=8.5)
+    # the legend sits in the scale's empty half, away from the interval
+    ax_s.legend(
+        handles=handles, loc="upper left" if rd >= 0 else "upper right", fontsize=8,
+        frameon=False, ncols=2,
+    )  # fmt: skip
     if title:
         fig.suptitle(title, fontsize=11)
-    if source:
-        fig.text(0.01, 0.005, f"Source: {source}", fontsize=7.5, color=_DARK, ha="left")
+    if source:  # below the legend, in a band the layout keeps free
+        fig.get_layout_engine().set(rect=(0, 0.035, 1, 0.965))
+        fig.text(0.01, 0.004, f"Source: {source}", fontsize=7.5, color=_DARK, ha="left")
     text = (
         f"Of 100 children on placebo about {n['control']} {event}; of 100 on {drug.lower()} "
         f"about {n['treated']}, {more}. {nn}."
