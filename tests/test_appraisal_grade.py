@@ -137,6 +137,9 @@ def test_text_html_and_frame() -> None:
     assert str(sof).startswith("Summary of findings (our appraisal, argued from the published")
     html = sof._repr_html_()
     assert "our appraisal, argued from the published design" in html and "⊕⊕◯◯" in html
+    # each down-grade is a lettered footnote under the table, not a column
+    assert "⊕⊕◯◯ Low (a, b)" in html and "<b>a</b> Risk of bias: serious (-1)." in html
+    assert "<th style='text-align:left'>Reasons</th>" not in html
     frame = sof.to_frame()
     assert list(frame.columns) == [
         "Outcome", "Studies", "With placebo", "With drug", "Difference", "Relative effect",

@@ -430,21 +430,42 @@ class SummaryOfFindings:
         return "\n\n".join([head, *(str(f) for f in self.findings)])
 
     def _repr_html_(self) -> str:
+        """The GRADE layout: one row per outcome, each down-grade a lettered footnote."""
         esc = html.escape
-        cols = list(self.findings[0].row()) if self.findings else []
-        head = "".join(f"<th>{esc(c)}</th>" for c in cols)
-        body = ""
+        cols = [c for c in (self.findings[0].row() if self.findings else {}) if c != "Reasons"]
+        head = "".join(f"<th style='text-align:left'>{esc(c)}</th>" for c in cols)
+        body, notes = "", []
         for f in self.findings:
+            marks = []
+            for r in f.ratings:
+                if r.change:
+                    notes.append(r.text)
+                    marks.append(_letter(len(notes)))
+            row = f.row()
+            if marks:
+                row["Certainty"] += f" ({', '.join(marks)})"
             cells = "".join(
-                f"<td style='text-align:left;vertical-align:top'>{esc(v)}</td>"
-                for v in f.row().values()
+                f"<td style='text-align:left;vertical-align:top'>{esc(row[c])}</td>" for c in cols
             )
             body += f"<tr>{cells}</tr>"
+        items = "".join(
+            f"<li><b>{_letter(i)}</b> {esc(n)}</li>" for i, n in enumerate(notes, start=1)
+        )
         return (
-            "<table class='jia-sof'><caption>Summary of findings "
+            "<table class='jia-sof' style='font-size:smaller'><caption>Summary of findings "
             f"<i>({esc(self.appraisal)})</i>: absolute effects per 1,000; certainty by GRADE"
             f"</caption><tr>{head}</tr>{body}</table>"
+            f"<ol style='list-style:none;font-size:smaller;padding-left:0'>{items}</ol>"
         )
+
+
+def _letter(n: int) -> str:
+    """1 -> a, 26 -> z, 27 -> aa."""
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(ord("a") + r) + out
+    return out
 
 
 def _fail(file: str, frame: Any, index: int, column: str, problem: str, allowed: str = ""):
