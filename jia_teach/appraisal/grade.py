@@ -63,6 +63,7 @@ __all__ = [
     "InformationSize",
     "Rating",
     "SummaryOfFindings",
+    "Table",
     "imprecision_rating",
     "optimal_information_size",
     "summary_of_findings",
@@ -419,6 +420,24 @@ class SummaryOfFindings:
                 return f
         raise KeyError(outcome_id)
 
+    def compact(self, columns: Sequence[str] = ("Outcome", "Difference", "Certainty")) -> Table:
+        """A few columns of the table, untruncated, for a slide.
+
+        Examples
+        --------
+        >>> t = summary_of_findings(["tender_primary"]).compact()
+        >>> print(t)
+        Outcome | Difference | Certainty
+        JIA ACR30 and absence of fever (primary end point), week 12 (critical) | 610 more per 1,000 (95% CI 425 more to 736 more) | ⊕⊕◯◯ Low
+        """  # noqa: E501
+        rows = [f.row() for f in self.findings]
+        unknown = [c for c in columns if rows and c not in rows[0]]
+        if unknown:
+            raise InvalidValueError(
+                f"unknown columns {unknown}", column="columns", allowed=", ".join(rows[0])
+            )
+        return Table(tuple(columns), tuple(tuple(r[c] for c in columns) for r in rows))
+
     def to_frame(self) -> Any:
         """The table as a pandas DataFrame of text (one row per outcome)."""
         import pandas as pd
@@ -466,6 +485,28 @@ def _letter(n: int) -> str:
         n, r = divmod(n - 1, 26)
         out = chr(ord("a") + r) + out
     return out
+
+
+@dataclass(frozen=True)
+class Table:
+    """A small text table that shows itself whole (no truncation) in HTML and plain text."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+    def __str__(self) -> str:
+        return "\n".join(" | ".join(r) for r in (self.columns, *self.rows))
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        head = "".join(f"<th style='text-align:left'>{esc(c)}</th>" for c in self.columns)
+        body = "".join(
+            "<tr>" + "".join(f"<td style='text-align:left'>{esc(v)}</td>" for v in r) + "</tr>"
+            for r in self.rows
+        )
+        return f"<table class='jia-table'><tr>{head}</tr>{body}</table>"
 
 
 def _fail(file: str, frame: Any, index: int, column: str, problem: str, allowed: str = ""):
