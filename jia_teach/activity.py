@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .coreset import variable
 from .errors import InvalidValueError
 
 if TYPE_CHECKING:
@@ -40,6 +41,14 @@ __all__ = [
 ]
 
 _JOINT_COUNTS = {"10": 75, "27": 27, "71": 71}
+
+
+def _checked(values: ArrayLike, name: str, high: float | None = None) -> NDArray:
+    """``values`` checked against the core-set variable's range (from :mod:`jia_teach.coreset`)."""
+    v = variable(name)
+    top = v.high if high is None else high
+    allowed = v.allowed if high is None else f"whole numbers {v.low:g} to {top:g} {v.unit}"
+    return _array(values, name, v.low, top, allowed)
 
 
 def _array(values: ArrayLike, field: str, low: float, high: float, allowed: str) -> NDArray:
@@ -61,7 +70,7 @@ def normalised_esr(esr: ArrayLike) -> NDArray[np.float64]:
     >>> normalised_esr([10, 20, 45, 150])
     array([ 0. ,  0. ,  2.5, 10. ])
     """
-    arr = _array(esr, "esr", 0, 200, "0 to 200 mm/h")
+    arr = _checked(esr, "esr")
     return np.clip((arr - 20.0) / 10.0, 0.0, 10.0)
 
 
@@ -110,9 +119,9 @@ def jadas(
             f"{joints!r} is not a JADAS version", column="joints", allowed="'10', '27' or '71'"
         )
     top = _JOINT_COUNTS[joints]
-    md = _array(physician_global, "physician_global", 0, 10, "0 to 10 cm")
-    pa = _array(parent_global, "parent_global", 0, 10, "0 to 10 cm")
-    aj = _array(active_joints, "active_joints", 0, top, f"whole numbers 0 to {top} joints")
+    md = _checked(physician_global, "physician_global")
+    pa = _checked(parent_global, "parent_global")
+    aj = _checked(active_joints, "active_joints", high=top)
     frac = ~np.isnan(aj) & (aj != np.round(aj))
     if frac.any():
         i = int(np.flatnonzero(frac)[0])
@@ -187,8 +196,8 @@ def inactive_disease(
         raise InvalidValueError(
             f"{criteria!r} is not a version", column="criteria", allowed="'2004' or '2011'"
         )
-    _array(active_joints, "active_joints", 0, 75, "whole numbers 0 to 75 joints")
-    _array(physician_global, "physician_global", 0, 10, "0 to 10 cm")
+    _checked(active_joints, "active_joints")
+    _checked(physician_global, "physician_global")
     met = (
         active_joints == 0
         and not systemic_features

@@ -13,11 +13,11 @@ the 1-based data row (``row N (line N+1 of the file)``) and the column.
 Loaders
 -------
 load_sources, load_designs, load_outcomes, load_appraisal_outcomes, load_baseline,
-load_adverse_events, load_reported_effects, load_source_claims, load_cohort_fit,
-load_risk_of_bias, load_published_appraisals, load_grade_outcomes, load_grade_judgements;
-load_all loads and cross-checks every file. What a valid file looks like is
-:mod:`jia_teach.schema`; the labels of the codes are :mod:`jia_teach.labels` (re-exported
-here).
+load_adverse_events, load_reported_effects, load_source_claims, load_cohort_fit, and for the
+appraisal load_risk_of_bias, load_published_appraisals, load_grade_outcomes,
+load_grade_judgements; load_all loads and cross-checks every file. What a valid file looks
+like is :mod:`jia_teach.schema`; the labels of the codes are :mod:`jia_teach.labels`
+(re-exported here).
 
 Examples
 --------
@@ -48,9 +48,8 @@ from jia_teach.schema import (
     ROB_DOMAINS,
     ROB_JUDGEMENTS,
     STATUSES,
-    data_error,
-    parse_file,
 )
+from jia_teach.validate import data_error, parse_file
 
 __all__ = [
     "ARM_LABELS",

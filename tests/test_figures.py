@@ -185,10 +185,11 @@ def test_benefit_risk_chart_default() -> None:
     assert ax.get_xscale() == "log"
     assert "log scale" in ax.get_xlabel()
     text = _texts(fig)
-    assert "Infusion reaction within 24 h (16% vs 5%)" in text
-    assert "no interval" in text  # harms are percentages only
+    assert "Infusion reaction within 24 h (12/75 vs 2/37; derived counts)" in text
+    assert "NNH with 95% CI (counts)" in text  # two harms have (derived) counts
+    assert "no interval" in text  # the infusion reaction during the infusion: 4% vs 0% only
     assert "LHH" in text
-    # NNH from 16% vs 5% is 1 / 0.11 = 9.1, shown rounded up to 10
+    # NNH from 12/75 vs 2/37 is 1 / 0.106 = 9.4, shown rounded up to 10
     assert "\n".join(t.get_text() for t in ax.texts).split("\n").count("10") == 1
     assert caption(fig).startswith("About 2 patients need treatment")
     _png(fig)
@@ -229,17 +230,17 @@ def test_import_of_package_stays_light() -> None:
 
 def test_benefit_risk_chart_pair_sets_footnote_caption_and_rings() -> None:
     benefit = "JIA ACR90 (derived counts)"
-    harm = "Neutrophils < 1 × 10⁹/L (7% vs 0%)"
+    harm = "Neutrophils < 1 × 10⁹/L (5/75 vs 0/37; derived counts)"
     fig = benefit_risk_chart(pair=(benefit, harm))
     text = _texts(fig)
     assert f"Ringed pair, {benefit} vs {harm}: LHH" in text.replace("\n", " ")
-    # ACR90 28/75 vs 2/37 (derived) gives NNT 3.1 -> 4; 7% vs 0% gives NNH 14.3 -> 15
+    # ACR90 28/75 vs 2/37 (derived) gives NNT 3.1 -> 4; 5/75 vs 0/37 gives NNH 15
     assert caption(fig) == (
         f"About 4 patients need treatment for one more to reach {benefit}, while about 15 need "
         "treatment for one more to have neutrophils < 1 × 10⁹/L."
     )
     rings = [line for line in fig.axes[0].lines if line.get_markerfacecolor() == "none"]
-    assert sorted(round(line.get_xdata()[0], 1) for line in rings) == [3.1, 14.3]
+    assert sorted(round(line.get_xdata()[0], 1) for line in rings) == [3.1, 15.0]
     # the default pair is still the first benefit and the first harm
     assert caption(benefit_risk_chart()).startswith(
         "About 2 patients need treatment for one more to reach JIA ACR30 + no fever"

@@ -400,9 +400,9 @@ def harm_percentages(
 
     Examples
     --------
-    >>> p = harm_percentages("TENDER", "neutrophils_below_1e9_per_l", "12-week double-blind")
+    >>> p = harm_percentages("TENDER", "infusion_reaction_during", "12-week double-blind")
     >>> p.treated_risk, p.control_risk
-    (0.07, 0.0)
+    (0.04, 0.0)
     """
     p = evidence.harm_pair(trial, event, phase, directory=directory)
     if not p.percentages_only or p.treated is None:
@@ -422,7 +422,7 @@ def harm_counts(
 
     Examples
     --------
-    >>> c = harm_counts("TENDER", "neutrophils_below_1e9_per_l", "12-week double-blind (patients)")
+    >>> c = harm_counts("TENDER", "neutrophils_below_1e9_per_l", "12-week double-blind")
     >>> c.counts_text, c.derived
     ('tocilizumab 5/75 vs placebo 0/37', True)
     """

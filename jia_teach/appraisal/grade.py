@@ -510,7 +510,7 @@ class Table:
 
 
 def _fail(file: str, frame: Any, index: int, column: str, problem: str, allowed: str = ""):
-    from jia_teach.schema import data_error
+    from jia_teach.validate import data_error
 
     lines = frame.attrs.get("lines", ())
     row = index + 1
@@ -620,6 +620,7 @@ def _finding(
 
     from jia_teach import effects, evidence
     from jia_teach.effects import compare_arms
+    from jia_teach.labels import arm_role
 
     def given(v: Any) -> bool:
         return v is not None and not pd.isna(v)
@@ -733,16 +734,21 @@ def _finding(
         else:  # rate_difference: the arms' rates and the reported difference, per 100 PY
             eff = evidence.reported_effect(str(r["effect_id"]), directory=directory)
             p = evidence.harm_pair(trial, endpoint, timepoint, directory=directory)
-            if p.treated is None or p.control is None or eff.ci_low is None:
+            rates = {
+                arm_role(f.arm): float(f.value)
+                for f in p.figures
+                if f.unit == "events_per_100_patient_years" and f.value is not None
+            }
+            if set(rates) != {"treated", "control"} or eff.ci_low is None:
                 raise InvalidValueError("no rates in both arms, or no interval")
             per = "per 1,000 patient-years"
-            control, treated = 10 * float(p.control.value), 10 * float(p.treated.value)
+            control, treated = 10 * rates["control"], 10 * rates["treated"]
             diff = 10 * eff.estimate
             ci = (10 * eff.ci_low, 10 * float(eff.ci_high))  # type: ignore[arg-type]
             relative = "not reported"
             studies = "pooled adjudication, canakinumab sJIA trials"
             figures = (
-                f"{p.treated.value:g} vs {p.control.value:g} events per 100 patient-years; "
+                f"{rates['treated']:g} vs {rates['control']:g} events per 100 patient-years; "
                 f"{eff.text}"
             )
     except InvalidValueError as exc:

@@ -61,7 +61,7 @@ def harm_label(p: ArmPair) -> str:
     --------
     >>> from jia_teach import evidence
     >>> harm_label(evidence.harm_pair("TENDER", "infusion_reaction_24h", "12-week double-blind"))
-    'Infusion reaction within 24 h (16% vs 5%)'
+    'Infusion reaction within 24 h (12/75 vs 2/37; derived counts)'
     """
     t, c = p.treated, p.control
     assert t is not None and c is not None
@@ -144,7 +144,10 @@ def benefit_risk_chart(
     >>> "log scale" in fig.axes[0].get_xlabel()
     True
     >>> fig = benefit_risk_chart(
-    ...     pair=("JIA ACR70 (derived counts)", "Infusion reaction within 24 h (16% vs 5%)")
+    ...     pair=(
+    ...         "JIA ACR70 (derived counts)",
+    ...         "Infusion reaction within 24 h (12/75 vs 2/37; derived counts)",
+    ...     )
     ... )
     >>> print(caption(fig))
     About 2 patients need treatment for one more to reach JIA ACR70 (derived counts), while about 10 need treatment for one more to have infusion reaction within 24 h.
@@ -243,18 +246,23 @@ def benefit_risk_chart(
         "markeredgewidth": 1.2,
         "linestyle": "none",
     }
-    legend = [
-        Line2D([], [], marker="o", color=COLORS["benefit"], label="NNT with 95% CI (counts)"),
-        Line2D(
-            [],
-            [],
-            marker="D",
-            color=COLORS["harm"],
-            linestyle="none",
-            markerfacecolor="white",
-            label="NNH, point only (percentages only: no interval)",
-        ),
-    ]
+    legend = [Line2D([], [], marker="o", color=COLORS["benefit"], label="NNT with 95% CI (counts)")]
+    if any(kind == "harm" and span is not None for kind, _, _, span in rows):
+        legend.append(
+            Line2D([], [], marker="D", color=COLORS["harm"], label="NNH with 95% CI (counts)")
+        )
+    if any(kind == "harm" and span is None for kind, _, _, span in rows):
+        legend.append(
+            Line2D(
+                [],
+                [],
+                marker="D",
+                color=COLORS["harm"],
+                linestyle="none",
+                markerfacecolor="white",
+                label="NNH, point only (percentages only: no interval)",
+            )
+        )
     if harms:
         legend.append(Line2D([], [], **ring, label="the pair weighed in the footnote (LHH)"))
     ax.legend(handles=legend, loc="upper right", fontsize=8, frameon=True)
@@ -362,7 +370,7 @@ def set_benefit_risk_pair(
     >>> from jia_teach.figures import caption
     >>> fig = benefit_risk_chart()
     >>> changed = set_benefit_risk_pair(fig, "JIA ACR90 (derived counts)",
-    ...                                 "Infusion reaction within 24 h (16% vs 5%)")
+    ...                     "Infusion reaction within 24 h (12/75 vs 2/37; derived counts)")
     >>> len(changed), caption(fig)[:55]
     (3, 'About 4 patients need treatment for one more to reach J')
     """

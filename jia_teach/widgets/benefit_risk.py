@@ -71,10 +71,11 @@ class BenefitRiskExplorer(View):
     >>> view.benefit_comparison.nnt_text
     'NNT 2 (95% CI 2 to 3)'
     >>> round(view.nnh_value, 1)
-    14.3
+    15.0
     >>> view.set(harm="infusion_reaction_24h")
     >>> view.lhh.text
-    'LHH 5.5: a patient is about 5.5 times as likely to be helped as harmed (NNT 1.6, NNH 9.1).'
+    'LHH 5.8: a patient is about 5.8 times as likely to be helped as harmed (NNT 1.6, NNH 9.4) \
+(from derived counts).'
     """
 
     def __init__(
@@ -178,8 +179,7 @@ class BenefitRiskExplorer(View):
         return self._benefits[key].label
 
     def _harm_option(self, key: Key) -> str:
-        p = self._harms[key]
-        return f"{p.measure_label} ({p.treated.text()} vs {p.control.text()})"  # type: ignore[union-attr]
+        return figures.harm_label(self._harms[key])
 
     # ------------------------------------------------------------------ controls
     @staticmethod
@@ -267,10 +267,21 @@ class BenefitRiskExplorer(View):
         assert t is not None and p is not None  # a usable harm has both arms
         status = "/".join(sorted({t.status, p.status}))
         if pair.comparable:
-            return (
-                f"Counts of patients in both arms ({status}; {t.source}): NNH = 1 / risk "
-                f"difference, with the Altman interval."
+            how = (
+                "counts DERIVED from the reported percentages and arm sizes (the only whole "
+                "numbers that fit them)"
+                if pair.derived
+                else "counts of patients in both arms"
             )
+            text = f"From {how} ({status}; {t.source}): NNH = 1 / risk difference, with the "
+            text += "Altman interval."
+            if compare_pair(pair, self.confidence).nnt_crosses_infinity:
+                text += (
+                    " The risk difference's interval includes 0, so the NNH interval runs "
+                    "through infinity: the harm is plausible, but this trial does not establish "
+                    "it."
+                )
+            return text[:1].upper() + text[1:]
         return (
             f"The source gives percentages of patients only ({status}; {t.source}): no counts "
             f"or denominators are given, and none are invented here. The NNH is a point estimate "
