@@ -6,7 +6,8 @@ import math
 
 import pytest
 
-from jia_teach.appraisal.counts import arm_counts, why_not_comparable
+from jia_teach.appraisal.comparability import why_not_comparable
+from jia_teach.appraisal.counts import arm_counts
 from jia_teach.appraisal.indirect import bucher, direct_effect
 from jia_teach.errors import JiaInputError
 

@@ -11,7 +11,7 @@ randomization is kept (only within-trial contrasts are used), which is why it is
 but the result is valid only if the two trials would have shown the same relative effect for
 the same drug (transitivity / similarity): the same kind of patients, end point, time point,
 dose and measurement. :class:`IndirectComparison` carries the reasons this fails beside the
-interval (``caveats``); :func:`jia_teach.appraisal.counts.why_not_comparable` derives them
+interval (``caveats``); :func:`jia_teach.appraisal.comparability.why_not_comparable` derives them
 from the trial data.
 
 Scales: ``odds_ratio`` (Woolf variance ``1/a + 1/b + 1/c + 1/d``), ``relative_risk`` (log RR,
@@ -267,7 +267,7 @@ def bucher(
         Names of A and B.
     caveats : sequence of Caveat
         The reasons the comparison is not valid (see
-        :func:`jia_teach.appraisal.counts.why_not_comparable`).
+        :func:`jia_teach.appraisal.comparability.why_not_comparable`).
 
     Returns
     -------
