@@ -13,9 +13,11 @@ the 1-based data row (``row N (line N+1 of the file)``) and the column.
 Loaders
 -------
 load_sources, load_designs, load_outcomes, load_appraisal_outcomes, load_baseline,
-load_adverse_events, load_reported_effects, load_source_claims, load_cohort_fit; load_all
-loads and cross-checks every file. What a valid file looks like is :mod:`jia_teach.schema`;
-the labels of the codes are :mod:`jia_teach.labels` (re-exported here).
+load_adverse_events, load_reported_effects, load_source_claims, load_cohort_fit, and for the
+appraisal load_risk_of_bias, load_published_appraisals, load_grade_outcomes,
+load_grade_judgements; load_all loads and cross-checks every file. What a valid file looks
+like is :mod:`jia_teach.schema`; the labels of the codes are :mod:`jia_teach.labels`
+(re-exported here).
 
 Examples
 --------
@@ -38,13 +40,26 @@ from typing import Any
 import pandas as pd
 
 from jia_teach.labels import ARM_LABELS, ENDPOINT_LABELS, EVENT_LABELS, TRIAL_LABELS
-from jia_teach.schema import FILES, STATUSES
+from jia_teach.schema import (
+    FILES,
+    GRADE_DOMAINS,
+    GRADE_UPGRADES,
+    OUR_APPRAISAL,
+    ROB_DOMAINS,
+    ROB_JUDGEMENTS,
+    STATUSES,
+)
 from jia_teach.validate import data_error, parse_file
 
 __all__ = [
     "ARM_LABELS",
     "ENDPOINT_LABELS",
     "EVENT_LABELS",
+    "GRADE_DOMAINS",
+    "GRADE_UPGRADES",
+    "OUR_APPRAISAL",
+    "ROB_DOMAINS",
+    "ROB_JUDGEMENTS",
     "STATUSES",
     "TRIAL_LABELS",
     "claims_check",
@@ -57,8 +72,12 @@ __all__ = [
     "load_baseline",
     "load_cohort_fit",
     "load_designs",
+    "load_grade_judgements",
+    "load_grade_outcomes",
     "load_outcomes",
+    "load_published_appraisals",
     "load_reported_effects",
+    "load_risk_of_bias",
     "load_source_claims",
     "load_sources",
     "pick",
@@ -114,7 +133,8 @@ def _cached(file: str, directory: str, stamp: tuple[int, int], src_stamp: tuple[
         own = (folder / "sources.csv").is_file() or file != "cohort_fit.csv"
         sources = _load("sources.csv", folder if own else data_dir())
         source_ids = frozenset(sources["source_id"].astype(str))
-    frame, _raw = parse_file(folder / file, source_ids)
+    frame, raw = parse_file(folder / file, source_ids)
+    frame.attrs["lines"] = tuple(r["_line"] for r in raw)  # the file line of each row
     return frame
 
 
@@ -327,6 +347,62 @@ def load_source_claims(directory: str | Path | None = None) -> pd.DataFrame:
     (85.0, 91.0, 'mislabelled')
     """
     return _load("source_claims.csv", directory)
+
+
+def load_risk_of_bias(directory: str | Path | None = None) -> pd.DataFrame:
+    """Risk of bias (RoB 2) per trial, outcome and domain: *our appraisal*, with its facts.
+
+    Columns ``trial``, ``outcome``, ``outcome_label``, ``domain`` (one of
+    :data:`ROB_DOMAINS`), ``judgement`` (``low``, ``some_concerns``, ``high``,
+    ``not_applicable``), ``facts``, ``why``, ``source_id``, ``source`` and ``appraisal``
+    (always :data:`OUR_APPRAISAL`). The overall judgement is not stored: it is computed by
+    :func:`jia_teach.appraisal.rob.overall_judgement`.
+
+    Parameters
+    ----------
+    directory : str or Path, optional
+        Folder to read instead of :func:`data_dir`.
+
+    Examples
+    --------
+    >>> rob = load_risk_of_bias()
+    >>> sorted(set(rob["trial"]))
+    ['TENDER', 'canakinumab-1', 'canakinumab-2']
+    """
+    return _load("risk_of_bias.csv", directory)
+
+
+def load_published_appraisals(directory: str | Path | None = None) -> pd.DataFrame:
+    """Appraisals of these trials published by others, as far as we could read them.
+
+    Examples
+    --------
+    >>> "rating" in load_published_appraisals().columns
+    True
+    """
+    return _load("published_appraisals.csv", directory)
+
+
+def load_grade_outcomes(directory: str | Path | None = None) -> pd.DataFrame:
+    """The outcomes of the GRADE summary of findings, where their figures live, and the MID.
+
+    Examples
+    --------
+    >>> load_grade_outcomes()["outcome_id"].iloc[0]
+    'tender_primary'
+    """
+    return _load("grade_outcomes.csv", directory)
+
+
+def load_grade_judgements(directory: str | Path | None = None) -> pd.DataFrame:
+    """GRADE down- and up-grades that are judgements (imprecision is computed, not stored).
+
+    Examples
+    --------
+    >>> set(load_grade_judgements()["appraisal"]) == {OUR_APPRAISAL}
+    True
+    """
+    return _load("grade_judgements.csv", directory)
 
 
 def load_cohort_fit(directory: str | Path | None = None) -> pd.DataFrame:

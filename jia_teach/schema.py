@@ -19,7 +19,19 @@ from dataclasses import dataclass
 
 from jia_teach.labels import ARM_LABELS, ENDPOINT_LABELS, EVENT_LABELS, TRIAL_LABELS
 
-__all__ = ["DTYPES", "FILES", "FIT_PARAMETERS", "SCHEMAS", "STATUSES", "Column"]
+__all__ = [
+    "DTYPES",
+    "FILES",
+    "FIT_PARAMETERS",
+    "GRADE_DOMAINS",
+    "GRADE_UPGRADES",
+    "OUR_APPRAISAL",
+    "ROB_DOMAINS",
+    "ROB_JUDGEMENTS",
+    "SCHEMAS",
+    "STATUSES",
+    "Column",
+]
 
 #: Allowed values of every ``status`` column.
 STATUSES: tuple[str, ...] = ("reported", "derived", "unconfirmed")
@@ -211,6 +223,92 @@ FIT_PARAMETERS: Mapping[str, tuple[float, float]] = {
     "fever_intercept": (-100.0, 100.0),
     "fever_slope": (-100.0, 100.0),
 }
+
+
+# --------------------------------------------------------------------------------------------
+# appraisal files (issue 13: risk of bias, GRADE, published appraisals): their columns and
+# codes; their row and file rules are in jia_teach.validate. Every judgement in these files is *our
+# appraisal, argued from the published design*, and the files say so in their own column.
+# --------------------------------------------------------------------------------------------
+#: The label every worked judgement carries (the only allowed value of ``appraisal``).
+OUR_APPRAISAL = "our appraisal, argued from the published design"
+ROB_DOMAINS: tuple[str, ...] = (
+    "randomization",
+    "deviations",
+    "missing_data",
+    "measurement",
+    "selection",
+)
+ROB_JUDGEMENTS: tuple[str, ...] = ("low", "some_concerns", "high", "not_applicable")
+GRADE_DOMAINS: tuple[str, ...] = (
+    "risk_of_bias",
+    "inconsistency",
+    "indirectness",
+    "publication_bias",
+    "large_effect",
+    "dose_response",
+    "residual_confounding",
+)
+#: GRADE domains that can only raise certainty (the others can only lower it).
+GRADE_UPGRADES: tuple[str, ...] = ("large_effect", "dose_response", "residual_confounding")
+_GRADE_KINDS = ("outcome", "harm", "hazard_ratio", "rate_difference")
+_ROB_TRIALS = ("TENDER", "canakinumab-1", "canakinumab-2")
+
+SCHEMAS.update(
+    {
+        "risk_of_bias.csv": (
+            _c("trial", _ROB_TRIALS),
+            Column("outcome", "id"),
+            _t("outcome_label", required=True),
+            _c("domain", ROB_DOMAINS),
+            _c("judgement", ROB_JUDGEMENTS),
+            _t("facts", required=True),
+            _t("why", required=True),
+            _SOURCE,
+            _t("source", required=True),
+            _c("appraisal", (OUR_APPRAISAL,)),
+        ),
+        "published_appraisals.csv": (
+            Column("appraisal_id", "id"),
+            _SOURCE,
+            _c("trials", TRIAL_LABELS, multi=True),
+            _t("question", required=True),
+            _t("rating", required=True),
+            _t("reasons", required=True),
+            _t("what_we_read", required=True),
+            _t("compared_with_ours", required=True),
+        ),
+        "grade_outcomes.csv": (
+            Column("outcome_id", "id"),
+            _t("label", required=True),
+            _t("question", required=True),
+            _c("trial", TRIAL_LABELS),
+            _c("kind", _GRADE_KINDS),
+            _t("endpoint", required=True),
+            _t("timepoint", required=True),
+            _t("effect_id"),
+            _t("rob_outcome"),
+            _c("design", ("randomized", "non_randomized")),
+            _c("importance", ("critical", "important")),
+            _c("important_change", ("increase", "decrease")),
+            Column("mid", "number", minimum=0),
+            _t("mid_unit", required=True),
+            _t("mid_reason", required=True),
+            _SOURCE,
+            _t("source", required=True),
+            _t("note"),
+        ),
+        "grade_judgements.csv": (
+            Column("outcome_id", "id"),
+            _c("domain", GRADE_DOMAINS),
+            Column("change", "number", minimum=-2, maximum=2),
+            _t("reason", required=True),
+            _SOURCE,
+            _t("source", required=True),
+            _c("appraisal", (OUR_APPRAISAL,)),
+        ),
+    }
+)
 
 
 #: Every file the schema knows, in the order they are loaded (``sources.csv`` first).

@@ -24,7 +24,15 @@ import pandas as pd
 
 from jia_teach.errors import DataFileError
 from jia_teach.labels import ENDPOINT_LABELS
-from jia_teach.schema import DTYPES, FILES, FIT_PARAMETERS, SCHEMAS, Column
+from jia_teach.schema import (
+    DTYPES,
+    FILES,
+    FIT_PARAMETERS,
+    GRADE_UPGRADES,
+    ROB_DOMAINS,
+    SCHEMAS,
+    Column,
+)
 
 __all__ = ["check_rows", "data_error", "parse_file"]
 
@@ -356,6 +364,123 @@ _ROW_RULES: dict[str, Callable[[str, dict], None]] = {
 }
 
 
+# --------------------------------------------------------------------------------------------
+# appraisal files (issue 13): row rules and rules across the rows of one file
+# --------------------------------------------------------------------------------------------
+def _grade_outcome_rules(file: str, r: dict) -> None:
+    where = {"file": file, "row": r["_row"], "line": r["_line"]}
+    if float(r["mid"]) <= 0:
+        raise data_error(problem="the MID must be positive", column="mid", allowed="> 0", **where)
+    if r["kind"] in ("hazard_ratio", "rate_difference") and not r["effect_id"]:
+        raise data_error(
+            problem=f"kind {r['kind']!r} needs the effect_id of reported_effects.csv",
+            column="effect_id",
+            **where,
+        )
+
+
+def _grade_judgement_rules(file: str, r: dict) -> None:
+    where = {"file": file, "row": r["_row"], "line": r["_line"]}
+    if "." in r["change"]:
+        raise data_error(
+            problem=f"{r['change']!r} is not a whole number of levels",
+            column="change",
+            allowed="-2, -1, 0, 1 or 2",
+            **where,
+        )
+    change = int(float(r["change"]))
+    if r["domain"] in GRADE_UPGRADES and change < 0:
+        raise data_error(
+            problem=f"{r['domain']} can only raise certainty",
+            column="change",
+            allowed="0, 1 or 2",
+            **where,
+        )
+    if r["domain"] not in GRADE_UPGRADES and change > 0:
+        raise data_error(
+            problem=f"{r['domain']} can only lower certainty",
+            column="change",
+            allowed="-2, -1 or 0",
+            **where,
+        )
+
+
+def _unique_rule(columns: tuple[str, ...]) -> Callable[[str, list[dict]], None]:
+    def rule(file: str, raw: list[dict]) -> None:
+        seen: dict[tuple[str, ...], int] = {}
+        for r in raw:
+            key = tuple(r[c] for c in columns)
+            if key in seen:
+                raise data_error(
+                    file,
+                    f"{', '.join(key)} is listed twice (first in row {seen[key]})",
+                    row=r["_row"],
+                    line=r["_line"],
+                    column=columns[-1],
+                    allowed=f"one row per {' x '.join(columns)}",
+                )
+            seen[key] = r["_row"]
+
+    return rule
+
+
+def _rob_file_rule(file: str, raw: list[dict]) -> None:
+    """Every (trial, outcome) has the five domains once; not_applicable is all or none."""
+    _unique_rule(("trial", "outcome", "domain"))(file, raw)
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for r in raw:
+        groups.setdefault((r["trial"], r["outcome"]), []).append(r)
+    for (trial, outcome), rows in groups.items():
+        last = rows[-1]
+        missing = [d for d in ROB_DOMAINS if d not in {r["domain"] for r in rows}]
+        if missing:
+            raise data_error(
+                file,
+                f"{trial} / {outcome} has no judgement for {', '.join(missing)}",
+                row=last["_row"],
+                line=last["_line"],
+                column="domain",
+                allowed="one row for each of " + ", ".join(ROB_DOMAINS),
+            )
+        na = [r for r in rows if r["judgement"] == "not_applicable"]
+        if na and len(na) != len(rows):
+            r = na[0]
+            raise data_error(
+                file,
+                f"{trial} / {outcome}: not_applicable must apply to every domain or none "
+                "(RoB 2 either applies to a comparison or it does not)",
+                row=r["_row"],
+                line=r["_line"],
+                column="judgement",
+                allowed="low, some_concerns, high",
+            )
+        labels = {r["outcome_label"] for r in rows}
+        if len(labels) != 1:
+            raise data_error(
+                file,
+                f"{trial} / {outcome} has {len(labels)} different outcome labels",
+                row=last["_row"],
+                line=last["_line"],
+                column="outcome_label",
+                allowed="the same label on every row of the outcome",
+            )
+
+
+_ROW_RULES.update(
+    {
+        "grade_outcomes.csv": _grade_outcome_rules,
+        "grade_judgements.csv": _grade_judgement_rules,
+    }
+)
+#: Checks across the rows of one file (after the cell and row checks).
+_FILE_RULES: dict[str, Callable[[str, list[dict]], None]] = {
+    "risk_of_bias.csv": _rob_file_rule,
+    "published_appraisals.csv": _unique_rule(("appraisal_id",)),
+    "grade_outcomes.csv": _unique_rule(("outcome_id",)),
+    "grade_judgements.csv": _unique_rule(("outcome_id", "domain")),
+}
+
+
 def check_rows(file: str, raw: list[dict]) -> None:
     """Apply the rules that span a row (and, for ``sources.csv``, the file) to parsed rows.
 
@@ -387,6 +512,9 @@ def check_rows(file: str, raw: list[dict]) -> None:
     if rule is not None:
         for r in raw:
             rule(file, r)
+    file_rule = _FILE_RULES.get(file)
+    if file_rule is not None:
+        file_rule(file, raw)
 
 
 def parse_file(

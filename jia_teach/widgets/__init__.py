@@ -17,6 +17,8 @@ _VIEWS: dict[str, str] = {
     "TrialExplorer": "trial_explorer",
     "BenefitRiskExplorer": "benefit_risk",
     "SelfCheck": "selfcheck",
+    "RiskOfBiasExercise": "appraisal",
+    "BayesExplorer": "bayes",
     "View": "_base",
     "figure_png": "_base",
     "canvas_png": "_base",

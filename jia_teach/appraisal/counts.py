@@ -1,0 +1,302 @@
+"""The one place the appraisal tools read trial counts (active arm vs placebo) and designs.
+
+Every other appraisal module takes counts as arguments. Views and notebooks get their counts
+here, so that switching to the evidence layer (``jia_teach.evidence``: ``pair(trial, endpoint,
+timepoint)``) changes this module only.
+
+Examples
+--------
+>>> c = arm_counts("TENDER", "acr30_no_fever", "week 12")
+>>> c.treated_events, c.treated_total, c.control_events, c.control_total
+(64, 75, 9, 37)
+>>> c.label
+'TENDER (tocilizumab), JIA ACR30 + no fever (TENDER primary), week 12'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jia_teach import evidence
+from jia_teach.errors import InvalidValueError
+from jia_teach.labels import CONTROL_ARM, arm_role, endpoint_label, event_label, trial_label
+
+if TYPE_CHECKING:
+    from jia_teach.effects import ArmComparison
+
+__all__ = [
+    "ArmCounts",
+    "PercentPair",
+    "arm_counts",
+    "count_pairs",
+    "harm_counts",
+    "harm_percentages",
+]
+
+
+@dataclass(frozen=True)
+class ArmCounts:
+    """Events and totals of a trial's active arm and its placebo arm, with provenance.
+
+    Attributes
+    ----------
+    trial, endpoint, timepoint : str
+        Codes as in ``data/trial_outcomes.csv``.
+    treated_arm : str
+        The active arm's code (``tocilizumab``, ``canakinumab``, ...).
+    treated_events, treated_total, control_events, control_total : int
+    derived : bool
+        True when either arm's count was derived from a reported percentage.
+    source : str
+        The sources of the two rows.
+    kind : {"benefit", "harm"}
+        An outcome (``endpoint`` is an end point code) or an adverse event (an event code).
+    """
+
+    trial: str
+    endpoint: str
+    timepoint: str
+    treated_arm: str
+    treated_events: int
+    treated_total: int
+    control_events: int
+    control_total: int
+    derived: bool
+    source: str
+    kind: str = "benefit"
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """``(trial, endpoint, timepoint)``."""
+        return (self.trial, self.endpoint, self.timepoint)
+
+    @property
+    def label(self) -> str:
+        """Trial, end point and time point in words (``(derived counts)`` when derived)."""
+        measure = endpoint_label if self.kind == "benefit" else event_label
+        text = f"{trial_label(self.trial)}, {measure(self.endpoint)}, {self.timepoint}"
+        return text + (" (derived counts)" if self.derived else "")
+
+    @property
+    def counts_text(self) -> str:
+        """E.g. ``'tocilizumab 64/75 vs placebo 9/37'``."""
+        return (
+            f"{self.treated_arm} {self.treated_events}/{self.treated_total} vs {CONTROL_ARM} "
+            f"{self.control_events}/{self.control_total}"
+        )
+
+    def as_tuple(self) -> tuple[int, int, int, int]:
+        """``(treated_events, treated_total, control_events, control_total)``."""
+        return (self.treated_events, self.treated_total, self.control_events, self.control_total)
+
+    def as_kwargs(self) -> dict[str, int]:
+        """The four counts as keyword arguments of the appraisal functions."""
+        return {
+            "treated_events": self.treated_events,
+            "treated_total": self.treated_total,
+            "control_events": self.control_events,
+            "control_total": self.control_total,
+        }
+
+    def comparison(self, confidence: float = 0.95, *, outcome: str | None = None) -> ArmComparison:
+        """:func:`jia_teach.effects.compare_arms` of these counts (derived ones tagged).
+
+        Examples
+        --------
+        >>> arm_counts("TENDER", "acr90", "week 12").comparison().nnt_text
+        'NNT 4 (95% CI 3 to 7) (from derived counts)'
+        """
+        from jia_teach.effects import compare_arms
+
+        return compare_arms(
+            **self.as_kwargs(),
+            confidence=confidence,
+            outcome=outcome or self.kind,
+            label=self.label,
+            derived_counts=self.derived,
+        )
+
+
+def _from_pair(p: evidence.ArmPair) -> ArmCounts:
+    t, c = p.treated, p.control
+    assert t is not None and c is not None  # only comparable pairs come here
+    sources = [t.source] + ([c.source] if c.source != t.source else [])
+    return ArmCounts(
+        trial=p.trial,
+        endpoint=p.measure,
+        timepoint=p.timepoint,
+        treated_arm=t.arm,
+        treated_events=int(t.events),  # type: ignore[arg-type]
+        treated_total=int(t.total),  # type: ignore[arg-type]
+        control_events=int(c.events),  # type: ignore[arg-type]
+        control_total=int(c.total),  # type: ignore[arg-type]
+        derived=p.derived,
+        source="; ".join(sources),
+        kind=p.kind,
+    )
+
+
+def _appraisal_pairs(directory: str | Path | None) -> dict[tuple[str, str, str], ArmCounts]:
+    """Pairs of the trials held for appraisal (``appraisal_outcomes.csv``: ANAJIS).
+
+    The evidence layer reads ``trial_outcomes.csv`` only; the same rules apply here: one
+    treated and one control arm, counts in both, nothing unconfirmed.
+    """
+    import pandas as pd
+
+    from jia_teach.data import load_appraisal_outcomes
+
+    groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for row in load_appraisal_outcomes(directory).to_dict(orient="records"):
+        r = {k: (None if pd.isna(v) else v) for k, v in row.items()}
+        groups.setdefault((r["trial"], r["endpoint"], r["timepoint"]), []).append(r)
+    out: dict[tuple[str, str, str], ArmCounts] = {}
+    for key, rows in groups.items():
+        treated = [r for r in rows if arm_role(str(r["arm"])) == "treated"]
+        control = [r for r in rows if arm_role(str(r["arm"])) == "control"]
+        if len(treated) != 1 or len(control) != 1:
+            continue
+        t, c = treated[0], control[0]
+        if any(r["status"] == "unconfirmed" for r in rows):
+            continue
+        if any(r["events"] is None or r["total"] is None for r in (t, c)):
+            continue
+        sources = [str(t["source"])] + ([str(c["source"])] if c["source"] != t["source"] else [])
+        out[key] = ArmCounts(
+            trial=key[0],
+            endpoint=key[1],
+            timepoint=key[2],
+            treated_arm=str(t["arm"]),
+            treated_events=int(t["events"]),
+            treated_total=int(t["total"]),
+            control_events=int(c["events"]),
+            control_total=int(c["total"]),
+            derived="derived" in (t["status"], c["status"]),
+            source="; ".join(sources),
+        )
+    return out
+
+
+def _pairs(directory: str | Path | None) -> dict[tuple[str, str, str], ArmCounts]:
+    out = {
+        (p.trial, p.measure, p.timepoint): _from_pair(p)
+        for p in evidence.benefit_pairs(directory=directory)
+    }
+    out.update(_appraisal_pairs(directory))
+    return out
+
+
+def count_pairs(directory: str | Path | None = None) -> list[ArmCounts]:
+    """Every treated-vs-control comparison in the data with counts in both arms.
+
+    The comparable pairs of :func:`jia_teach.evidence.benefit_pairs`, then those of the trials
+    held for appraisal (``appraisal_outcomes.csv``: ANAJIS). Rows marked ``unconfirmed``,
+    Kaplan-Meier percentages and figures without a denominator are left out (they give no 2x2
+    table).
+
+    Parameters
+    ----------
+    directory : str or Path, optional
+        Data folder to read instead of the package data.
+
+    Returns
+    -------
+    list of ArmCounts
+        In file order.
+
+    Examples
+    --------
+    >>> [c.endpoint for c in count_pairs() if c.trial == "canakinumab-1"]
+    ['adapted_acr30', 'adapted_acr30', 'adapted_acr70', 'adapted_acr90']
+    """
+    return list(_pairs(directory).values())
+
+
+def arm_counts(
+    trial: str, endpoint: str, timepoint: str, *, directory: str | Path | None = None
+) -> ArmCounts:
+    """The counts of one comparison.
+
+    Parameters
+    ----------
+    trial, endpoint, timepoint : str
+        As in ``data/trial_outcomes.csv``.
+    directory : str or Path, optional
+        Data folder to read instead of the package data.
+
+    Returns
+    -------
+    ArmCounts
+
+    Raises
+    ------
+    jia_teach.errors.InvalidValueError
+        When the data hold no such comparison with counts in both arms.
+    """
+    pairs = _pairs(directory)
+    key = (trial, endpoint, timepoint)
+    if key not in pairs:
+        raise InvalidValueError(
+            f"no active-vs-placebo counts for {trial}, {endpoint}, {timepoint}",
+            column="trial/endpoint/timepoint",
+            allowed="; ".join(", ".join(k) for k in pairs),
+        )
+    return pairs[key]
+
+
+@dataclass(frozen=True)
+class PercentPair:
+    """A harm given only as percentages of patients in each arm (no counts)."""
+
+    trial: str
+    event: str
+    phase: str
+    treated_arm: str
+    treated_risk: float
+    control_risk: float
+    source: str
+
+
+def harm_percentages(
+    trial: str, event: str, phase: str, *, directory: str | Path | None = None
+) -> PercentPair:
+    """The per-arm risks of an adverse event given as percentages of patients (no counts).
+
+    Examples
+    --------
+    >>> p = harm_percentages("TENDER", "infusion_reaction_during", "12-week double-blind")
+    >>> p.treated_risk, p.control_risk
+    (0.04, 0.0)
+    """
+    p = evidence.harm_pair(trial, event, phase, directory=directory)
+    if not p.percentages_only or p.treated is None:
+        raise InvalidValueError(
+            f"no per-arm percentages for {trial}, {event}, {phase}",
+            column="trial/event/phase",
+            allowed="an adverse event given as percentages of patients in both arms",
+        )
+    treated, control = p.risks()
+    return PercentPair(trial, event, phase, p.treated.arm, treated, control, p.treated.source)
+
+
+def harm_counts(
+    trial: str, event: str, phase: str, *, directory: str | Path | None = None
+) -> ArmCounts:
+    """The counts of an adverse event with patients and denominators in both arms.
+
+    Examples
+    --------
+    >>> c = harm_counts("TENDER", "neutrophils_below_1e9_per_l", "12-week double-blind")
+    >>> c.counts_text, c.derived
+    ('tocilizumab 5/75 vs placebo 0/37', True)
+    """
+    p = evidence.harm_pair(trial, event, phase, directory=directory)
+    if not p.comparable:
+        raise InvalidValueError(
+            f"no counts for {trial}, {event}, {phase}: {p.why_not}",
+            column="trial/event/phase",
+            allowed="an adverse event with patients and denominators in both arms",
+        )
+    return _from_pair(p)

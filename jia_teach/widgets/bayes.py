@@ -1,0 +1,253 @@
+"""Bayesian explorer: how probable is a meaningful benefit, under which prior?
+
+The learner picks a published comparison with counts in both arms, a prior (neutral,
+sceptical, enthusiastic, or informed by another comparison with a stated down-weighting) and
+a threshold: the smallest benefit worth having, in percentage points. The view draws the
+prior and the posterior of the risk difference
+(:func:`jia_teach.appraisal.plots.prior_posterior`) and reads out the probability that the
+benefit exceeds the threshold, computed exactly by :mod:`jia_teach.appraisal.bayes`, with the
+same probability under every named prior for comparison. The view computes nothing itself.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as w
+
+from jia_teach.appraisal import bayes, plots
+from jia_teach.appraisal.counts import ArmCounts, count_pairs
+from jia_teach.errors import InvalidValueError
+from jia_teach.widgets._base import View, figure_png
+
+__all__ = ["BayesExplorer"]
+
+_PRIORS = [
+    ("Neutral: Beta(1, 1) in both arms", "neutral"),
+    ("Sceptical: Beta(10, 10) in both arms", "sceptical"),
+    ("Enthusiastic: Beta(13, 7) vs Beta(7, 13)", "enthusiastic"),
+    ("Informed by another comparison (down-weighted)", "informed"),
+]
+
+
+class BayesExplorer(View):
+    """Re-analyse a published 2x2 table under a prior; move the threshold.
+
+    Parameters
+    ----------
+    comparison : tuple of str, optional
+        ``(trial, endpoint, timepoint)``; default canakinumab trial 1, adapted ACR90, month 1.
+    prior : str, default "sceptical"
+        ``neutral``, ``sceptical``, ``enthusiastic`` or ``informed``.
+    threshold : float, default 20
+        The benefit that matters, in percentage points (0 to 50).
+    informed_by : tuple of str, optional
+        The comparison an informed prior borrows from; default TENDER ACR90, week 12.
+    weight : float, default 0.25
+        Down-weighting of the informed prior (each borrowed child counts as this much).
+    directory : str or Path, optional
+        Data folder to read instead of the package data.
+
+    Examples
+    --------
+    >>> view = BayesExplorer()
+    >>> round(view.probability, 3)
+    0.885
+    >>> view.set(prior="neutral", threshold=30)
+    >>> round(view.probability, 3)
+    0.932
+    """
+
+    def __init__(
+        self,
+        comparison: tuple[str, str, str] | None = None,
+        *,
+        prior: str = "sceptical",
+        threshold: float = 20.0,
+        informed_by: tuple[str, str, str] | None = None,
+        weight: float = 0.25,
+        directory: str | Path | None = None,
+    ) -> None:
+        self._pairs: dict[tuple[str, str, str], ArmCounts] = {
+            c.key: c for c in count_pairs(directory)
+        }
+        keys = list(self._pairs)
+        comparison = comparison or ("canakinumab-1", "adapted_acr90", "month 1")
+        informed_by = informed_by or ("TENDER", "acr90", "week 12")
+        for name, key in (("comparison", comparison), ("informed_by", informed_by)):
+            if key not in self._pairs:
+                raise InvalidValueError(
+                    f"no comparison with counts for {key}",
+                    column=name,
+                    allowed="; ".join(", ".join(k) for k in keys),
+                )
+        options = [(self._pairs[k].label, k) for k in keys]
+        style = {"description_width": "150px"}
+        self.controls: dict[str, w.Widget] = {
+            "comparison": w.Dropdown(
+                options=options,
+                value=comparison,
+                description="Comparison",
+                layout={"width": "640px"},
+                style=style,
+            ),
+            "prior": w.Dropdown(
+                options=_PRIORS,
+                value=prior,
+                description="Prior",
+                layout={"width": "640px"},
+                style=style,
+            ),
+            "threshold": w.FloatSlider(
+                value=threshold,
+                min=0.0,
+                max=50.0,
+                step=1.0,
+                description="Benefit that matters (percentage points)",
+                readout_format=".0f",
+                style={"description_width": "260px"},
+                layout={"width": "640px"},
+            ),
+            "informed_by": w.Dropdown(
+                options=options,
+                value=informed_by,
+                description="Informed by",
+                layout={"width": "640px"},
+                style=style,
+            ),
+            "weight": w.FloatSlider(
+                value=weight,
+                min=0.05,
+                max=1.0,
+                step=0.05,
+                description="Down-weighting (share of a child)",
+                readout_format=".2f",
+                style={"description_width": "260px"},
+                layout={"width": "640px"},
+            ),
+        }
+        self._results: dict[tuple, bayes.BayesianReanalysis] = {}
+        self._png: dict[tuple, tuple[bytes, str]] = {}
+        self._image = w.Image(format="png", layout={"max_width": "640px"})
+        self._caption = w.HTML()
+        self._readout = w.HTML()
+        self.ui = w.VBox([*self.controls.values(), self._readout, self._image, self._caption])
+        self._connect()
+
+    # ------------------------------------------------------------------ results
+    @property
+    def counts(self) -> ArmCounts:
+        """The comparison re-analysed."""
+        return self._pairs[self.controls["comparison"].value]
+
+    @property
+    def delta(self) -> float:
+        """The threshold as a proportion."""
+        return float(self.controls["threshold"].value) / 100
+
+    def _prior(self) -> bayes.ArmPriors:
+        name = self.controls["prior"].value
+        if name != "informed":
+            return bayes.named_prior(name)
+        other = self._pairs[self.controls["informed_by"].value]
+        return bayes.informed_prior(
+            **other.as_kwargs(), weight=float(self.controls["weight"].value), source=other.label
+        )
+
+    def _key(self) -> tuple:
+        informed = self.controls["prior"].value == "informed"
+        return (
+            self.controls["comparison"].value,
+            self.controls["prior"].value,
+            self.controls["informed_by"].value if informed else None,
+            round(float(self.controls["weight"].value), 4) if informed else None,
+        )
+
+    @property
+    def result(self) -> bayes.BayesianReanalysis:
+        """The re-analysis under the chosen prior (cached)."""
+        key = self._key()
+        if key not in self._results:
+            c = self.counts
+            self._results[key] = bayes.reanalyse(
+                **c.as_kwargs(), prior=self._prior(), label=c.label, derived_counts=c.derived
+            )
+        return self._results[key]
+
+    @property
+    def probability(self) -> float:
+        """Posterior probability that the benefit exceeds the threshold."""
+        return self.result.prob_above(self.delta)
+
+    def _drug(self) -> str:
+        return self.counts.treated_arm
+
+    def _figure(self) -> tuple[bytes, str]:
+        key = (*self._key(), self.delta)
+        if key not in self._png:
+            fig = plots.prior_posterior(self.result, self.delta, drug=self._drug())
+            self._png[key] = (figure_png(fig), fig.jia_caption)
+        return self._png[key]
+
+    def _table(self) -> list[dict[str, object]]:
+        c = self.counts
+        priors = list(bayes.NAMED_PRIORS.values())
+        if self.controls["prior"].value == "informed":
+            priors.append(self._prior())
+        return bayes.probability_table(**c.as_kwargs(), delta=self.delta, priors=priors)
+
+    # ------------------------------------------------------------------ drawing
+    def update(self) -> None:
+        """Recompute and redraw."""
+        informed = self.controls["prior"].value == "informed"
+        for name in ("informed_by", "weight"):
+            self.controls[name].layout.display = None if informed else "none"
+        png, caption = self._figure()
+        if self._image.value != png:
+            self._image.value = png
+        self._caption.value = f"<p style='max-width:640px'><i>{html.escape(caption)}</i></p>"
+        lines = self._lines()
+        rows = "".join(
+            f"<tr><td>{html.escape(str(r['prior']))}</td>"
+            f"<td>{100 * float(r['prior P']):.1f}%</td>"
+            f"<td><b>{100 * float(r['posterior P']):.1f}%</b></td>"
+            f"<td>{html.escape(str(r['posterior mean RD']))}</td>"
+            f"<td>{html.escape(str(r['95% credible interval']))}</td></tr>"
+            for r in self._table()
+        )
+        self._readout.value = (
+            "<div style='max-width:640px'>"
+            + "".join(f"<p>{html.escape(x)}</p>" for x in lines[:3])
+            + "<table><tr><th>Prior</th><th>Prior P</th><th>Posterior P</th>"
+            "<th>Posterior mean RD (points)</th><th>95% credible interval</th></tr>"
+            f"{rows}</table></div>"
+        )
+
+    def _lines(self) -> list[str]:
+        c, r = self.counts, self.result
+        low, high = r.interval()
+        return [
+            f"{c.label}: {c.counts_text} [{c.source}].",
+            f"Prior: {r.prior.description}",
+            r.sentence(self.delta)
+            + f" Posterior mean risk difference {100 * r.posterior.mean:.1f} points (95% "
+            f"credible interval {100 * low:.1f} to {100 * high:.1f}).",
+        ]
+
+    def summary_text(self) -> str:
+        """The current state in plain text (deterministic)."""
+        lines = self._lines()
+        lines.append(f"P(benefit > {100 * self.delta:g} points) under each prior:")
+        for r in self._table():
+            lines.append(
+                f"  {r['prior']}: prior {100 * float(r['prior P']):.1f}%, posterior "
+                f"{100 * float(r['posterior P']):.1f}% (mean {r['posterior mean RD']}, 95% "
+                f"credible interval {r['95% credible interval']})"
+            )
+        lines.append("Figure: " + self._figure()[1])
+        return "\n".join(lines)
+
+    def _on_change(self, _change: dict[str, Any]) -> None:
+        self.update()

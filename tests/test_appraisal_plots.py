@@ -1,0 +1,89 @@
+"""Appraisal figures: what they draw, and their captions (alt text)."""
+
+from __future__ import annotations
+
+import pytest
+
+from jia_teach.appraisal import plots
+from jia_teach.appraisal.bayes import reanalyse
+from jia_teach.appraisal.rob import worked_assessment
+from jia_teach.effects import compare_arms
+from jia_teach.errors import JiaInputError
+from jia_teach.figures import caption
+from jia_teach.render import figure_png
+
+
+@pytest.mark.parametrize(
+    ("risk", "icons"),
+    [(0.124999, 12), (0.125, 13), (0.135, 14), (0.0, 0), (1.0, 100), (64 / 75, 85)],
+)
+def test_per_hundred_rounds_half_up(risk: float, icons: int) -> None:
+    assert plots.per_hundred(risk) == icons
+
+
+def test_icon_counts_add_up() -> None:
+    n = plots.icon_counts(0.26, 0.75)  # fewer events on the drug (e.g. flare)
+    assert n == {"control": 75, "treated": 26, "same": 26, "extra": 0, "spared": 49}
+    with pytest.raises(JiaInputError):
+        plots.per_hundred(1.2)
+
+
+def test_icon_array_with_an_interval_through_infinity() -> None:
+    r = compare_arms(11, 12, 7, 12)  # interval of the risk difference crosses 0
+    fig = plots.icon_array(r.risk_treated, r.risk_control, drug="Anakinra", comparison=r,
+                           event="responded")  # fmt: skip
+    assert caption(fig) == (
+        "Of 100 children on placebo about 58 responded; of 100 on anakinra about 92, 34 more. "
+        + r.nnt_text
+        + "."
+    )
+    assert "to infinity to" in r.nnt_text
+    scale = fig.axes[2]
+    labels = [t.get_text() for t in scale.get_xticklabels()]
+    assert "\u221e" in labels and "NNTB\n2" in labels and "NNTH\n2" in labels
+    assert scale.get_title() == r.nnt_text
+    assert figure_png(fig)[:4] == b"\x89PNG"
+
+
+def test_icon_array_from_percentages_says_there_is_no_interval() -> None:
+    fig = plots.icon_array(0.07, 0.0, drug="Tocilizumab", outcome="harm",
+                           event="had neutrophils < 1 x 10^9/L")  # fmt: skip
+    assert caption(fig).endswith(
+        "NNH 15 (point estimate from percentages: no interval can be computed)."
+    )
+    labels = [t.get_text() for t in fig.axes[2].get_xticklabels()]
+    assert "NNH\n2" in labels and "NNTB\n2" in labels  # harm side on the right
+    with pytest.raises(JiaInputError, match="outcome"):
+        plots.icon_array(0.5, 0.2, drug="X", outcome="good")
+
+
+def test_traffic_lights_say_every_judgement_in_words() -> None:
+    a = worked_assessment("TENDER", "harms_week12")
+    fig = plots.traffic_lights([("You", {"randomization": "high"}), ("Worked", a.judgements)])
+    text = caption(fig)
+    assert text.startswith("Risk of bias, You: D1 High, D2 not judged")
+    assert "overall not yet determined" in text
+    assert (
+        "Worked: D1 Some concerns, D2 Low, D3 Some concerns, D4 Low, D5 Some concerns; "
+        "overall Some concerns." in text
+    )
+    symbols = {t.get_text() for t in fig.axes[0].texts}
+    assert {"x", "-", "+", "?"} <= symbols  # shapes of meaning, not colour alone
+    legend = [t.get_text() for t in fig.axes[1].get_legend().get_texts()]
+    assert "?  Not judged yet" in legend and "+  Low" in legend
+    with pytest.raises(JiaInputError):
+        plots.traffic_lights([])
+
+
+def test_prior_posterior_figure() -> None:
+    r = reanalyse(20, 43, 1, 41, "sceptical", label="Canakinumab trial 1, ACR90")
+    fig = plots.prior_posterior(r, 0.2, drug="canakinumab")
+    assert caption(fig).startswith("Under the sceptical prior, the probability that the benefit")
+    assert "88.5% after the trial" in caption(fig)
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "Risk difference, drug minus placebo (percentage points)"
+    assert "density" in ax.get_ylabel().lower()
+    assert [line.get_label() for line in ax.get_lines()][:2] == [
+        "prior",
+        "posterior (prior + trial)",
+    ]
