@@ -61,43 +61,54 @@ def book_url(book_html: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    """A headless Chromium with a fresh user-data-dir (a persistent context in a temp dir)."""
+def playwright_driver() -> Iterator[object]:
+    """One Playwright driver for the session (a second sync driver in one thread fails)."""
     if not CHROMIUM.exists():
         pytest.fail(
             f"{CHROMIUM} is missing: run `bash tools/ensure-chromium.sh` (make browser does)"
         )
     from playwright.sync_api import sync_playwright
 
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser_context(
+    playwright_driver: object, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[object]:
+    """A headless Chromium with a fresh user-data-dir (a persistent context in a temp dir)."""
     profile = tmp_path_factory.mktemp("chromium-profile")
-    with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": 1280, "height": 900},
-        )
-        context.set_default_timeout(30_000)
-        try:
-            yield context
-        finally:
-            context.close()
+    context = playwright_driver.chromium.launch_persistent_context(
+        str(profile),
+        executable_path=str(CHROMIUM),
+        headless=True,
+        args=CHROMIUM_ARGS,
+        viewport={"width": 1280, "height": 900},
+    )
+    context.set_default_timeout(30_000)
+    try:
+        yield context
+    finally:
+        context.close()
 
 
-@contextmanager
-def fresh_browser(*extra_args: str) -> Iterator[object]:
-    """A separate headless Chromium with no cookies (e.g. no token), closed afterwards."""
-    from playwright.sync_api import sync_playwright
+@pytest.fixture(scope="session")
+def fresh_browser(playwright_driver: object) -> object:
+    """``with fresh_browser(*extra_args) as browser``: a separate headless Chromium with no
+    cookies (e.g. no token) and its own flags, closed afterwards."""
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
+    @contextmanager
+    def launch(*extra_args: str) -> Iterator[object]:
+        browser = playwright_driver.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=[*CHROMIUM_ARGS, *extra_args]
         )
         try:
             yield browser
         finally:
             browser.close()
+
+    return launch
 
 
 class RequestLog:

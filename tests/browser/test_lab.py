@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from lab_workspace import lab_command, sync, write_lab_overrides
 
-from .conftest import ROOT, _wait_for_port, free_port, fresh_browser
+from .conftest import ROOT, _wait_for_port, free_port
 
 NOTEBOOK = "01_core_set_and_acr_pedi.ipynb"
 
@@ -57,7 +57,9 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert "DeprecationWarning" not in text, text[-2000:]
 
 
-def test_self_check_code_is_hidden_and_the_hint_shown(lab: str, screenshots: Path) -> None:
+def test_self_check_code_is_hidden_and_the_hint_shown(
+    lab: str, screenshots: Path, fresh_browser: object
+) -> None:
     before = _digest(ROOT / "notebooks")
     with fresh_browser() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -86,7 +88,9 @@ def test_self_check_code_is_hidden_and_the_hint_shown(lab: str, screenshots: Pat
     assert _digest(ROOT / "notebooks") == before, "the lab changed a tracked notebook"
 
 
-def test_calculator_sliders_and_verdicts_fit_one_screen(lab: str, screenshots: Path) -> None:
+def test_calculator_sliders_and_verdicts_fit_one_screen(
+    lab: str, screenshots: Path, fresh_browser: object
+) -> None:
     """After Run All, at 1400 x 1000 the calculator's sliders and verdicts are seen together."""
     with fresh_browser() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import LiveDeck, RequestLog, fresh_browser, live_deck
+from .conftest import LiveDeck, RequestLog, live_deck
 
 SLIDER = ".widget-slider"
 HANDLES = (".noUi-handle", ".slider-handle", ".ui-slider-handle")  # ipywidgets 8, older, jQuery UI
@@ -152,7 +152,7 @@ def _status(url: str, headers: dict[str, str] | None = None) -> tuple[int, str, 
     return status, response_headers.get("Location", ""), body
 
 
-def test_no_token_no_deck(deck: LiveDeck) -> None:
+def test_no_token_no_deck(deck: LiveDeck, fresh_browser: object) -> None:
     """Without its token the live deck shows a login form: no slides, no kernel, no code."""
     for url in (deck.base, f"{deck.base}?token=wrong-{deck.token[:8]}", f"{deck.base}x.ipynb"):
         status, location, body = _status(url)
@@ -196,7 +196,7 @@ def _websocket_status(deck: LiveDeck, kernel_id: str, host: str, origin: str, co
         conn.close()
 
 
-def test_foreign_host_and_origin_are_refused(deck: LiveDeck) -> None:
+def test_foreign_host_and_origin_are_refused(deck: LiveDeck, fresh_browser: object) -> None:
     """DNS rebinding: another name that resolves to 127.0.0.1 reaches neither page nor kernel."""
     rebound = "rebind.example"
     with fresh_browser(f"--host-resolver-rules=MAP {rebound} 127.0.0.1") as browser:
