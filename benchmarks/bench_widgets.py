@@ -159,7 +159,6 @@ def _measure(name: str) -> dict[str, Any]:
 def main() -> None:
     """Measure every view named by ``jia_teach.widgets`` and print JSON on stdout."""
     import jia_teach.widgets as widgets
-
     from jia_teach.widgets._base import View
 
     names = [
