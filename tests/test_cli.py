@@ -81,8 +81,9 @@ def test_refuses_to_overwrite_existing_output_without_force(visits, tmp_path):
     [
         (
             "B,55,5.5,4,4,1,1.2,6,9,4,6,30,45,yes",
-            "line 3 (data row 2), column 'physician_global_baseline': 55 is out of range "
-            "(allowed: 0 to 10 cm)",
+            "line 3 (data row 2), column 'physician_global_baseline': 55 is out of range; "
+            "a VAS over 10 looks like millimetres: say so with vas_unit='mm' (command line: "
+            "--vas-unit mm) (allowed: 0 to 10 cm)",
         ),
         ("B,5,5.5,4,4,1,1.2,-6,9,4,6,30,45,yes", "column 'active_joints_baseline': -6 is out of"),
         ("B,5,5.5,4,4,1,1.2,6,9.5,4,6,30,45,yes", "9.5 is not a whole number of joints"),
