@@ -75,13 +75,20 @@ def _delimiter(text: str) -> str:
     return value
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes are user errors too: one line, status 2 (not argparse's usage block)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_USER_ERROR, f"jia-teach: error: {message} (see {self.prog} --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="jia-teach",
         description="Score JIA core-set visits against the JIA ACR Pedi, adapted and flare "
         "criteria.",
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     s = sub.add_parser(
         "score",
         help="score a table of visits (CSV, Excel .xlsx or Parquet)",

@@ -6,8 +6,8 @@ content:
 =====================  ===========================  ==================================
 extension              read with                    a location in a message
 =====================  ===========================  ==================================
-``.csv .txt .tsv``     :mod:`jia_teach.csvfile`     ``visits.csv line 17 (data row 15)``
-(none)                 (``.tsv``: tab-delimited)    (the physical line)
+``.csv .txt .tsv``,    :mod:`jia_teach.csvfile`     ``visits.csv line 17 (data row 15)``
+any other              (``.tsv``: tab-delimited)    (the physical line)
 ``.xlsx .xlsm``        openpyxl, read-only          ``visits.xlsx row 17`` (sheet row)
 ``.parquet .pq``       pyarrow, a row group         ``visits.parquet row 15`` (data row)
                        at a time
@@ -86,8 +86,8 @@ def input_format(path: Path) -> str:
 
     Examples
     --------
-    >>> input_format(Path("visits.XLSX")), input_format(Path("export"))
-    ('excel', 'csv')
+    >>> input_format(Path("visits.XLSX")), input_format(Path("export")), input_format(Path("a.pq"))
+    ('excel', 'csv', 'parquet')
     """
     ext = path.suffix.lower()
     if ext in _CSV:
@@ -100,10 +100,7 @@ def input_format(path: Path) -> str:
         raise MalformedFileError(
             f"{path}: {ext} files are not read; save the sheet as .xlsx or as CSV UTF-8"
         )
-    raise MalformedFileError(
-        f"{path}: unknown kind of file {ext!r} (allowed: .csv, .txt, .tsv, .xlsx, .xlsm, "
-        ".parquet, .pq)"
-    )
+    return "csv"  # any other name is read as CSV, as before (and named so in errors)
 
 
 def output_format(name: str) -> str:
