@@ -40,7 +40,7 @@ __all__ = ["main"]
 EXIT_USER_ERROR = 2
 EXIT_INTERRUPTED = 130
 EXIT_SOFTWARE = 70  # sysexits.h EX_SOFTWARE: an internal error (tests require 0 or 2)
-PROGRESS_MIN_BYTES = 10 << 20  # about 100,000 rows of a registry export
+PROGRESS_MIN_ROWS = 100_000
 
 
 class _Stopped(BaseException):
@@ -165,23 +165,28 @@ def _output(args: argparse.Namespace) -> Iterator[IO[bytes]]:
         yield f
 
 
-def _progress(args: argparse.Namespace, source: Any) -> Any:
-    """A tqdm bar on stderr for a large file, on a terminal or with --progress; else None."""
-    _, total = source.progress()
-    if not (args.progress or sys.stderr.isatty()) or total < PROGRESS_MIN_BYTES:
+def _progress(args: argparse.Namespace, source: Any, rows: int) -> Any:
+    """A tqdm bar on stderr, on a terminal or with --progress, when the file looks larger
+    than :data:`PROGRESS_MIN_ROWS` (estimated from the first chunk); else None."""
+    done, total = source.progress()
+    if not (args.progress or sys.stderr.isatty()) or not total or not done:
+        return None
+    if rows * total / done < PROGRESS_MIN_ROWS:
         return None
     from tqdm import tqdm
 
-    bytes_ = isinstance(total, int) and source.__class__.__name__ == "_CsvFile"
-    return tqdm(
+    by_bytes = source.__class__.__name__ == "_CsvFile"
+    bar = tqdm(
         total=total,
-        unit="B" if bytes_ else " rows",
+        unit="B" if by_bytes else " rows",
         unit_scale=True,
         file=sys.stderr,
         desc=f"scoring {Path(source.name).name}",
         leave=False,
         dynamic_ncols=True,
     )
+    bar.update(done)
+    return bar
 
 
 def _relocated(exc: JiaInputError, where: str) -> JiaInputError:
@@ -200,7 +205,7 @@ def _score_wide(args: argparse.Namespace, source: Any) -> int:
         hint = getattr(source, "delimiter_hint", lambda: None)()
         if hint:
             raise JiaInputError(f"{source.header_where()}: {hint}") from None
-        raise JiaInputError(f"{source.header_where()}: {exc}") from None
+        raise _relocated(exc, source.header_where()) from None
     fever = FEVER_COLUMN in header
     needed = needed_columns(marker, fever=fever)
     numeric = set(needed) - {FEVER_COLUMN}
@@ -222,7 +227,7 @@ def _score_wide(args: argparse.Namespace, source: Any) -> int:
     rows = 0
     with _output(args) as handle:
         writer = write_chunks(kind, handle, header, added)
-        bar = _progress(args, source)
+        bar = None
         try:
             for chunk in source.chunks():
                 try:
@@ -239,7 +244,9 @@ def _score_wide(args: argparse.Namespace, source: Any) -> int:
                     raise _relocated(exc, chunk.where(exc.row, exc.column)) from None
                 writer.write(chunk, header, new)
                 rows += len(chunk)
-                if bar is not None:
+                if bar is None and rows == len(chunk):
+                    bar = _progress(args, source, rows)
+                elif bar is not None:
                     bar.update(source.progress()[0] - bar.n)
             if rows == 0 and kind == "parquet":
                 empty = pd.DataFrame({c: pd.Series([], dtype=str) for c in header})
@@ -286,7 +293,7 @@ def _score_long(args: argparse.Namespace, source: Any) -> int:
         )
     except JiaInputError as exc:
         if exc.row is None:
-            raise JiaInputError(f"{source.header_where()}: {exc}") from None
+            raise _relocated(exc, source.header_where()) from None
         raise _relocated(exc, where(exc.row, exc.column)) from None
     try:
         marker = check_columns(list(pairs.columns), marker=args.marker)
@@ -300,7 +307,7 @@ def _score_long(args: argparse.Namespace, source: Any) -> int:
         )
     except JiaInputError as exc:
         if exc.row is None or exc.column is None:
-            raise JiaInputError(f"{source.header_where()}: {exc}") from None
+            raise _relocated(exc, source.header_where()) from None
         side = "baseline" if exc.column.endswith("_baseline") else "followup"
         stem = exc.column.rsplit("_", 1)[0]
         visit_row = int(pairs[f"{side}_row"].iloc[exc.row - 1])

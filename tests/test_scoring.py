@@ -219,7 +219,9 @@ def test_a_crp_definition_on_an_esr_table_is_refused():
 def test_an_esr_flare_on_a_crp_table_is_refused():
     with pytest.raises(JiaInputError, match="flare"):
         score(table("crp"), flare=FLARE_BRUNNER_2002)
-    assert score(table("crp"), flare=FLARE_BRUNNER_2002.replace(marker="crp"))["flare"].notna().all()
+    assert (
+        score(table("crp"), flare=FLARE_BRUNNER_2002.replace(marker="crp"))["flare"].notna().all()
+    )
 
 
 def test_the_crp_presets_score_a_crp_table():
