@@ -428,7 +428,9 @@ class CsvSource:
                 )
             kept = np.flatnonzero(keep)
             contiguous = bool(len(kept) and keep[kept[0] :].all())
-            simple = b"\r" not in body and int(lines[-1] - lines[0]) == len(lines) - 1
+            simple = (
+                len(lines) > 0 and b"\r" not in body and int(lines[-1] - lines[0]) == len(lines) - 1
+            )
             block = CsvBlock(
                 self,
                 body,

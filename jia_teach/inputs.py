@@ -105,7 +105,12 @@ def _near_miss(name: str) -> str | None:
     return None
 
 
-def check_columns(columns: Sequence[object], *, marker: Marker | None = None) -> Marker:
+def check_columns(
+    columns: Sequence[object],
+    *,
+    marker: Marker | None = None,
+    require: tuple[str, ...] = _SUFFIXES,
+) -> Marker:
     """Check a table's column names before any value is read; return the marker.
 
     Parameters
@@ -167,7 +172,18 @@ def check_columns(columns: Sequence[object], *, marker: Marker | None = None) ->
             column=FEVER_BASELINE,
             allowed=FEVER_COLUMN,
         )
-    return _resolve_marker(pd.Index(names), marker)
+    chosen = _resolve_marker(pd.Index(names), marker)
+    variables = core_set(chosen)
+    needed = [f"{v.name}{s}" for v in variables for s in require]
+    missing = [c for c in needed if c not in first]
+    if missing:
+        raise MissingColumnError(
+            f"missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}",
+            column=missing[0],
+            allowed="columns <variable>_baseline and <variable>_followup for "
+            + ", ".join(v.name for v in variables),
+        )
+    return chosen
 
 
 def needed_columns(marker: Marker, *, fever: bool) -> list[str]:
@@ -332,17 +348,8 @@ def read_core_set(
             f"{vas_unit!r} is not a VAS unit", column="vas_unit", allowed="'cm' or 'mm'"
         )
     columns = table.columns
-    chosen = check_columns(list(columns), marker=marker)
+    chosen = check_columns(list(columns), marker=marker, require=require)
     variables = core_set(chosen)
-    needed = [f"{v.name}{s}" for v in variables for s in require]
-    missing = [c for c in needed if c not in columns]
-    if missing:
-        raise MissingColumnError(
-            f"missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}",
-            column=missing[0],
-            allowed="columns <variable>_baseline and <variable>_followup for "
-            + ", ".join(v.name for v in variables),
-        )
     n = len(table)
     arrays = {}
     for suffix in require:
