@@ -13,6 +13,10 @@ Dask::
     scored = ddf.map_partitions(jia_teach.score, meta=score_meta(ddf))
     scored.to_parquet("scored/")                        # or .compute()
 
+Dask turns text columns into ``string[pyarrow]`` by default; the decisions
+are the same either way, and with ``dask.config.set({"dataframe.convert-string":
+False})`` the whole frame is identical to ``score(df)`` (tested).
+
 :func:`score_meta` builds the empty frame Dask needs to know the output
 columns and types without computing anything (it scores the input's own
 empty ``_meta``), and takes the same options as ``score`` (pass them to

@@ -68,8 +68,9 @@ def _check_names(visits: pd.DataFrame, patient: str, time: str, label: str | Non
         raise JiaInputError("the name appears twice", column=str(dup[0]))
     for name, what in ((patient, "patient"), (time, "time"), (label, "label")):
         if name is not None and name not in columns:
-            close = difflib.get_close_matches(name, columns, n=1, cutoff=0.6)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            lower = {c.lower(): c for c in columns}
+            close = difflib.get_close_matches(name.lower(), list(lower), n=1, cutoff=0.6)
+            hint = f"; did you mean {lower[close[0]]!r}?" if close else ""
             raise MissingColumnError(
                 f"no {what} column {name!r}{hint}", column=name, allowed=", ".join(columns)
             )
