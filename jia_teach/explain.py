@@ -46,6 +46,8 @@ if TYPE_CHECKING:
 
 __all__ = ["explain", "explain_columns"]
 
+#: Text columns hold Python strings whether or not pyarrow is installed (same output either way).
+_TEXT = pd.StringDtype("python")
 _UNDECIDED = 1 << 20  # code offset of undecided rows (below it: verdict and counts)
 
 
@@ -85,7 +87,7 @@ def _texts(codes: NDArray[np.int64], describe: Callable[[int], str]) -> pd.array
     """Text per row from an integer code per row, describing each distinct code once."""
     uniques, inverse = np.unique(codes, return_inverse=True)
     words = np.array([describe(int(c)) for c in uniques], dtype=object)
-    return pd.array(words[inverse.reshape(-1)], dtype="string")
+    return pd.array(words[inverse.reshape(-1)], dtype=_TEXT)
 
 
 def _reasons(
@@ -208,4 +210,4 @@ def _highest(
         return "none" if c == -1 else definitions[labels[c]].name
 
     words = _texts(np.maximum(code, -1), text)
-    return pd.array(np.where(code == -2, pd.NA, words.to_numpy(dtype=object)), dtype="string")
+    return pd.array(np.where(code == -2, pd.NA, words.to_numpy(dtype=object)), dtype=_TEXT)

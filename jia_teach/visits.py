@@ -44,6 +44,7 @@ other column (core set first, in the fixed order; ``fever`` gives
 from __future__ import annotations
 
 import difflib
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -53,7 +54,7 @@ import pandas as pd
 from .coreset import CORE_VARIABLES, MARKERS
 from .errors import InvalidValueError, JiaInputError, MissingColumnError, UnknownColumnError
 
-__all__ = ["pair_visits", "score_visits"]
+__all__ = ["pair_visits", "response_over_time", "score_visits"]
 
 _STEMS = (*CORE_VARIABLES, *MARKERS, "fever")
 _MADE = ("baseline_time", "followup_time", "days_from_baseline", "baseline_row", "followup_row")
@@ -377,3 +378,50 @@ def score_visits(
     scored = score(pairs, **options)
     scored.attrs["unpaired"] = pairs.attrs["unpaired"]
     return scored
+
+
+def response_over_time(
+    scored: pd.DataFrame,
+    *,
+    criteria: tuple[str, ...] = ("acr30", "acr50", "acr70", "acr90"),
+    edges: tuple[float, ...] = (0, 21, 42, 105, 210, 420),
+) -> pd.DataFrame:
+    """How many pairs met each criterion, per window of days from baseline.
+
+    Windows are ``(edges[i], edges[i + 1]]`` days (a pair on day 0 counts in
+    none). ``share_met`` is met / decided: an undecided (NA) pair is counted
+    apart, never as "not met", so a missing value cannot lower a rate.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"days_from_baseline": [14.0, 20, 84], "acr30": pd.array(
+    ...     [True, None, False], dtype="boolean")})
+    >>> response_over_time(s, criteria=("acr30",), edges=(0, 21, 105))
+            window criterion  pairs  met  not_met  undecided  share_met
+    0    1-21 days     acr30      2    1        0          1        1.0
+    1  22-105 days     acr30      1    0        1          0        0.0
+    """
+    days = scored["days_from_baseline"].to_numpy(dtype=np.float64)
+    labels = [f"{lo + 1:g}-{hi:g} days" for lo, hi in itertools.pairwise(edges)]
+    which = np.searchsorted(np.asarray(edges, dtype=np.float64), days, side="left") - 1
+    inside = (days > edges[0]) & (days <= edges[-1])
+    rows = []
+    for k, label in enumerate(labels):
+        sel = inside & (which == k)
+        for name in criteria:
+            verdict = scored[name].array[sel]
+            met = int(verdict.to_numpy(dtype=bool, na_value=False).sum())
+            undecided = int(verdict.isna().sum())
+            decided = int(sel.sum()) - undecided
+            rows.append(
+                {
+                    "window": label,
+                    "criterion": name,
+                    "pairs": int(sel.sum()),
+                    "met": met,
+                    "not_met": decided - met,
+                    "undecided": undecided,
+                    "share_met": met / decided if decided else np.nan,
+                }
+            )
+    return pd.DataFrame(rows)
