@@ -64,6 +64,18 @@ def _limit(text: str) -> float:
     return value
 
 
+def _window(text: str) -> tuple[float, float]:
+    try:
+        target, tolerance = (float(x) for x in text.split(","))
+    except ValueError:
+        target = tolerance = math.nan
+    if not (math.isfinite(target) and math.isfinite(tolerance) and tolerance >= 0):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a window (allowed: TARGET,TOLERANCE in days, e.g. 84,14)"
+        )
+    return target, tolerance
+
+
 def _delimiter(text: str) -> str:
     words = {"tab": "\t", "\\t": "\t", "semicolon": ";", "comma": ","}
     value = words.get(text.lower(), text)
@@ -146,6 +158,12 @@ def _parser() -> argparse.ArgumentParser:
         help="first (default), previous, or a visit label found in --label's column",
     )
     long.add_argument("--label", help="column of visit labels (with --baseline LABEL)")
+    long.add_argument(
+        "--window",
+        type=_window,
+        help="TARGET,TOLERANCE in days: one follow-up per patient, the visit nearest TARGET "
+        "days after baseline (e.g. 84,14 for week 12 +/- 2 weeks; a tie goes to the earlier)",
+    )
     return parser
 
 
@@ -289,7 +307,12 @@ def _score_long(args: argparse.Namespace, source: Any) -> int:
 
     try:
         pairs = pair_visits(
-            table, patient=args.patient, time=args.time, baseline=args.baseline, label=args.label
+            table,
+            patient=args.patient,
+            time=args.time,
+            baseline=args.baseline,
+            label=args.label,
+            window=args.window,
         )
     except JiaInputError as exc:
         if exc.row is None:
@@ -344,8 +367,10 @@ def _score(args: argparse.Namespace) -> int:
     if args.output != "-":
         _out_kind(args)
         check_output(args.output, force=args.force, inputs=[args.input])
-    if not args.long and (args.patient or args.time or args.label):
-        raise JiaInputError("--patient, --time and --label apply to --long visit tables only")
+    if not args.long and (args.patient or args.time or args.label or args.window):
+        raise JiaInputError(
+            "--patient, --time, --label and --window apply to --long visit tables only"
+        )
     source = open_source(args.input, delimiter=args.delimiter)
     rows = _score_long(args, source) if args.long else _score_wide(args, source)
     if args.output != "-":

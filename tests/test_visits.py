@@ -233,5 +233,22 @@ def test_cli_long_errors_name_the_visit_line(tmp_path):
     assert "line 3 (data row 2), column 'date': '1/3/2024' is not a date" in one_line(r)
 
 
+def test_cli_long_window_and_label(tmp_path):
+    v = table(
+        visit("A", 0, visit="week 0"),
+        visit("A", 80, visit="week 12", pg=1, aj=2, esr=10),
+        visit("A", 95, visit="extra"),
+    )
+    src = tmp_path / "visits.csv"
+    v.to_csv(src, index=False)
+    args = ["--long", "--patient", "id", "--time", "date", "--baseline", "week 0"]
+    r = run("score", src, "-o", "-", *args, "--label", "visit", "--window", "84,14")
+    assert r.returncode == 0, r.stderr
+    got = pd.read_csv(__import__("io").StringIO(r.stdout))
+    assert got["visit_followup"].tolist() == ["week 12"]
+    r = run("score", src, "-o", "-", *args, "--label", "visit", "--window", "84")
+    assert r.returncode == 2 and "is not a window" in one_line(r)
+
+
 def test_top_level_names():
     assert jia_teach.pair_visits is pair_visits and jia_teach.score_visits is score_visits
