@@ -24,14 +24,31 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .coreset import variable
 from .errors import InvalidValueError
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["cjadas", "inactive_disease", "jadas", "normalised_esr"]
+__all__ = [
+    "INACTIVE_ITEMS",
+    "cjadas",
+    "inactive_disease",
+    "inactive_disease_items",
+    "jadas",
+    "jadas_text",
+    "normalised_esr",
+]
 
 _JOINT_COUNTS = {"10": 75, "27": 27, "71": 71}
+
+
+def _checked(values: ArrayLike, name: str, high: float | None = None) -> NDArray:
+    """``values`` checked against the core-set variable's range (from :mod:`jia_teach.coreset`)."""
+    v = variable(name)
+    top = v.high if high is None else high
+    allowed = v.allowed if high is None else f"whole numbers {v.low:g} to {top:g} {v.unit}"
+    return _array(values, name, v.low, top, allowed)
 
 
 def _array(values: ArrayLike, field: str, low: float, high: float, allowed: str) -> NDArray:
@@ -53,7 +70,7 @@ def normalised_esr(esr: ArrayLike) -> NDArray[np.float64]:
     >>> normalised_esr([10, 20, 45, 150])
     array([ 0. ,  0. ,  2.5, 10. ])
     """
-    arr = _array(esr, "esr", 0, 200, "0 to 200 mm/h")
+    arr = _checked(esr, "esr")
     return np.clip((arr - 20.0) / 10.0, 0.0, 10.0)
 
 
@@ -102,9 +119,9 @@ def jadas(
             f"{joints!r} is not a JADAS version", column="joints", allowed="'10', '27' or '71'"
         )
     top = _JOINT_COUNTS[joints]
-    md = _array(physician_global, "physician_global", 0, 10, "0 to 10 cm")
-    pa = _array(parent_global, "parent_global", 0, 10, "0 to 10 cm")
-    aj = _array(active_joints, "active_joints", 0, top, f"whole numbers 0 to {top} joints")
+    md = _checked(physician_global, "physician_global")
+    pa = _checked(parent_global, "parent_global")
+    aj = _checked(active_joints, "active_joints", high=top)
     frac = ~np.isnan(aj) & (aj != np.round(aj))
     if frac.any():
         i = int(np.flatnonzero(frac)[0])
@@ -179,8 +196,8 @@ def inactive_disease(
         raise InvalidValueError(
             f"{criteria!r} is not a version", column="criteria", allowed="'2004' or '2011'"
         )
-    _array(active_joints, "active_joints", 0, 75, "whole numbers 0 to 75 joints")
-    _array(physician_global, "physician_global", 0, 10, "0 to 10 cm")
+    _checked(active_joints, "active_joints")
+    _checked(physician_global, "physician_global")
     met = (
         active_joints == 0
         and not systemic_features
@@ -194,3 +211,121 @@ def inactive_disease(
         return None
     _array(morning_stiffness_min, "morning_stiffness_min", 0, 24 * 60, "0 to 1440 minutes")
     return bool(morning_stiffness_min <= 15)
+
+
+def jadas_text(
+    physician_global: float | None,
+    parent_global: float | None,
+    active_joints: float | None,
+    esr: float | None,
+    *,
+    marker: str = "esr",
+    joints: str = "10",
+) -> tuple[str, str]:
+    """One visit's JADAS and cJADAS as a reader should see them, or why they cannot be given.
+
+    Parameters
+    ----------
+    physician_global, parent_global : float or None
+        VAS in cm; None when not recorded.
+    active_joints : float or None
+        Active joint count of the version asked for (see :func:`jadas`).
+    esr : float or None
+        mm/h; only used when ``marker`` is ``"esr"``.
+    marker : {"esr", "crp"}
+        The visit's inflammation marker. JADAS is defined with the ESR; a CRP-based JADAS is
+        not on the evidence sheet, so none is computed.
+    joints : {"10", "27", "71"}
+
+    Returns
+    -------
+    (str, str)
+        JADAS and cJADAS to one decimal, or a short reason in words.
+
+    Examples
+    --------
+    >>> jadas_text(3, 2, 14, 40)
+    ('17.0', '15.0')
+    >>> jadas_text(3, 2, 14, 40, marker="crp")
+    ('needs ESR (no CRP-based JADAS on the evidence sheet)', '15.0')
+    >>> jadas_text(None, 2, 14, 40)
+    ('not computable (a value is missing)', 'not computable (a value is missing)')
+    """
+    args = (physician_global, parent_global, active_joints)
+    if any(x is None for x in args):
+        missing = "not computable (a value is missing)"
+        return missing, missing
+    try:
+        c = f"{cjadas(*args, joints=joints)[0]:.1f}"
+        if marker != "esr":
+            j = "needs ESR (no CRP-based JADAS on the evidence sheet)"
+        elif esr is None:
+            j = "not computable (ESR missing)"
+        else:
+            j = f"{jadas(*args, esr, joints=joints)[0]:.1f}"
+    except InvalidValueError as exc:
+        why = f"not computable ({exc.problem})"
+        return why, why
+    return j, c
+
+
+#: The items of clinically inactive disease (Wallace 2004; 2011 revision), in order.
+INACTIVE_ITEMS: tuple[tuple[str, str], ...] = (
+    ("no_active_joints", "no joints with active arthritis"),
+    (
+        "no_systemic",
+        "no fever, rash, serositis, splenomegaly or generalised lymphadenopathy due to JIA",
+    ),
+    ("no_uveitis", "no active uveitis (2011: as defined by the SUN working group)"),
+    ("marker_normal", "normal ESR or CRP (2011: or, if elevated, not attributable to JIA)"),
+    ("physician_zero", "physician global at the best possible score (0 cm)"),
+    ("stiffness", "morning stiffness <= 15 minutes (2011 revision only)"),
+)
+
+
+def inactive_disease_items(
+    *,
+    active_joints: int,
+    systemic_features: bool,
+    active_uveitis: bool,
+    marker_normal: bool,
+    physician_global: float,
+    morning_stiffness_min: float | None = None,
+) -> dict[str, bool | None]:
+    """Each item of inactive disease judged on its own, by :func:`inactive_disease` itself.
+
+    Every item is asked of :func:`inactive_disease` with all the other items held as met,
+    so the checklist follows exactly the rule of the verdict. Keys are those of
+    :data:`INACTIVE_ITEMS`; ``"stiffness"`` is the 2011 item (None when not recorded).
+
+    Examples
+    --------
+    >>> items = inactive_disease_items(active_joints=1, systemic_features=False,
+    ...     active_uveitis=False, marker_normal=True, physician_global=0.0,
+    ...     morning_stiffness_min=None)
+    >>> items["no_active_joints"], items["physician_zero"], items["stiffness"]
+    (False, True, None)
+    """
+    ok: dict[str, object] = {
+        "active_joints": 0,
+        "systemic_features": False,
+        "active_uveitis": False,
+        "marker_normal": True,
+        "physician_global": 0.0,
+    }
+
+    def one(**change: object) -> bool | None:
+        return inactive_disease(**{**ok, **change}, criteria="2004")  # type: ignore[arg-type]
+
+    return {
+        "no_active_joints": one(active_joints=active_joints),
+        "no_systemic": one(systemic_features=systemic_features),
+        "no_uveitis": one(active_uveitis=active_uveitis),
+        "marker_normal": one(marker_normal=marker_normal),
+        "physician_zero": one(physician_global=physician_global),
+        "stiffness": inactive_disease(
+            **ok,  # type: ignore[arg-type]
+            morning_stiffness_min=morning_stiffness_min,
+            criteria="2011",
+        ),
+    }

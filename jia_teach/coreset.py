@@ -47,6 +47,19 @@ class Variable:
     kind : str
         ``"global"``, ``"function"``, ``"joints"`` or ``"marker"``; the flare
         definition's minimum-change rules are stated per kind.
+    short : str
+        Short name for running text and compact tables (``"CHAQ"``, ``"active joints"``).
+    plain : str
+        Capitalised short name (``"Physician global"``), the row label of a view.
+    compact : str
+        The shortest row label with its unit, for slides (``"Physician (cm)"``).
+    step : float
+        Recording step, used as the slider step (VAS 0.1 cm, CHAQ 0.125, joints 1,
+        ESR 1 mm/h, CRP 0.1 mg/L).
+    decimals : int
+        Decimals a value of this variable is shown with.
+    fine_step : float or None
+        A finer step a learner may switch to (CHAQ 0.01), if any.
     """
 
     name: str
@@ -56,6 +69,39 @@ class Variable:
     high: float
     integer: bool
     kind: str
+    short: str = ""
+    plain: str = ""
+    compact: str = ""
+    step: float = 1.0
+    decimals: int = 1
+    fine_step: float | None = None
+
+    @property
+    def heading(self) -> str:
+        """Row label with the unit or range, e.g. ``'CHAQ (0-3)'``, ``'ESR (mm/h)'``.
+
+        Examples
+        --------
+        >>> variable("physician_global").heading, variable("chaq").heading
+        ('Physician global (cm)', 'CHAQ (0-3)')
+        """
+        if self.unit and self.unit != "joints":
+            return f"{self.plain} ({self.unit})"
+        if not self.unit:
+            return f"{self.plain} ({_fmt(self.low)}-{_fmt(self.high)})"
+        return self.plain
+
+    def format(self, value: float | None) -> str:
+        """A value rounded to this variable's decimals (``'missing'`` for None).
+
+        Examples
+        --------
+        >>> variable("chaq").format(1.2500000000000002), variable("active_joints").format(3.0)
+        ('1.250', '3')
+        """
+        if value is None:
+            return "missing"
+        return f"{value:.{self.decimals}f}"
 
     @property
     def allowed(self) -> str:
@@ -79,6 +125,11 @@ _VARIABLES: dict[str, Variable] = {
             10,
             False,
             "global",
+            short="physician global",
+            plain="Physician global",
+            compact="Physician (cm)",
+            step=0.1,
+            decimals=1,
         ),
         Variable(
             "parent_global",
@@ -88,14 +139,83 @@ _VARIABLES: dict[str, Variable] = {
             10,
             False,
             "global",
+            short="parent global",
+            plain="Parent global",
+            compact="Parent (cm)",
+            step=0.1,
+            decimals=1,
         ),
-        Variable("chaq", "Functional ability (CHAQ disability index)", "", 0, 3, False, "function"),
-        Variable("active_joints", "Joints with active arthritis", "joints", 0, 75, True, "joints"),
         Variable(
-            "lom_joints", "Joints with limited range of motion", "joints", 0, 75, True, "joints"
+            "chaq",
+            "Functional ability (CHAQ disability index)",
+            "",
+            0,
+            3,
+            False,
+            "function",
+            short="CHAQ",
+            plain="CHAQ",
+            compact="CHAQ (0-3)",
+            step=0.125,
+            decimals=3,
+            fine_step=0.01,
         ),
-        Variable("esr", "Erythrocyte sedimentation rate (ESR)", "mm/h", 0, 200, False, "marker"),
-        Variable("crp", "C-reactive protein (CRP)", "mg/L", 0, 500, False, "marker"),
+        Variable(
+            "active_joints",
+            "Joints with active arthritis",
+            "joints",
+            0,
+            75,
+            True,
+            "joints",
+            short="active joints",
+            plain="Active joints",
+            compact="Active joints",
+            step=1,
+            decimals=0,
+        ),
+        Variable(
+            "lom_joints",
+            "Joints with limited range of motion",
+            "joints",
+            0,
+            75,
+            True,
+            "joints",
+            short="limited-motion joints",
+            plain="Limited-motion joints",
+            compact="Limited joints",
+            step=1,
+            decimals=0,
+        ),
+        Variable(
+            "esr",
+            "Erythrocyte sedimentation rate (ESR)",
+            "mm/h",
+            0,
+            200,
+            False,
+            "marker",
+            short="ESR",
+            plain="ESR",
+            compact="ESR (mm/h)",
+            step=1.0,
+            decimals=1,
+        ),
+        Variable(
+            "crp",
+            "C-reactive protein (CRP)",
+            "mg/L",
+            0,
+            500,
+            False,
+            "marker",
+            short="CRP",
+            plain="CRP",
+            compact="CRP (mg/L)",
+            step=0.1,
+            decimals=1,
+        ),
     )
 }
 

@@ -78,7 +78,7 @@ class ResponseDefinition:
     worsening_limit : float
         A variable *worsened* when it is strictly more than this many percent
         worse (exactly 30 % worse does not count). The trials keep 30 at every
-        level; some reviews scale it with the level.
+        level; no source here scales it with the level (it stays a parameter to explore).
     max_worsened : int
         How many variables may worsen (0-6).
     require_no_fever : bool

@@ -7,14 +7,18 @@ Methods (all documented choices, see the Notes of :func:`compare_arms`):
 
 * risk difference: treated minus control, Newcombe hybrid score interval (statsmodels
   ``confint_proportions_2indep(method="newcomb")``);
-* relative risk: Katz log interval; with a zero event count the Koopman score interval;
+* relative risk: Katz log interval; with a zero event count the Koopman (1984) score interval
+  (statsmodels ``method="score"`` with ``correction=False``: its default correction makes it the
+  Miettinen-Nurminen interval instead);
 * odds ratio: sample odds ratio with the Woolf logit interval; with any zero cell the exact
   conditional interval that matches Fisher's test;
 * NNT = 1 / risk difference with the Altman (1998) interval, rounded *up* to whole patients;
 * p-value: two-sided Fisher exact test (scipy).
 
-A reported effect (for example the hazard ratio of canakinumab trial 2) is kept as reported in
-a :class:`ReportedEffect`; it is never recomputed from Kaplan-Meier percentages.
+This module is arithmetic only: it reads no data file. Which arms of which trial are compared,
+with which counts, and whether those counts are derived, is :mod:`jia_teach.evidence`; a
+reported effect (for example the hazard ratio of canakinumab trial 2) is kept as reported there
+(:class:`jia_teach.evidence.ReportedEffect`) and never recomputed from Kaplan-Meier percentages.
 
 References
 ----------
@@ -38,25 +42,27 @@ import math
 import warnings
 from dataclasses import dataclass, field
 from numbers import Integral, Real
-from pathlib import Path
 
 from jia_teach.errors import InvalidValueError
 
 __all__ = [
     "DERIVED_TAG",
+    "MAX_COUNT",
     "ArmComparison",
     "LikelihoodHelpedHarmed",
-    "ReportedEffect",
     "compare_arms",
-    "compare_trial_arms",
     "likelihood_helped_harmed",
     "nnh",
     "number_needed",
-    "reported_effect",
-    "reported_effects",
+    "proportion_ci",
+    "round_up",
 ]
 
 _INF = math.inf
+
+#: The largest count (events or total) accepted: beyond it Fisher's exact test and the exact
+#: odds-ratio interval overflow floating point. No trial comes near it.
+MAX_COUNT = 10**9
 
 #: Appended to every number computed from counts that were derived from reported percentages.
 DERIVED_TAG = " (from derived counts)"
@@ -93,11 +99,38 @@ def _confidence(value: object) -> float:
 # --------------------------------------------------------------------------------------------
 # NNT helpers
 # --------------------------------------------------------------------------------------------
-def _ceil(x: float) -> str:
-    """Round a number needed up to whole patients (Altman); infinity stays a word."""
+def round_up(x: float) -> float:
+    """A number needed rounded *up* to whole patients (Altman 1998), sign dropped.
+
+    Rounding up never overstates a benefit (an NNT of 2.1 is 3, not 2). Values within 1e-9 of
+    a whole number are that number (1/0.25 is 4, not 5, whatever the floating point).
+    Infinity stays infinity.
+
+    Parameters
+    ----------
+    x : float
+        A number needed (NNT or NNH), signed or not.
+
+    Returns
+    -------
+    float
+        A whole number (as float) or ``inf``.
+
+    Examples
+    --------
+    >>> round_up(1.6), round_up(-9.09), round_up(4.000000000001), round_up(float("inf"))
+    (2.0, 10.0, 4.0, inf)
+    """
     if math.isinf(x):
-        return "infinity"
-    return str(math.ceil(abs(x) - 1e-9))
+        return _INF
+    if math.isnan(x):
+        return x
+    return float(math.ceil(abs(x) - 1e-9))
+
+
+def _ceil(x: float) -> str:
+    """:func:`round_up` as text; infinity stays a word."""
+    return "infinity" if math.isinf(x) else f"{round_up(x):.0f}"
 
 
 def _fmt(x: float, decimals: int | None) -> str:
@@ -250,7 +283,18 @@ class ArmComparison:
         )
         return text + self._tag
 
-    def _rows(self) -> list[tuple[str, str]]:
+    def rows(self) -> list[tuple[str, str]]:
+        """The result as (measure, text) pairs: what ``print`` and the HTML table show.
+
+        For notebooks and slides that lay the result out as a table of their own.
+
+        Examples
+        --------
+        >>> r = compare_arms(treated_events=64, treated_total=75, control_events=9,
+        ...                  control_total=37)
+        >>> dict(r.rows())["Risk difference"]
+        '61.0 percentage points (95% CI 42.5 to 73.6)'
+        """
         pct = f"{100 * self.confidence:g}% CI"
         rd_low, rd_high = self.risk_difference_ci
         rr_low, rr_high = self.relative_risk_ci
@@ -278,7 +322,7 @@ class ArmComparison:
 
     def __str__(self) -> str:
         head = [self.label] if self.label else []
-        body = [f"{k}: {v}" for k, v in self._rows()]
+        body = [f"{k}: {v}" for k, v in self.rows()]
         return "\n".join(head + body)
 
     def _repr_html_(self) -> str:
@@ -286,7 +330,7 @@ class ArmComparison:
         rows = "".join(
             f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
             f"<td style='text-align:left'>{html.escape(v)}</td></tr>"
-            for k, v in self._rows()
+            for k, v in self.rows()
         )
         methods = "; ".join(self.methods)
         return (
@@ -350,8 +394,8 @@ def compare_arms(
     Raises
     ------
     jia_teach.errors.InvalidValueError
-        Counts that are not whole numbers, events outside 0..total, totals below 1, a
-        confidence outside (0, 1) or an unknown ``outcome``.
+        Counts that are not whole numbers, events outside 0..total, totals below 1 or above
+        :data:`MAX_COUNT`, a confidence outside (0, 1) or an unknown ``outcome``.
 
     Notes
     -----
@@ -359,8 +403,10 @@ def compare_arms(
       ``confint_proportions_2indep(count1=treated, ..., method="newcomb", compare="diff")``,
       which is ``p1 - p2`` with sample 1 the treated arm). It is defined with zero cells.
     * Relative risk: Katz log interval (statsmodels ``method="log"``). If either arm has no
-      events the log interval does not exist; the Koopman score interval (statsmodels
-      ``method="score"``) is used instead, with lower limit 0 when the treated arm has no
+      events the log interval does not exist; the Koopman (1984) score interval (statsmodels
+      ``method="score"`` with ``correction=False``; with its default correction statsmodels
+      gives the Miettinen-Nurminen interval) is used instead, with lower limit 0 when the
+      treated arm has no
       events and upper limit infinity when the control arm has none. No events in either arm:
       RR is undefined (nan) and the interval is (0, infinity). Every patient with the event in
       both arms: RR = 1 and the interval is not estimable (nan, nan).
@@ -387,9 +433,9 @@ def compare_arms(
     >>> r.p_value < 1e-8
     True
     """
-    a = _whole("treated_total", treated_total, 1, None)
+    a = _whole("treated_total", treated_total, 1, MAX_COUNT)
     n1 = a
-    c_total = _whole("control_total", control_total, 1, None)
+    c_total = _whole("control_total", control_total, 1, MAX_COUNT)
     a = _whole("treated_events", treated_events, 0, n1, " (treated_total)")
     c = _whole("control_events", control_events, 0, c_total, " (control_total)")
     n2 = c_total
@@ -429,10 +475,13 @@ def compare_arms(
             methods.append("relative risk: CI not estimable, every patient had the event")
         elif a == 0 or c == 0:
             low, high = confint_proportions_2indep(
-                a, n1, c, n2, method="score", compare="ratio", alpha=alpha
+                a, n1, c, n2, method="score", compare="ratio", alpha=alpha, correction=False
             )
             rr_ci = (0.0 if a == 0 else float(low), _INF if c == 0 else float(high))
-            methods.append("relative risk: Koopman score interval (zero event count)")
+            methods.append(
+                "relative risk: Koopman score interval, uncorrected (statsmodels 'score', "
+                "correction=False; zero event count)"
+            )
         else:
             low, high = confint_proportions_2indep(
                 a, n1, c, n2, method="log", compare="ratio", alpha=alpha
@@ -557,6 +606,34 @@ def number_needed(risk_treated: float, risk_control: float) -> float:
     return _inv(float(risk_treated) - float(risk_control))
 
 
+def proportion_ci(events: int, total: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval of one arm's proportion (statsmodels ``proportion_confint``).
+
+    Parameters
+    ----------
+    events, total : int
+        Patients with the outcome and patients in the arm.
+    confidence : float, default 0.95
+
+    Returns
+    -------
+    (float, float)
+        Lower and upper limit, as proportions.
+
+    Examples
+    --------
+    >>> tuple(round(x, 3) for x in proportion_ci(64, 75))
+    (0.756, 0.916)
+    """
+    n = _whole("total", total, 1, MAX_COUNT)
+    e = _whole("events", events, 0, n, " (total)")
+    conf = _confidence(confidence)
+    from statsmodels.stats.proportion import proportion_confint
+
+    low, high = proportion_confint(e, n, alpha=1 - conf, method="wilson")
+    return (max(0.0, float(low)), min(1.0, float(high)))
+
+
 # --------------------------------------------------------------------------------------------
 # LHH
 # --------------------------------------------------------------------------------------------
@@ -633,9 +710,17 @@ def likelihood_helped_harmed(
     -------
     LikelihoodHelpedHarmed
 
+    Raises
+    ------
+    jia_teach.errors.InvalidValueError
+        A number needed that is not positive, a comparison whose point estimate goes the
+        other way, an ``f`` that is not a finite positive number, or both numbers needed
+        infinite (no benefit and no harm: the ratio is undefined).
+
     Notes
     -----
-    Unrounded NNT and NNH are used; point estimates only (no interval).
+    Unrounded NNT and NNH are used; point estimates only (no interval). An infinite NNT (no
+    benefit) gives LHH 0; an infinite NNH (no harm) gives LHH infinity.
 
     Examples
     --------
@@ -647,19 +732,47 @@ def likelihood_helped_harmed(
 
     An NNT from derived counts carries the tag into the sentence:
 
-    >>> acr90 = compare_trial_arms("TENDER", "acr90", "week 12")
+    >>> acr90 = compare_arms(treated_events=28, treated_total=75, control_events=2,
+    ...                      control_total=37, derived_counts=True)
     >>> likelihood_helped_harmed(nnt=acr90, nnh=9.1).text
     'LHH 2.9: a patient is about 2.9 times as likely to be helped as harmed (NNT 3.1, NNH 9.1) (from derived counts).'
+
+    An infinite number needed (no difference between the arms) gives the limit:
+
+    >>> likelihood_helped_harmed(nnt=float("inf"), nnh=9.1).lhh
+    0.0
+    >>> likelihood_helped_harmed(nnt=1.6, nnh=float("inf")).text
+    'LHH infinity: the harm is no more frequent on treatment (NNH infinity), so a patient is more likely to be helped than harmed (NNT 1.6).'
     """  # noqa: E501
     t = _nn_value(nnt, "nnt", "benefit")
     h = _nn_value(nnh, "nnh", "harm")
     for name, f in (("f_benefit", f_benefit), ("f_harm", f_harm)):
-        if isinstance(f, bool) or not isinstance(f, Real) or not f > 0:
-            raise InvalidValueError(f"{f!r} is not a positive number", column=name, allowed="> 0")
-    value = (float(f_benefit) / t) / (float(f_harm) / h)
+        if isinstance(f, bool) or not isinstance(f, Real) or not 0 < f < _INF:
+            raise InvalidValueError(
+                f"{f!r} is not a finite positive number", column=name, allowed="> 0, finite"
+            )
+    if math.isinf(t) and math.isinf(h):
+        raise InvalidValueError(
+            "LHH is undefined when neither the benefit nor the harm differs between the arms "
+            "(NNT and NNH both infinite)",
+            column="nnt/nnh",
+            allowed="at least one finite number needed",
+        )
+    value = (float(f_benefit) * h) / (t * float(f_harm))  # = (f_b / NNT) / (f_h / NNH)
     derived = any(isinstance(x, ArmComparison) and x.derived_counts for x in (nnt, nnh))
-    nums = f"(NNT {t:.1f}, NNH {h:.1f})" + (DERIVED_TAG if derived else "")
-    if value >= 1:
+    tag = DERIVED_TAG if derived else ""
+    nums = f"(NNT {t:.1f}, NNH {h:.1f})" + tag
+    if math.isinf(value):
+        text = (
+            f"LHH infinity: the harm is no more frequent on treatment (NNH infinity), so a "
+            f"patient is more likely to be helped than harmed (NNT {t:.1f}){tag}."
+        )
+    elif value == 0:
+        text = (
+            f"LHH 0: the benefit is no more frequent on treatment (NNT infinity), so a patient "
+            f"is more likely to be harmed than helped (NNH {h:.1f}){tag}."
+        )
+    elif value >= 1:
         text = (
             f"LHH {value:.1f}: a patient is about {value:.1f} times as likely to be helped as "
             f"harmed {nums}."
@@ -677,227 +790,4 @@ def likelihood_helped_harmed(
         f_harm=float(f_harm),
         text=text,
         derived_counts=derived,
-    )
-
-
-# --------------------------------------------------------------------------------------------
-# reported effects and comparisons from the shipped data
-# --------------------------------------------------------------------------------------------
-_MEASURE_NAMES = {
-    "hazard_ratio": "Hazard ratio",
-    "weighted_difference": "Weighted difference",
-    "p_value": "P",
-}
-
-
-@dataclass(frozen=True)
-class ReportedEffect:
-    """An effect estimate exactly as a source reports it (never recomputed).
-
-    Attributes mirror ``data/reported_effects.csv``; missing values are ``None``.
-
-    Examples
-    --------
-    >>> print(reported_effect("canakinumab2_flare_hr"))
-    Hazard ratio 0.36 (95% CI 0.17 to 0.75): flare, canakinumab vs placebo, canakinumab-2, \
-randomized withdrawal [reported; Ruperto 2012, NEJM (trial 2)]
-    """
-
-    effect_id: str
-    trial: str
-    endpoint: str
-    timepoint: str
-    measure: str
-    comparison: str
-    estimate: float
-    ci_low: float | None
-    ci_high: float | None
-    confidence: float | None
-    qualifier: str | None
-    unit: str
-    status: str
-    source: str
-    source_id: str
-    note: str | None
-
-    @property
-    def text(self) -> str:
-        """The estimate as a short phrase, e.g. ``'Hazard ratio 0.36 (95% CI 0.17 to 0.75)'``."""
-        name = _MEASURE_NAMES.get(self.measure, self.measure)
-        unit = " percentage points" if self.unit == "percentage points" else ""
-        q = f"{self.qualifier} " if self.qualifier else ""
-        est = f"{name} {q}{self.estimate:g}{unit}"
-        if self.ci_low is not None and self.ci_high is not None:
-            pct = f"{100 * (self.confidence or 0.95):g}% CI"
-            est += f" ({pct} {self.ci_low:g} to {self.ci_high:g})"
-        return est
-
-    def __str__(self) -> str:
-        return (
-            f"{self.text}: {self.endpoint}, {self.comparison}, {self.trial}, {self.timepoint} "
-            f"[{self.status}; {self.source}]"
-        )
-
-    def _repr_html_(self) -> str:
-        note = f"<br><small>{html.escape(self.note)}</small>" if self.note else ""
-        return (
-            f"<p><b>{html.escape(self.text)}</b> - {html.escape(self.endpoint)}, "
-            f"{html.escape(self.comparison)}, {html.escape(self.trial)}, "
-            f"{html.escape(self.timepoint)} ({html.escape(self.status)}: "
-            f"{html.escape(self.source)}){note}</p>"
-        )
-
-
-def _none(x: object) -> object:
-    import pandas as pd
-
-    return None if pd.isna(x) else x
-
-
-def reported_effects(directory: str | Path | None = None) -> list[ReportedEffect]:
-    """All reported effect estimates shipped in ``data/reported_effects.csv``.
-
-    Parameters
-    ----------
-    directory : str or Path, optional
-        Folder to read instead of the package data.
-
-    Returns
-    -------
-    list of ReportedEffect
-
-    Examples
-    --------
-    >>> [e.effect_id for e in reported_effects()][:2]
-    ['canakinumab2_flare_hr', 'tender_acr30_wdiff']
-    """
-    from jia_teach.data import load_reported_effects
-
-    out = []
-    for r in load_reported_effects(directory).to_dict("records"):
-        out.append(
-            ReportedEffect(
-                effect_id=str(r["effect_id"]),
-                trial=str(r["trial"]),
-                endpoint=str(r["endpoint"]),
-                timepoint=str(r["timepoint"]),
-                measure=str(r["measure"]),
-                comparison=str(r["comparison"]),
-                estimate=float(r["estimate"]),
-                ci_low=None if _none(r["ci_low"]) is None else float(r["ci_low"]),
-                ci_high=None if _none(r["ci_high"]) is None else float(r["ci_high"]),
-                confidence=None if _none(r["confidence"]) is None else float(r["confidence"]),
-                qualifier=_none(r["qualifier"]),  # type: ignore[arg-type]
-                unit=str(r["unit"]),
-                status=str(r["status"]),
-                source=str(r["source"]),
-                source_id=str(r["source_id"]),
-                note=_none(r["note"]),  # type: ignore[arg-type]
-            )
-        )
-    return out
-
-
-def reported_effect(effect_id: str, directory: str | Path | None = None) -> ReportedEffect:
-    """One reported effect by its ``effect_id``.
-
-    Parameters
-    ----------
-    effect_id : str
-        E.g. ``"canakinumab2_flare_hr"``.
-    directory : str or Path, optional
-        Folder to read instead of the package data.
-
-    Returns
-    -------
-    ReportedEffect
-
-    Examples
-    --------
-    >>> reported_effect("tender_acr30_wdiff").text
-    'Weighted difference 67 percentage points (95% CI 51 to 83)'
-    """
-    effects = {e.effect_id: e for e in reported_effects(directory)}
-    if effect_id not in effects:
-        raise InvalidValueError(
-            f"unknown effect_id {effect_id!r}", column="effect_id", allowed=", ".join(effects)
-        )
-    return effects[effect_id]
-
-
-def compare_trial_arms(
-    trial: str,
-    endpoint: str,
-    timepoint: str,
-    *,
-    confidence: float = 0.95,
-    directory: str | Path | None = None,
-) -> ArmComparison:
-    """:func:`compare_arms` for a trial's active arm vs placebo, counts taken from the data.
-
-    Parameters
-    ----------
-    trial, endpoint, timepoint : str
-        As in ``data/trial_outcomes.csv`` (e.g. ``"TENDER"``, ``"acr30_no_fever"``,
-        ``"week 12"``).
-    confidence : float, default 0.95
-    directory : str or Path, optional
-        Folder to read instead of the package data.
-
-    Returns
-    -------
-    ArmComparison
-        Its ``label`` names the trial, endpoint and time point, and says when counts are
-        derived; then ``derived_counts`` is True and every printed interval, number needed and
-        p-value is tagged " (from derived counts)".
-
-    Raises
-    ------
-    jia_teach.errors.InvalidValueError
-        When the rows do not exist or have no counts (e.g. Kaplan-Meier percentages: use
-        :func:`reported_effect` for the hazard ratio).
-
-    Examples
-    --------
-    >>> r = compare_trial_arms("canakinumab-1", "adapted_acr30", "day 15")
-    >>> r.label
-    'canakinumab-1, adapted_acr30, day 15: canakinumab 36/43 vs placebo 4/41'
-    >>> compare_trial_arms("TENDER", "acr90", "week 12").nnt_text
-    'NNT 4 (95% CI 3 to 7) (from derived counts)'
-    """
-    from jia_teach.data import load_outcomes
-
-    o = load_outcomes(directory)
-    rows = o[(o["trial"] == trial) & (o["endpoint"] == endpoint) & (o["timepoint"] == timepoint)]
-    placebo = rows[rows["arm"] == "placebo"]
-    active = rows[~rows["arm"].isin(["placebo", "all"])]
-    if len(placebo) != 1 or len(active) != 1:
-        raise InvalidValueError(
-            f"no active-vs-placebo pair for {trial}, {endpoint}, {timepoint}",
-            column="trial/endpoint/timepoint",
-            allowed="a combination listed in trial_outcomes.csv with a placebo row",
-        )
-    t, p = active.iloc[0], placebo.iloc[0]
-    for r in (t, p):
-        if r.isna()["events"] or r.isna()["total"]:
-            raise InvalidValueError(
-                f"{trial} {r['arm']} {endpoint} {timepoint} has no events/total "
-                f"(source gives {r['percent']}%; {r['note']})",
-                column="events",
-                allowed="rows with both events and total",
-            )
-    is_derived = "derived" in (t["status"], p["status"])
-    derived = " (derived counts)" if is_derived else ""
-    label = (
-        f"{trial}, {endpoint}, {timepoint}: {t['arm']} {t['events']}/{t['total']} vs "
-        f"placebo {p['events']}/{p['total']}{derived}"
-    )
-    return compare_arms(
-        treated_events=int(t["events"]),
-        treated_total=int(t["total"]),
-        control_events=int(p["events"]),
-        control_total=int(p["total"]),
-        confidence=confidence,
-        label=label,
-        derived_counts=is_derived,
     )

@@ -15,24 +15,22 @@ from html import escape
 import numpy as np
 import pandas as pd
 
-from .coreset import Marker, core_set
+from .coreset import Marker, core_set, variable
 from .criteria import acr_n, classify, meets_flare, meets_response, percent_improvement
 from .definitions import FLARE_TRIAL, LEVELS, FlareDefinition, ResponseDefinition
 from .errors import UnknownColumnError
 from .inputs import VasUnit, read_core_set
 
-__all__ = ["PatientAssessment", "VariableChange", "assess", "explain_response"]
+__all__ = [
+    "FlareAssessment",
+    "PatientAssessment",
+    "VariableChange",
+    "assess",
+    "explain_flare",
+    "explain_response",
+]
 
 _STATUS = {1: "improved", -1: "worsened", 0: "unchanged", -2: "missing"}
-_SHORT = {
-    "physician_global": "physician global",
-    "parent_global": "parent global",
-    "chaq": "CHAQ",
-    "active_joints": "active joints",
-    "lom_joints": "limited-motion joints",
-    "esr": "ESR",
-    "crp": "CRP",
-}
 
 
 @dataclass(frozen=True)
@@ -54,7 +52,7 @@ class VariableChange:
 
 
 def _names(mask: np.ndarray, names: tuple[str, ...]) -> str:
-    return ", ".join(_SHORT[n] for n, m in zip(names, mask, strict=True) if m)
+    return ", ".join(variable(n).short for n, m in zip(names, mask, strict=True) if m)
 
 
 def explain_response(
@@ -222,9 +220,12 @@ def assess(
         ``parent_global``, ``chaq``, ``active_joints``, ``lom_joints`` and
         ``esr`` or ``crp``); ``None`` marks a missing value. Every key must be
         present; an unknown key raises.
-    fever_followup : bool, optional
-        Fever at follow-up; when given (True or False) the adapted responses
-        are reported too.
+    fever_followup : bool, pandas.NA or None
+        Fever at follow-up. True or False: the adapted (no fever) responses are
+        reported too. ``pandas.NA``: fever at follow-up is *unknown*; the
+        adapted responses are still reported, three-valued: not met wherever
+        the standard response is not met, undecidable (None) otherwise. None
+        (the default): no adapted responses.
     marker, vas_unit, worsening_limit, flare
         As for :func:`jia_teach.score`.
 
@@ -237,6 +238,15 @@ def assess(
     >>> a = assess(base, up)
     >>> a.highest_level, round(a.acr_n, 2)
     ('ACR50', 66.67)
+
+    Fever unknown: an adapted response is decided only where the standard one is not met.
+
+    >>> unknown = assess(base, up, fever_followup=pd.NA)
+    >>> unknown.adapted["adapted ACR50"], unknown.adapted["adapted ACR70"]
+    (None, False)
+
+    The explanation names the variables:
+
     >>> a.explanation
     '3 variables improved >= 50% (physician global, active joints, ESR); 0 worsened > 30%: \
 meets ACR50; ACR70 not met: 1 variable improved >= 70% (active joints); 0 worsened > 30%: \
@@ -266,7 +276,7 @@ does not meet ACR70 (needs 3 improved)'
     known = {"baseline": data.baseline, "followup": data.followup}
     responses = {d.name: _opt_bool(meets_response(pct, d, **known)[0]) for d in defs}
     adapted = None
-    if fever_followup is not None:
+    if fever_followup is not None:  # True, False or pd.NA (unknown): three-valued below
         fever = pd.array([fever_followup], dtype="boolean")
         adapted = {
             f"adapted {d.name}": _opt_bool(
@@ -306,4 +316,71 @@ does not meet ACR70 (needs 3 improved)'
         ),
         explanation="; ".join(parts),
         definitions=defs,
+    )
+
+
+@dataclass(frozen=True)
+class FlareAssessment:
+    """One patient's flare between two visits, and which variables count as worse.
+
+    Attributes
+    ----------
+    flare : bool or None
+        The verdict (None: undecidable, a value is missing).
+    counts_as_worse : tuple of bool or None
+        Per variable, in core-set order: does it count as worse under the definition,
+        minimum-rise rules included? (Asked of :func:`~jia_teach.criteria.meets_flare` about
+        that variable alone, so the marks follow exactly the rule of the verdict.)
+    improved : tuple of bool
+        Per variable: improved by at least the definition's improvement level.
+    percent_improvement : tuple of float
+        Per variable (NaN missing, -inf worse from 0).
+    definition : FlareDefinition
+    """
+
+    flare: bool | None
+    counts_as_worse: tuple[bool | None, ...]
+    improved: tuple[bool, ...]
+    percent_improvement: tuple[float, ...]
+    definition: FlareDefinition
+
+
+def explain_flare(
+    baseline: np.ndarray, followup: np.ndarray, definition: FlareDefinition
+) -> FlareAssessment:
+    """Flare for one patient, with the variables that count as worse.
+
+    Parameters
+    ----------
+    baseline, followup : array_like, shape (6,) or (1, 6)
+        Core-set values in the fixed order (globals in cm).
+    definition : FlareDefinition
+
+    Examples
+    --------
+    >>> from jia_teach.definitions import FLARE_TRIAL
+    >>> f = explain_flare([2, 2, 1.0, 4, 4, 20], [3.5, 2, 1.3, 5, 5, 26], FLARE_TRIAL)
+    >>> f.flare, f.counts_as_worse
+    (False, (False, False, True, False, False, True))
+    """
+    b = np.asarray(baseline, dtype=np.float64).reshape(1, 6)
+    f = np.asarray(followup, dtype=np.float64).reshape(1, 6)
+    pct = percent_improvement(b, f)
+    verdict = meets_flare(b, f, definition, pct=pct)[0]
+    # Each variable alone: the others held at 1 -> 1 (no change), one worsened variable
+    # and no bound on the improved ones: the verdict is then that variable's own mark.
+    base = np.ones((6, 6))
+    up = np.ones((6, 6))
+    idx = np.arange(6)
+    base[idx, idx] = b[0]
+    up[idx, idx] = f[0]
+    single = definition.replace(min_worsened=1, max_improved=6)
+    worse = tuple(_opt_bool(v) for v in meets_flare(base, up, single))
+    improved = classify(pct, definition.improvement_level, np.inf)[0] == 1
+    return FlareAssessment(
+        flare=_opt_bool(verdict),
+        counts_as_worse=worse,
+        improved=tuple(bool(x) for x in improved),
+        percent_improvement=tuple(float(x) for x in pct[0]),
+        definition=definition,
     )

@@ -11,16 +11,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jia_teach import cohort
+from jia_teach import calibration, cohort
+from jia_teach.calibration import refit
 from jia_teach.cohort import (
     SIMULATED_NOTE,
     SimulatedArm,
     load_parameters,
-    refit,
     simulate_arm,
     simulate_trial,
 )
 from jia_teach.coreset import core_set
+from jia_teach.data import data_dir
 from jia_teach.definitions import (
     ACR30,
     ACR50,
@@ -30,7 +31,7 @@ from jia_teach.definitions import (
     RESPONSE_PRESETS,
     ResponseDefinition,
 )
-from jia_teach.errors import InvalidValueError
+from jia_teach.errors import DataFileError, InvalidValueError
 from jia_teach.scoring import score
 
 N = 20_000
@@ -75,7 +76,7 @@ def _arm(trials, trial: str, arm: str) -> SimulatedArm:
 def test_targets_are_read_from_the_outcomes_file():
     read = {
         (t.trial, t.arm, t.endpoint): t.rate
-        for t in cohort._targets()
+        for t in calibration.targets()
         if t.weight == 1 and t.timepoint in ("week 12", "day 15")
     }
     assert read == pytest.approx(PUBLISHED, abs=1e-12)
@@ -88,7 +89,7 @@ def test_published_rates_are_reproduced_within_5_points(trials, trial, arm, endp
 
 
 def test_fit_file_records_targets_sources_and_residuals():
-    fit = pd.read_csv(cohort._fit_path())
+    fit = pd.read_csv(data_dir() / cohort.FIT_FILE)
     assert set(fit["kind"]) == {"parameter", "target", "check"}
     assert fit["fit_date"].str.fullmatch(r"\d{4}-\d{2}-\d{2}").all()
     targets = fit[fit["kind"] != "parameter"]
@@ -260,3 +261,50 @@ def test_refit_small_cohort_writes_a_loadable_file(tmp_path):
 def test_cli_without_refit_prints_help(capsys):
     assert cohort.main([]) == 0
     assert "--refit" in capsys.readouterr().out
+
+
+def _broken_fit(tmp_path, edit):
+    import shutil
+
+    for name in ("sources.csv", cohort.FIT_FILE):
+        shutil.copy(data_dir() / name, tmp_path / name)
+    path = tmp_path / cohort.FIT_FILE
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text("".join(edit(lines)))
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        # a blank responder share used to give tocilizumab ACR90 = 0.0 % silently
+        (
+            lambda ls: [ls[0], ls[1].replace(",0.96484,", ",,"), *ls[2:]],
+            r"cohort_fit.csv, row 1 \(line 2 of the file\), column 'value': a parameter needs",
+        ),
+        (
+            lambda ls: [ls[0], ls[1].replace(",0.96484,", ",1.5,"), *ls[2:]],
+            r"column 'value': 1.5 is out of range for responder_share \(allowed: 0 to 1\)",
+        ),
+        (lambda ls: [ls[0], *ls[2:]], r"lacks parameter\(s\) responder_share for TENDER"),
+        (lambda ls: [ls[0], ls[1], *ls[1:]], r"parameter 'responder_share' of TENDER .* twice"),
+        (lambda ls: [], r"cohort_fit.csv: the file is empty"),
+        (
+            lambda ls: [ls[0].replace("kind,", "kinds,"), *ls[1:]],
+            r"column 'kinds': unknown column in the header",
+        ),
+        (
+            lambda ls: [ls[0], ls[1].replace("responder_share", "responder_shar"), *ls[2:]],
+            r"unknown model parameter 'responder_shar'",
+        ),
+    ],
+)
+def test_a_corrupted_fit_file_is_a_clear_error(tmp_path, edit, message):
+    folder = _broken_fit(tmp_path, edit)
+    with pytest.raises(DataFileError, match=message):
+        load_parameters("TENDER", "tocilizumab", directory=folder)
+
+
+def test_a_missing_fit_file_says_how_to_make_one(tmp_path):
+    with pytest.raises(DataFileError, match="--refit"):
+        load_parameters("TENDER", "tocilizumab", directory=tmp_path)

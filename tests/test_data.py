@@ -19,6 +19,7 @@ from jia_teach.data import (
     data_dir,
     load_adverse_events,
     load_all,
+    load_appraisal_outcomes,
     load_baseline,
     load_designs,
     load_outcomes,
@@ -29,7 +30,7 @@ from jia_teach.data import (
 from jia_teach.errors import DataFileError, JiaInputError
 
 NA = None
-TAPER = "trial 2 (phase not stated)"
+TAPER = "Part Ic (open label, before randomization)"
 
 # (trial, arm, endpoint, timepoint) -> (events, total, percent, status)
 EXPECTED_OUTCOMES = {
@@ -50,8 +51,13 @@ EXPECTED_OUTCOMES = {
     ("TENDER", "placebo", "fever_free", "week 12"): (5, 24, 21, "reported"),
     ("TENDER", "tocilizumab", "rash_free", "week 12"): (14, 22, 64, "reported"),
     ("TENDER", "placebo", "rash_free", "week 12"): (2, 18, 11, "reported"),
-    ("TENDER", "tocilizumab", "gc_reduced", "week 12"): (17, NA, 24, "reported"),
-    ("TENDER", "placebo", "gc_reduced", "week 12"): (1, NA, 3, "reported"),
+    # glucocorticoids (prescribing information): of 70 vs 31 on oral GC at baseline
+    ("TENDER", "tocilizumab", "gc_reduced", "week 12"): (17, 70, 24, "reported"),
+    ("TENDER", "placebo", "gc_reduced", "week 12"): (1, 31, 3, "reported"),
+    ("TENDER", "tocilizumab", "acr70_gc_taper_allowed", "week 6 or 8"): (48, 70, 69, "reported"),
+    ("TENDER", "placebo", "acr70_gc_taper_allowed", "week 6 or 8"): (8, 31, 26, "reported"),
+    # open label, by week 44: 44/103 (43%) off oral glucocorticoids
+    ("TENDER", "all", "oral_gc_discontinued", "week 44"): (44, 103, 43, "reported"),
     # week 52, open label, percentages only
     ("TENDER", "all", "acr70_no_fever", "week 52"): (NA, NA, 80, "reported"),
     ("TENDER", "all", "acr90", "week 52"): (NA, NA, 59, "reported"),
@@ -67,6 +73,10 @@ EXPECTED_OUTCOMES = {
     ("canakinumab-1", "placebo", "adapted_acr70", "month 1"): (1, 41, 2, "reported"),
     ("canakinumab-1", "canakinumab", "adapted_acr90", "month 1"): (20, 43, 47, "reported"),
     ("canakinumab-1", "placebo", "adapted_acr90", "month 1"): (1, 41, 2, "reported"),
+    # Ilaris HCP page: "At Day 15, one-third (33%) of patients achieved inactive disease (vs 0%
+    # of patients receiving placebo)"; exploratory; counts not given
+    ("canakinumab-1", "canakinumab", "inactive_disease", "day 15"): (NA, 43, 33, "reported"),
+    ("canakinumab-1", "placebo", "inactive_disease", "day 15"): (NA, 41, 0, "reported"),
     # canakinumab trial 2: Kaplan-Meier percentages, not events/total
     ("canakinumab-2", "canakinumab", "flare", "randomized withdrawal"): (NA, NA, 26, "reported"),
     ("canakinumab-2", "placebo", "flare", "randomized withdrawal"): (NA, NA, 75, "reported"),
@@ -78,7 +88,7 @@ EXPECTED_OUTCOMES = {
     ),
     ("canakinumab-2", "placebo", "flare_free", "randomized withdrawal"): (NA, NA, 25, "reported"),
     # glucocorticoid taper (Healio): of 128 on GC, 92 attempted; 62% and 46% of those. The
-    # sheet gives no trial phase for the taper, and says "discontinued", not "oral".
+    # taper was the open-label Part Ic (NCT00889863); the source says "discontinued", not "oral".
     ("canakinumab-2", "all", "gc_taper_attempted", TAPER): (92, 128, NA, "reported"),
     ("canakinumab-2", "all", "gc_tapered_substantially", TAPER): (NA, 92, 62, "reported"),
     ("canakinumab-2", "all", "gc_discontinued", TAPER): (NA, 92, 46, "reported"),
@@ -95,6 +105,24 @@ EXPECTED_DESIGNS = {
     ("canakinumab-2", "all", "randomized"): 100,
     ("canakinumab-2", "canakinumab", "randomized"): 50,
     ("canakinumab-2", "placebo", "randomized"): 50,
+    # ANAJIS (Quartier 2011): 12 vs 12 for 1 month; the 10 placebo patients then switched
+    ("ANAJIS", "all", "randomized"): 24,
+    ("ANAJIS", "anakinra", "randomized"): 12,
+    ("ANAJIS", "placebo", "randomized"): 12,
+    ("ANAJIS", "all", "open_label"): 10,
+}
+
+# ANAJIS, Quartier 2011 Table 2 "Responses at month 1" (anakinra n = 12, placebo n = 12):
+# endpoint -> (anakinra events, %, placebo events, %, chi-squared p)
+EXPECTED_ANAJIS = {
+    "modified_acr30": (8, 67, 1, 8, 0.003),  # primary objective
+    "systemic_response": (8, 67, 1, 8, None),  # p 0.003 in the table; not stored twice
+    "acr30": (11, 92, 7, 58, 0.059),
+    "acr30_no_fever_38": (11, 92, 6, 50, 0.025),
+    "acr30_no_fever_crp15": (10, 83, 3, 25, 0.004),
+    "modified_acr50": (7, 58, 0, 0, 0.005),
+    "modified_acr70": (5, 42, 0, 0, 0.038),
+    "modified_acr100": (0, 0, 0, 0, 1),
 }
 
 # (trial, variable) -> (statistic, value, sd, n)
@@ -168,6 +196,11 @@ EXPECTED_AES = {
         "infusion_reaction_24h",
         "percent_of_patients",
     ): 5,
+    # derived: the only counts of 75 and 37 that round to 7% vs 0% and 16% vs 5%
+    ("TENDER", "tocilizumab", "12-week double-blind", "neutrophils_below_1e9_per_l", "patients"): 5,
+    ("TENDER", "placebo", "12-week double-blind", "neutrophils_below_1e9_per_l", "patients"): 0,
+    ("TENDER", "tocilizumab", "12-week double-blind", "infusion_reaction_24h", "patients"): 12,
+    ("TENDER", "placebo", "12-week double-blind", "infusion_reaction_24h", "patients"): 2,
     ("TENDER", "escape", "escape therapy", "macrophage_activation_syndrome", "patients"): 1,
     ("TENDER", "all", "extension", "serious_adverse_events", "events"): 39,
     ("TENDER", "all", "extension", "serious_adverse_events", "events_per_patient_year"): 0.25,
@@ -192,6 +225,46 @@ EXPECTED_AES = {
         "macrophage_activation_syndrome",
         "events",
     ): 21,
+    # Grom 2016: 21 probable-MAS events in 19 patients; 10 possible-MAS events in 9 patients;
+    # 2.8 vs 7.7 probable-MAS events per 100 patient-years; 3 MAS-related deaths (2 vs 1)
+    (
+        "canakinumab-pooled",
+        "all",
+        "pooled sJIA trials",
+        "macrophage_activation_syndrome",
+        "patients",
+    ): 19,
+    (
+        "canakinumab-pooled",
+        "canakinumab",
+        "pooled sJIA trials",
+        "macrophage_activation_syndrome",
+        "events_per_100_patient_years",
+    ): 2.8,
+    (
+        "canakinumab-pooled",
+        "placebo",
+        "pooled sJIA trials",
+        "macrophage_activation_syndrome",
+        "events_per_100_patient_years",
+    ): 7.7,
+    (
+        "canakinumab-pooled",
+        "all",
+        "pooled sJIA trials",
+        "macrophage_activation_syndrome_possible",
+        "events",
+    ): 10,
+    (
+        "canakinumab-pooled",
+        "all",
+        "pooled sJIA trials",
+        "macrophage_activation_syndrome_possible",
+        "patients",
+    ): 9,
+    ("canakinumab-pooled", "canakinumab", "pooled sJIA trials", "mas_related_death", "patients"): 2,
+    ("canakinumab-pooled", "placebo", "pooled sJIA trials", "mas_related_death", "patients"): 1,
+    ("canakinumab-pooled", "all", "pooled sJIA trials", "mas_related_death", "patients"): 3,
 }
 
 # effect_id -> (measure, qualifier, estimate, ci_low, ci_high)
@@ -200,8 +273,17 @@ EXPECTED_EFFECTS = {
     "tender_acr30_wdiff": ("weighted_difference", NA, 67, 51, 83),
     "tender_acr50_wdiff": ("weighted_difference", NA, 74, 58, 90),
     "tender_acr70_wdiff": ("weighted_difference", NA, 63, 46, 80),
+    # primary end point in the prescribing information: 62 (95% CI 45-78)
+    "tender_primary_wdiff": ("weighted_difference", NA, 62, 45, 78),
+    # Grom 2016: -4.9 (95% CI -15.6 to 5.9) probable-MAS events per 100 patient-years
+    "grom2016_mas_rate_difference": ("rate_difference", NA, -4.9, -15.6, 5.9),
     "tender_primary_p": ("p_value", "<", 0.001, NA, NA),
     "canakinumab1_primary_p": ("p_value", "<", 0.001, NA, NA),
+    **{
+        f"anajis_{endpoint}_p": ("p_value", NA, p, NA, NA)
+        for endpoint, (_, _, _, _, p) in EXPECTED_ANAJIS.items()
+        if p is not None
+    },
 }
 
 # claim_id -> (trial, timepoint, claimed endpoint, qualifier, claimed value, unit, trial value,
@@ -217,7 +299,7 @@ EXPECTED_CLAIMS = {
         "percent",
         91,
         "actemra_pi",
-        "acr30_no_fever;acr50",
+        "acr30_no_fever",
         "mislabelled",
     ),
     # ACR90 37% vs 5% (E:25)
@@ -352,6 +434,14 @@ EXPECTED_IDS = {
     "ruperto2012": ("10.1056/NEJMoa1205099", NA, "NCT00886769; NCT00889863"),
     "beukelman2011": ("10.1002/acr.20460", NA, NA),
     "ringold2013": ("10.1002/acr.22087", NA, NA),
+    "grom2016": ("10.1002/art.39407", NA, NA),
+    "tender_interim_52wk": ("10.1186/1546-0096-9-S1-P164", NA, "NCT00642460"),
+    "tender_acr2010_12wk": (NA, NA, "NCT00642460"),
+    "brunner2002": (NA, "12022323", NA),
+    "quartier2011": ("10.1136/ard.2010.134254", "21173013", "NCT00339157"),
+    "fautrel2024": ("10.1136/ard-2024-225851", NA, NA),
+    "nct00889863": (NA, NA, "NCT00889863"),
+    "nct00886769": (NA, NA, "NCT00886769"),
 }
 
 
@@ -400,7 +490,10 @@ def test_no_unconfirmed_figure_is_reported() -> None:
     # AE patients/ALT, per-trial MAS counts) are left out entirely.
     o = load_outcomes()
     day15 = o[(o["trial"] == "canakinumab-1") & (o["timepoint"] == "day 15")]
-    assert set(day15["endpoint"]) == {"adapted_acr30"}
+    # adapted ACR50-100 at day 15 are in a bar graph not read: left out (inactive disease is
+    # the HCP page's sentence, percentages only)
+    assert set(day15["endpoint"]) == {"adapted_acr30", "inactive_disease"}
+    assert day15[day15["endpoint"] == "inactive_disease"]["events"].isna().all()
     assert (o["status"] != "unconfirmed").all()
     ae = load_adverse_events()
     assert not ae["event"].str.contains("alt", case=False).any()
@@ -408,6 +501,106 @@ def test_no_unconfirmed_figure_is_reported() -> None:
         "canakinumab-pooled",
         "TENDER",
     }
+
+
+def test_appraisal_outcomes_match_anajis_table_2() -> None:
+    a = load_appraisal_outcomes()
+    assert set(a["trial"]) == {"ANAJIS"} and set(a["source_id"]) == {"quartier2011"}
+    got = {}
+    for r in a[a["timepoint"] == "month 1"].itertuples():
+        got.setdefault(r.endpoint, {})[r.arm] = (r.events, r.total, r.percent, r.status)
+    assert set(got) == set(EXPECTED_ANAJIS)
+    for endpoint, (ev_a, pct_a, ev_p, pct_p, _) in EXPECTED_ANAJIS.items():
+        assert got[endpoint]["anakinra"] == (ev_a, 12, pct_a, "reported"), endpoint
+        assert got[endpoint]["placebo"] == (ev_p, 12, pct_p, "reported"), endpoint
+    # abstract: "Ten patients from the placebo group switched to anakinra; nine were responders
+    # at M2" (open label, no control group)
+    switched = a[a["timepoint"] == "month 2 (open label)"].iloc[0]
+    assert (switched["arm"], switched["events"], switched["total"]) == ("all", 9, 10)
+    assert pd.isna(switched["percent"])
+
+
+def test_anajis_primary_definitions_p_values_are_uncorrected_chi_squared() -> None:
+    """Table 2's footnote says chi-squared: the four primary definitions' p-values are
+    reproduced by the uncorrected test on the stored counts (an independent check of the
+    transcription; modified ACRpedi 50/70 are kept exactly as reported)."""
+    from scipy.stats import chi2_contingency
+
+    e = load_reported_effects().set_index("effect_id")
+    for endpoint in ("modified_acr30", "acr30", "acr30_no_fever_38", "acr30_no_fever_crp15"):
+        ev_a, _, ev_p, _, reported = EXPECTED_ANAJIS[endpoint]
+        table = [[ev_a, 12 - ev_a], [ev_p, 12 - ev_p]]
+        p = chi2_contingency(table, correction=False).pvalue
+        assert round(p, 3) == reported == e.loc[f"anajis_{endpoint}_p", "estimate"], endpoint
+
+
+def test_derived_harm_counts_are_the_unique_fit_by_brute_force() -> None:
+    """Every count k of n whose 100 k / n rounds (half up, exact rationals) to the label's
+    whole percentage: exactly one for each arm, and it is the stored derived count."""
+    from fractions import Fraction
+
+    def fits(percent: int, n: int) -> list[int]:
+        return [
+            k
+            for k in range(n + 1)
+            if Fraction(2 * percent - 1, 2) <= Fraction(100 * k, n) < Fraction(2 * percent + 1, 2)
+        ]
+
+    ae = load_adverse_events()
+    for event, arm, n, percent in (
+        ("neutrophils_below_1e9_per_l", "tocilizumab", 75, 7),
+        ("neutrophils_below_1e9_per_l", "placebo", 37, 0),
+        ("infusion_reaction_24h", "tocilizumab", 75, 16),
+        ("infusion_reaction_24h", "placebo", 37, 5),
+    ):
+        rows = ae[(ae["trial"] == "TENDER") & (ae["event"] == event) & (ae["arm"] == arm)]
+        pct = rows[rows["unit"] == "percent_of_patients"].iloc[0]
+        count = rows[rows["unit"] == "patients"].iloc[0]
+        assert (pct["value"], pct["status"]) == (percent, "reported")
+        assert (count["status"], count["total"]) == ("derived", n)
+        assert count["note"].startswith("derived: the only count of")
+        assert fits(percent, n) == [count["value"]], (event, arm)
+    # the same brute force confirms the sheet's derived efficacy counts
+    o = load_outcomes()
+    for r in o[o["status"] == "derived"].itertuples():
+        assert fits(int(r.percent), r.total) == [r.events], (r.endpoint, r.arm)
+
+
+def test_mas_rates_are_stored_as_reported_and_tell_the_exposure_story() -> None:
+    ae = load_adverse_events()
+    mas = ae[(ae["trial"] == "canakinumab-pooled")]
+    rate = {r.arm: r.value for r in mas[mas["unit"] == "events_per_100_patient_years"].itertuples()}
+    assert rate == {"canakinumab": 2.8, "placebo": 7.7}
+    # more events on canakinumab (19 vs 2), yet a lower rate: exposure differed
+    events = {
+        r.arm: r.value
+        for r in mas[
+            (mas["unit"] == "events") & (mas["event"] == "macrophage_activation_syndrome")
+        ].itertuples()
+    }
+    assert events["canakinumab"] > events["placebo"] and rate["canakinumab"] < rate["placebo"]
+    e = load_reported_effects().set_index("effect_id").loc["grom2016_mas_rate_difference"]
+    assert (e["unit"], e["confidence"]) == ("events per 100 patient-years", 0.95)
+    assert e["ci_low"] < 0 < e["ci_high"]  # not significant
+    assert round(2.8 - 7.7, 1) == e["estimate"]  # hand arithmetic: 2.8 - 7.7 = -4.9
+    deaths = {r.arm: r.value for r in mas[mas["event"] == "mas_related_death"].itertuples()}
+    assert deaths["canakinumab"] + deaths["placebo"] == deaths["all"] == 3
+
+
+def test_trial_2_design_and_taper_phase() -> None:
+    d = load_designs()
+    part1 = d[(d["trial"] == "canakinumab-2") & (d["phase"] == "open_label")].iloc[0]
+    assert (part1["dose"], part1["route"]) == ("4 mg/kg", "subcutaneous")
+    assert part1["schedule"] == "every 4 weeks for up to 32 weeks (Part I)"
+    assert "Part Ic (glucocorticoid taper, up to 20 weeks)" in part1["timepoints"]
+    assert "no control group" in part1["note"]
+    for r in d[d["trial"] == "canakinumab-2"].itertuples():
+        assert "active MAS within the previous 6 months excluded" in r.population
+    o = load_outcomes()
+    taper = o[(o["trial"] == "canakinumab-2") & o["endpoint"].str.startswith("gc_")]
+    assert set(taper["timepoint"]) == {TAPER}
+    assert taper["note"].str.contains("no control group").all()
+    assert not o["timepoint"].str.contains("not stated").any()
 
 
 def test_designs_match_evidence_sheet() -> None:
@@ -505,7 +698,7 @@ def test_seed_discrepancy_85_vs_91_is_in_the_data() -> None:
     c = claims.loc["seed_acr30_85"]
     assert (c["claimed_endpoint"], c["claimed_value"], c["trial_value"]) == ("acr30", 85, 91)
     assert c["verdict"] == "mislabelled"
-    # the claimed 85% belongs to the primary end point and to ACR50, per the outcome table
+    # the claimed 85% belongs to the primary end point; ACR50's 85% is a coincidence
     o = load_outcomes().set_index(["trial", "arm", "endpoint", "timepoint"])
     for endpoint in c["value_belongs_to"].split(";"):
         assert o.loc[("TENDER", "tocilizumab", endpoint, "week 12"), "percent"] == 85
@@ -513,7 +706,11 @@ def test_seed_discrepancy_85_vs_91_is_in_the_data() -> None:
     table = claims_check()
     assert table.loc["seed_acr30_85", "claimed"] == "JIA ACR30: 85%"
     assert table.loc["seed_acr30_85", "trial_figure"] == "JIA ACR30: 91%"
-    assert "primary" in table.loc["seed_acr30_85", "figure_belongs_to"]
+    assert table.loc["seed_acr30_85", "figure_belongs_to"] == (
+        "JIA ACR30 + no fever (TENDER primary)"
+    )
+    assert o.loc[("TENDER", "tocilizumab", "acr50", "week 12"), "percent"] == 85
+    assert "numerical coincidence" in c["explanation"]
 
 
 def test_claims_match_evidence_sheet() -> None:
@@ -543,11 +740,13 @@ def test_seed_safety_claim_is_the_seed_verbatim_and_says_nothing_of_mas() -> Non
     row = claims.loc["seed_can_safety"]
     assert row["claim"] == SEED_SAFETY
     assert "macrophage" not in row["claim"].lower()
-    # the sheet's MAS wording is not in the seed; the pooled figures are events, not a risk
-    assert "not in the seed text" in row["explanation"]
-    assert "19 on canakinumab and 2 on placebo" in row["explanation"]
-    assert "without exposure time" in row["explanation"]
-    assert "they do not show that MAS was more frequent" in row["explanation"]
+    # Grom 2016 gives exposure-adjusted rates: the claim row must not call it counts only
+    text = row["explanation"]
+    assert "19 during canakinumab and 2 during placebo, in 19 patients" in text
+    assert "2.8 vs 7.7 per 100 patient-years, difference -4.9 (95% CI -15.6 to 5.9)" in text
+    assert "the rate was not higher on canakinumab" in text
+    assert "3 MAS-related deaths (2 on canakinumab, 1 on placebo)" in text
+    assert "without exposure time" not in text and "not a risk per child" not in text
 
 
 def test_claims_reference_values_agree_with_other_tables() -> None:
@@ -610,7 +809,7 @@ def test_data_dir_prefers_packaged_copy(tmp_path: Path, monkeypatch) -> None:
 
 def test_load_all_reads_every_csv() -> None:
     tables = load_all()
-    on_disk = {p.name for p in data_dir().glob("*.csv") if not p.name.startswith("cohort_fit")}
+    on_disk = {p.name for p in data_dir().glob("*.csv")}
     assert set(tables) == on_disk
 
 
@@ -766,7 +965,8 @@ def _write(folder: Path, file: str, rows: list[list[str]]) -> None:
             "unit",
             "people",
             "adverse_events.csv, row 1 (line 2 of the file), column 'unit': unknown value "
-            "'people' (allowed: patients, events, percent_of_patients, events_per_patient_year)",
+            "'people' (allowed: patients, events, percent_of_patients, events_per_patient_year, "
+            "events_per_100_patient_years)",
         ),
         (
             "adverse_events.csv",

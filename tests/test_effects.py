@@ -1,4 +1,4 @@
-"""compare_arms, NNT/NNH, LHH and reported effects against independent hand calculations.
+"""compare_arms, NNT/NNH and LHH against independent hand calculations and published values.
 
 The reference values are computed here from textbook formulas with the standard library only
 (Wilson score interval, Newcombe's hybrid method 10, Katz log interval, Woolf logit interval,
@@ -15,14 +15,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jia_teach.effects import (
+    MAX_COUNT,
     ArmComparison,
     compare_arms,
-    compare_trial_arms,
     likelihood_helped_harmed,
     nnh,
     number_needed,
-    reported_effect,
-    reported_effects,
+    round_up,
 )
 from jia_teach.errors import InvalidValueError, JiaInputError
 
@@ -293,7 +292,10 @@ def test_newcombe_and_consistency(t, c) -> None:
     [
         ({"treated_events": 80}, r"column 'treated_events': 80 is out of range \(allowed: 0 to "),
         ({"control_events": -1}, r"column 'control_events': -1 is out of range"),
-        ({"treated_total": 0}, r"column 'treated_total': 0 is out of range \(allowed: >= 1\)"),
+        (
+            {"treated_total": 0},
+            r"column 'treated_total': 0 is out of range \(allowed: 1 to 1000000000\)",
+        ),
         ({"treated_events": 6.5}, r"column 'treated_events': 6.5 is not a whole number"),
         ({"treated_events": True}, r"column 'treated_events': True is not a whole number"),
         ({"treated_events": "64"}, r"column 'treated_events': '64' is not a whole number"),
@@ -353,69 +355,61 @@ def test_number_needed() -> None:
 
 
 # ------------------------------------------------------------------------------------------
-# reported effects and data-driven comparisons
+# published reference values (cited literals, not recomputed)
 # ------------------------------------------------------------------------------------------
-def test_hazard_ratio_as_reported() -> None:
-    hr = reported_effect("canakinumab2_flare_hr")
-    assert (hr.estimate, hr.ci_low, hr.ci_high, hr.confidence) == (0.36, 0.17, 0.75, 0.95)
-    assert hr.measure == "hazard_ratio" and hr.status == "reported"
-    assert hr.text == "Hazard ratio 0.36 (95% CI 0.17 to 0.75)"
-    assert "Ruperto 2012" in str(hr) and "0.36" in hr._repr_html_()
+def test_newcombe_1998_table_ii_method_10() -> None:
+    # Newcombe RG. Stat Med 1998;17:873-90, Table II, method 10 (hybrid score):
+    # 56/70 - 48/80 gives 0.0524 to 0.3339; 9/10 - 3/10 gives 0.1705 to 0.8090.
+    r = compare_arms(treated_events=56, treated_total=70, control_events=48, control_total=80)
+    assert tuple(round(x, 4) for x in r.risk_difference_ci) == (0.0524, 0.3339)
+    r = compare_arms(treated_events=9, treated_total=10, control_events=3, control_total=10)
+    assert tuple(round(x, 4) for x in r.risk_difference_ci) == (0.1705, 0.8090)
 
 
-def test_reported_effects_list() -> None:
-    effects = {e.effect_id: e for e in reported_effects()}
-    assert effects["tender_acr50_wdiff"].text == (
-        "Weighted difference 74 percentage points (95% CI 58 to 90)"
+def test_relative_risk_zero_cell_is_the_uncorrected_koopman_interval() -> None:
+    # 0/37 vs 5/75 (control has the events): Koopman's score interval (no N/(N-1) correction)
+    # has upper limit 1.470; statsmodels' default correction (Miettinen-Nurminen) gives 1.482.
+    r = compare_arms(treated_events=0, treated_total=37, control_events=5, control_total=75)
+    assert r.relative_risk_ci[0] == 0.0
+    assert round(r.relative_risk_ci[1], 3) == 1.470
+    assert any("Koopman" in m and "correction=False" in m for m in r.methods)
+
+
+# ------------------------------------------------------------------------------------------
+# edges: Altman's round-up, infinite numbers needed, very large counts
+# ------------------------------------------------------------------------------------------
+def test_round_up_is_altman_and_exact_at_whole_numbers() -> None:
+    assert round_up(1 / 0.25) == 4.0  # not 5 through floating point
+    assert round_up(2.000001) == 3.0
+    assert round_up(-9.09) == 10.0
+    assert round_up(math.inf) == math.inf
+    assert math.isnan(round_up(math.nan))
+
+
+def test_lhh_with_an_infinite_number_needed_is_the_limit() -> None:
+    no_benefit = likelihood_helped_harmed(nnt=number_needed(0.5, 0.5), nnh=10)
+    assert no_benefit.lhh == 0.0 and "LHH 0" in no_benefit.text
+    no_harm = likelihood_helped_harmed(nnt=2, nnh=math.inf)
+    assert no_harm.lhh == math.inf and no_harm.text.startswith("LHH infinity")
+    with pytest.raises(InvalidValueError, match="undefined"):
+        likelihood_helped_harmed(nnt=math.inf, nnh=math.inf)
+    with pytest.raises(InvalidValueError, match="column 'f_harm'"):
+        likelihood_helped_harmed(nnt=2, nnh=10, f_harm=math.inf)
+
+
+def test_counts_beyond_the_documented_maximum_are_a_clear_error() -> None:
+    with pytest.raises(InvalidValueError, match="column 'treated_total'") as info:
+        compare_arms(treated_events=2**69, treated_total=2**70, control_events=1, control_total=2)
+    assert f"{MAX_COUNT}" in str(info.value)
+    big = compare_arms(
+        treated_events=MAX_COUNT // 2,
+        treated_total=MAX_COUNT,
+        control_events=MAX_COUNT // 4,
+        control_total=MAX_COUNT,
     )
-    assert effects["tender_primary_p"].text == "P < 0.001"
-    with pytest.raises(InvalidValueError, match="unknown effect_id 'nope'"):
-        reported_effect("nope")
+    assert big.risk_difference == pytest.approx(0.25)
 
 
-def test_compare_trial_arms_tender_primary() -> None:
-    r = compare_trial_arms("TENDER", "acr30_no_fever", "week 12")
-    assert (r.treated_events, r.treated_total, r.control_events, r.control_total) == (
-        64,
-        75,
-        9,
-        37,
-    )
-    assert r.nnt_text == "NNT 2 (95% CI 2 to 3)"
-    assert "derived" not in r.label
-
-
-def test_compare_trial_arms_marks_derived_counts() -> None:
-    r = compare_trial_arms("TENDER", "acr30", "week 12")
-    assert r.label.endswith("(derived counts)")
-    assert (r.treated_events, r.control_events) == (68, 9)
-
-
-def test_numbers_from_derived_counts_are_tagged_wherever_printed() -> None:
-    r = compare_trial_arms("TENDER", "acr90", "week 12")
-    assert r.derived_counts
-    assert r.nnt_text == "NNT 4 (95% CI 3 to 7) (from derived counts)"
-    assert r.nnt_text_decimals(2).endswith(" (from derived counts)")
-    rows = str(r).splitlines()
-    assert rows[0].endswith("(derived counts)")  # the label
-    assert not rows[1].endswith("(from derived counts)")  # the counts themselves
-    assert all(line.endswith(" (from derived counts)") for line in rows[2:])
-    assert "(from derived counts)" in r._repr_html_()
-    lhh = likelihood_helped_harmed(nnt=r, nnh=9.1)
-    assert lhh.derived_counts and lhh.text.endswith("(NNT 3.1, NNH 9.1) (from derived counts).")
-    # reported counts carry no tag, and neither does an LHH built from them
-    primary = compare_trial_arms("TENDER", "acr30_no_fever", "week 12")
-    assert not primary.derived_counts and "from derived counts" not in str(primary)
-    assert "derived" not in likelihood_helped_harmed(nnt=primary, nnh=9.1).text
-    # compare_arms and nnh take the flag directly
-    h = nnh(
-        treated_events=10, treated_total=50, control_events=2, control_total=50, derived_counts=True
-    )
-    assert h.nnt_text == "NNH 7 (95% CI 4 to 33) (from derived counts)"
-
-
-def test_kaplan_meier_cannot_be_turned_into_counts() -> None:
-    with pytest.raises(InvalidValueError, match="Kaplan-Meier"):
-        compare_trial_arms("canakinumab-2", "flare", "randomized withdrawal")
-    with pytest.raises(InvalidValueError, match="no active-vs-placebo pair"):
-        compare_trial_arms("TENDER", "acr30", "week 52")
+def test_rows_are_the_printed_table() -> None:
+    r = compare_arms(treated_events=64, treated_total=75, control_events=9, control_total=37)
+    assert [f"{k}: {v}" for k, v in r.rows()] == str(r).splitlines()

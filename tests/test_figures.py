@@ -101,7 +101,7 @@ def test_response_rate_bars_colours() -> None:
     colours = {tuple(round(c, 3) for c in p.get_facecolor()[:3]) for p in fig.axes[0].patches}
     from matplotlib.colors import to_rgb
 
-    assert {tuple(round(c, 3) for c in to_rgb(COLORS[k])) for k in ("treated", "placebo")} <= (
+    assert {tuple(round(c, 3) for c in to_rgb(COLORS[k])) for k in ("treated", "control")} <= (
         colours
     )
 
@@ -110,11 +110,13 @@ def test_response_rate_bars_other_trial_and_errors() -> None:
     fig = response_rate_bars("canakinumab-1", "month 1", ("adapted_acr70", "adapted_acr90"))
     assert "Canakinumab (n = 43)" in _texts(fig)
     assert "Derived" not in _texts(fig)
-    with pytest.raises(InvalidValueError, match="no counts for 'gc_reduced'"):
-        response_rate_bars(endpoints=("gc_reduced",))
-    with pytest.raises(InvalidValueError, match="no active-vs-placebo results"):
+    with pytest.raises(InvalidValueError, match="no counts in both arms for 'inactive_disease'"):
+        response_rate_bars("canakinumab-1", "day 15", ("inactive_disease",))
+    with pytest.raises(InvalidValueError, match="one group only"):
+        response_rate_bars("TENDER", "week 52", ("acr90",))
+    with pytest.raises(InvalidValueError, match="no figures for TENDER, acr30, week 52"):
         response_rate_bars("TENDER", "week 52")
-    with pytest.raises(InvalidValueError, match="has no counts for 'flare'"):
+    with pytest.raises(InvalidValueError, match="Kaplan-Meier"):
         response_rate_bars("canakinumab-2", "randomized withdrawal", ("flare",))
 
 
@@ -129,7 +131,7 @@ def test_forest_plot_default() -> None:
     assert "(derived counts)" in text
     assert "NNT 2 (95% CI 2 to 3)" in text
     assert "Hazard ratio 0.36 (95% CI 0.17 to 0.75)" in text  # trial 2 as reported
-    assert len(fig.axes[0].get_yticklabels()) == 11
+    assert len(fig.axes[0].get_yticklabels()) == 13  # + TENDER's two glucocorticoid outcomes
     assert "head-to-head" in caption(fig)
     _png(fig)
 
@@ -183,10 +185,11 @@ def test_benefit_risk_chart_default() -> None:
     assert ax.get_xscale() == "log"
     assert "log scale" in ax.get_xlabel()
     text = _texts(fig)
-    assert "Infusion reaction within 24 h (16% vs 5%)" in text
-    assert "no interval" in text  # harms are percentages only
+    assert "Infusion reaction within 24 h (12/75 vs 2/37; derived counts)" in text
+    assert "NNH with 95% CI (counts)" in text  # two harms have (derived) counts
+    assert "no interval" in text  # the infusion reaction during the infusion: 4% vs 0% only
     assert "LHH" in text
-    # NNH from 16% vs 5% is 1 / 0.11 = 9.1, shown rounded up to 10
+    # NNH from 12/75 vs 2/37 is 1 / 0.106 = 9.4, shown rounded up to 10
     assert "\n".join(t.get_text() for t in ax.texts).split("\n").count("10") == 1
     assert caption(fig).startswith("About 2 patients need treatment")
     _png(fig)
@@ -227,17 +230,17 @@ def test_import_of_package_stays_light() -> None:
 
 def test_benefit_risk_chart_pair_sets_footnote_caption_and_rings() -> None:
     benefit = "JIA ACR90 (derived counts)"
-    harm = "Neutrophils < 1 × 10⁹/L (7% vs 0%)"
+    harm = "Neutrophils < 1 × 10⁹/L (5/75 vs 0/37; derived counts)"
     fig = benefit_risk_chart(pair=(benefit, harm))
     text = _texts(fig)
     assert f"Ringed pair, {benefit} vs {harm}: LHH" in text.replace("\n", " ")
-    # ACR90 28/75 vs 2/37 (derived) gives NNT 3.1 -> 4; 7% vs 0% gives NNH 14.3 -> 15
+    # ACR90 28/75 vs 2/37 (derived) gives NNT 3.1 -> 4; 5/75 vs 0/37 gives NNH 15
     assert caption(fig) == (
         f"About 4 patients need treatment for one more to reach {benefit}, while about 15 need "
         "treatment for one more to have neutrophils < 1 × 10⁹/L."
     )
     rings = [line for line in fig.axes[0].lines if line.get_markerfacecolor() == "none"]
-    assert sorted(round(line.get_xdata()[0], 1) for line in rings) == [3.1, 14.3]
+    assert sorted(round(line.get_xdata()[0], 1) for line in rings) == [3.1, 15.0]
     # the default pair is still the first benefit and the first harm
     assert caption(benefit_risk_chart()).startswith(
         "About 2 patients need treatment for one more to reach JIA ACR30 + no fever"
@@ -247,13 +250,13 @@ def test_benefit_risk_chart_pair_sets_footnote_caption_and_rings() -> None:
 def test_set_benefit_risk_pair_updates_in_place_and_checks_labels() -> None:
     fig = benefit_risk_chart()
     changed = set_benefit_risk_pair(
-        fig, "JIA ACR50 (derived counts)", "Infusion reaction during infusion (4% vs 0%)"
+        fig, "JIA ACR50 (derived counts)", "Infusion reaction during the infusion (4% vs 0%)"
     )
     assert len(changed) == 3 and all(a.figure is fig for a in changed)
     assert "reach JIA ACR50 (derived counts)" in caption(fig)
-    assert "infusion reaction during infusion." in caption(fig)
+    assert "infusion reaction during the infusion." in caption(fig)
     with pytest.raises(InvalidValueError, match=r"column 'pair'.*'JIA ACR70' is not a benefit"):
-        set_benefit_risk_pair(fig, "JIA ACR70", "Infusion reaction during infusion (4% vs 0%)")
+        set_benefit_risk_pair(fig, "JIA ACR70", "Infusion reaction during the infusion (4% vs 0%)")
     with pytest.raises(InvalidValueError, match="'Rash' is not a harm row"):
         benefit_risk_chart(pair=("JIA ACR30 (derived counts)", "Rash"))
     with pytest.raises(InvalidValueError, match="not made by benefit_risk_chart"):

@@ -22,10 +22,13 @@ def test_default_reads_nnt_nnh_and_lhh(view: BenefitRiskExplorer) -> None:
     text = view.summary_text()
     assert "Tocilizumab 64/75 vs Placebo 9/37 [reported;" in text
     assert "NNT 2 (95% CI 2 to 3)" in text
-    assert "Tocilizumab 7% of patients vs Placebo 0% of patients" in text
-    assert "NNH 15 (unrounded 14.3; no confidence interval)" in text
-    assert "none are invented here" in text
-    assert view.lhh is not None and view.lhh.lhh == pytest.approx(14.2857 / 1.6385, rel=1e-3)
+    # the label's 7% vs 0% as the counts that fit them: derived, with an interval through
+    # infinity, so the harm is plausible but not established by this trial
+    assert "Tocilizumab 5/75 vs Placebo 0/37" in text
+    assert "NNH 15 (95% CI NNH 7 to infinity to NNTB 29) (from derived counts)" in text
+    assert "counts DERIVED from the reported percentages" in text
+    assert "plausible, but this trial does not establish it" in text
+    assert view.lhh is not None and view.lhh.lhh == pytest.approx(15.0 / 1.6385, rel=1e-3)
     assert "times as likely to be helped as harmed" in text
     assert "How to read it: LHH = NNH / NNT." in text
 
@@ -43,14 +46,15 @@ def test_switching_benefit_changes_nnt_and_lhh(view: BenefitRiskExplorer) -> Non
     view.set(benefit="acr90")
     assert view.benefit_comparison.nnt_text == "NNT 4 (95% CI 3 to 7) (from derived counts)"
     assert view.lhh.lhh < first
-    assert view.lhh.text.endswith("(NNT 3.1, NNH 9.1) (from derived counts).")
+    assert view.lhh.text.endswith("(NNT 3.1, NNH 9.4) (from derived counts).")
     assert "DERIVED from the reported percentages" in view.summary_text()
 
 
 def test_chart_title_names_the_trial(view: BenefitRiskExplorer) -> None:
     view.set(benefit="acr30_no_fever", harm="infusion_reaction_24h")
     fig = view._charts["TENDER"]["fig"]
-    assert fig._suptitle.get_text().startswith("TENDER (tocilizumab), week 12. Benefit")
+    # TENDER's benefits span week 12 and week 6 or 8 (ACR70 allowing a GC taper): no one time
+    assert fig._suptitle.get_text().startswith("TENDER (tocilizumab). Benefit")
 
 
 def test_patient_risk_factors_scale_the_lhh(view: BenefitRiskExplorer) -> None:
@@ -81,7 +85,7 @@ def test_event_counts_are_not_offered_and_the_view_says_why(view: BenefitRiskExp
 
 def test_benefits_have_counts_in_both_arms(view: BenefitRiskExplorer) -> None:
     benefits = [k[1] for _, k in view.controls["benefit"].options]
-    assert "gc_reduced" not in benefits  # no denominators
+    assert "no_active_joints" not in benefits  # week 52: percentages only, no control group
     assert "acr30_no_fever" in benefits and "acr90" in benefits
 
 
@@ -130,21 +134,21 @@ def test_patient_counts_give_an_interval_and_no_excess_harm_gives_no_lhh(
         "source_id": "debenedetti2012",
     }
     extra = [
-        {**common, "arm": "tocilizumab", "event": "fixture_counts", "value": "10",
-         "unit": "patients", "total": "50"},
-        {**common, "arm": "placebo", "event": "fixture_counts", "value": "2",
-         "unit": "patients", "total": "50"},
-        {**common, "arm": "tocilizumab", "event": "fixture_fewer", "value": "0",
-         "unit": "percent_of_patients"},
-        {**common, "arm": "placebo", "event": "fixture_fewer", "value": "5",
-         "unit": "percent_of_patients"},
+        {**common, "arm": "tocilizumab", "event": "infections", "phase": "fixture phase",
+         "value": "10", "unit": "patients", "total": "50"},
+        {**common, "arm": "placebo", "event": "infections", "phase": "fixture phase",
+         "value": "2", "unit": "patients", "total": "50"},
+        {**common, "arm": "tocilizumab", "event": "serious_infections", "phase": "fixture phase",
+         "value": "0", "unit": "percent_of_patients"},
+        {**common, "arm": "placebo", "event": "serious_infections", "phase": "fixture phase",
+         "value": "5", "unit": "percent_of_patients"},
     ]  # fmt: skip
     edit_csv(folder / "adverse_events.csv", extra=extra)
-    v = BenefitRiskExplorer(harm="fixture_counts", directory=folder)
+    v = BenefitRiskExplorer(harm="infections", directory=folder)
     assert v.harm_comparison is not None
     assert "NNH 7 (95% CI 4 to 33)" in v.summary_text()
-    assert "Counts of patients in both arms" in v.summary_text()
-    v.set(harm="fixture_fewer")
+    assert "From counts of patients in both arms" in v.summary_text()
+    v.set(harm="serious_infections")
     assert v.lhh is None
     text = v.summary_text()
     assert "NNH not defined" in text and "LHH not defined" in text

@@ -55,7 +55,7 @@ def test_the_widget_itself_drives_the_update(view: TrialExplorer) -> None:
 def test_options_are_only_combinations_in_the_data(view: TrialExplorer) -> None:
     view.set(trial="canakinumab-1")
     endpoints = [v for _, v in view.controls["endpoint"].options]
-    assert endpoints == ["adapted_acr30", "adapted_acr70", "adapted_acr90"]
+    assert endpoints == ["adapted_acr30", "adapted_acr70", "adapted_acr90", "inactive_disease"]
     view.set(trial="TENDER", endpoint="acr90")
     assert [v for _, v in view.controls["timepoint"].options] == ["week 12", "week 52"]
     view.set(endpoint="acr50")
@@ -92,9 +92,9 @@ def test_withdrawal_trial_shows_km_and_hazard_ratio_as_reported(view: TrialExplo
 
 
 def test_missing_denominator_gives_no_comparison(view: TrialExplorer) -> None:
-    view.set(trial="TENDER", endpoint="gc_reduced", timepoint="week 12")
+    view.set(trial="canakinumab-1", endpoint="inactive_disease", timepoint="day 15")
     assert view.comparison is None
-    assert "17 patients (24%; denominator not given)" in view.summary_text()
+    assert "33% of 43 (count not given)" in view.summary_text()
     assert "no complete count" in view.summary_text()
 
 

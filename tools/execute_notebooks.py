@@ -18,6 +18,26 @@ import nbformat
 from nbclient import NotebookClient
 
 
+def _coalesce_streams(nb: nbformat.NotebookNode) -> None:
+    """Join consecutive stream outputs of a cell: the kernel may flush one print in two
+    chunks, and the stored outputs must not depend on when it did."""
+    for cell in nb.cells:
+        merged: list = []
+        for out in cell.get("outputs", []):
+            prev = merged[-1] if merged else None
+            if (
+                prev is not None
+                and out.get("output_type") == "stream"
+                and prev.get("output_type") == "stream"
+                and prev.get("name") == out.get("name")
+            ):
+                prev["text"] = prev["text"] + out["text"]
+            else:
+                merged.append(out)
+        if "outputs" in cell:
+            cell["outputs"] = merged
+
+
 def execute(path: Path) -> float:
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
@@ -27,6 +47,7 @@ def execute(path: Path) -> float:
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
     ).execute()
+    _coalesce_streams(nb)
     nbformat.write(nb, path)
     return time.perf_counter() - start
 

@@ -17,7 +17,9 @@ adverse event reported per patient in both arms of the same trial). The view sho
 Harms that cannot give a per-patient proportion are not offered, and the view says why: counts
 of *events* (e.g. TENDER's adverse events, several per patient possible), event rates per
 patient-year, harms seen in one group only, pooled counts across trials, and unconfirmed
-figures. The view computes nothing itself.
+figures. The view computes nothing itself: the pairs, their counts and the reasons come from
+:mod:`jia_teach.evidence`, every number from :mod:`jia_teach.effects` (the LHH once, with the
+``f`` values, and the chart states that same LHH).
 """
 
 from __future__ import annotations
@@ -29,51 +31,20 @@ from typing import Any
 
 import ipywidgets as w
 
-from jia_teach import data, effects
+from jia_teach import effects, evidence, figures
 from jia_teach.errors import InvalidValueError
-from jia_teach.widgets._base import View, canvas_png, records
+from jia_teach.evidence import ArmPair
+from jia_teach.labels import event_label, trial_label
+from jia_teach.trial_effects import compare_pair, harm_effect
+from jia_teach.widgets._base import View, canvas_png
 
 __all__ = ["BenefitRiskExplorer"]
 
-_NOT_ACTIVE = ("placebo", "all", "escape")
-
-#: Display names of adverse-event codes (labels only; the figures come from the data).
-HARM_LABELS: dict[str, str] = {
-    "neutrophils_below_1e9_per_l": "Neutrophils < 1 x 10^9/L",
-    "infusion_reaction_during": "Infusion reaction during the infusion",
-    "infusion_reaction_24h": "Infusion reaction within 24 h",
-    "adverse_events": "Adverse events (all)",
-    "infections": "Infections",
-    "serious_infections": "Serious infections",
-    "serious_adverse_events": "Serious adverse events",
-    "macrophage_activation_syndrome": "Macrophage activation syndrome",
-}
-
-_UNIT_WORDS = {
-    "events": (
-        "a count of adverse events, not of patients: one child can have several events, so "
-        "events divided by children is not a risk and no NNH can be computed from it"
-    ),
-    "events_per_patient_year": (
-        "a rate per patient-year of follow-up, not a proportion of patients, so no NNH"
-    ),
-}
+Key = tuple[str, str, str]
 
 
-def _harm_label(event: str) -> str:
-    return HARM_LABELS.get(event, event.replace("_", " "))
-
-
-def _fmt_value(row: dict[str, Any]) -> str:
-    unit, value = row["unit"], row["value"]
-    if unit == "percent_of_patients":
-        return f"{value:g}% of patients"
-    if unit == "patients":
-        total = f"/{row['total']}" if row["total"] is not None else ""
-        return f"{value:g}{total} patient" + ("" if value == 1 and not total else "s")
-    if unit == "events_per_patient_year":
-        return f"{value:g} events per patient-year"
-    return f"{value:g} {unit}"
+def _figures(p: ArmPair) -> str:
+    return "; ".join(f"{f.arm_label} {f.text()}" for f in p.figures)
 
 
 class BenefitRiskExplorer(View):
@@ -100,10 +71,11 @@ class BenefitRiskExplorer(View):
     >>> view.benefit_comparison.nnt_text
     'NNT 2 (95% CI 2 to 3)'
     >>> round(view.nnh_value, 1)
-    14.3
+    15.0
     >>> view.set(harm="infusion_reaction_24h")
     >>> view.lhh.text
-    'LHH 5.5: a patient is about 5.5 times as likely to be helped as harmed (NNT 1.6, NNH 9.1).'
+    'LHH 5.8: a patient is about 5.8 times as likely to be helped as harmed (NNT 1.6, NNH 9.4) \
+(from derived counts).'
     """
 
     def __init__(
@@ -126,9 +98,8 @@ class BenefitRiskExplorer(View):
                 column="benefit/harm",
                 allowed="a trial with counts for a response and per-patient harm figures",
             )
-        self._comparisons: dict[tuple[str, str, str], effects.ArmComparison] = {}
-        #: (benefit key, harm key) -> (PNG bytes, caption)
-        self._png: dict[tuple[tuple[str, str, str], tuple[str, str, str]], tuple[bytes, str]] = {}
+        #: (benefit key, harm key, (f benefit, f harm)) -> (PNG bytes, caption)
+        self._png: dict[tuple[Key, Key, tuple[float, float]], tuple[bytes, str]] = {}
         #: trial -> the drawn chart of that trial (see _trial_chart)
         self._charts: dict[str, dict[str, Any]] = {}
 
@@ -184,78 +155,31 @@ class BenefitRiskExplorer(View):
         self._connect()
 
     # ------------------------------------------------------------------ data
-    def _read_harms(
-        self,
-    ) -> tuple[dict[tuple[str, str, str], dict[str, Any]], list[tuple[str, str]]]:
-        """Usable harms (key -> treated row, placebo row) and (label, reason) of the rest."""
-        ae = data.load_adverse_events(self.directory)
-        groups: dict[tuple[str, str, str, str], list[dict[str, Any]]] = {}
-        for r in records(ae):
-            groups.setdefault((r["trial"], r["event"], r["phase"], r["unit"]), []).append(r)
-        usable: dict[tuple[str, str, str], dict[str, Any]] = {}
+    def _read_harms(self) -> tuple[dict[Key, ArmPair], list[tuple[str, str]]]:
+        """Usable harms (key -> pair) and (label, reason) of the rest, from the evidence."""
+        usable: dict[Key, ArmPair] = {}
         unusable: list[tuple[str, str]] = []
-        for (trial, event, phase, unit), rows in groups.items():
-            where = f"{data.TRIAL_LABELS.get(trial, trial)}, {phase}"
-            shown = "; ".join(
-                f"{data.ARM_LABELS.get(r['arm'], r['arm'])} {_fmt_value(r)}"
-                if r["status"] != "unconfirmed"
-                else f"{data.ARM_LABELS.get(r['arm'], r['arm'])}: value withheld (UNCONFIRMED)"
-                for r in rows
-            )
-            label = f"{_harm_label(event)} ({where}: {shown})"
-            active = [r for r in rows if r["arm"] not in _NOT_ACTIVE]
-            placebo = [r for r in rows if r["arm"] == "placebo"]
-            reasons = []
-            if any(r["status"] == "unconfirmed" for r in rows):
-                reasons.append("UNCONFIRMED in the evidence sheet: never used as a figure")
-            if unit in _UNIT_WORDS:
-                reasons.append(_UNIT_WORDS[unit])
-            if trial.endswith("-pooled"):
-                reasons.append("pooled across trials, not a randomized comparison in one trial")
-            if len(active) != 1 or len(placebo) != 1:
-                reasons.append("reported for one group only, so there is no comparison group")
-            elif unit == "patients" and (active[0]["total"] is None or placebo[0]["total"] is None):
-                reasons.append("a count of patients without its denominator")
-            if not reasons:
-                usable[(trial, event, phase)] = {"treated": active[0], "placebo": placebo[0]}
-                continue
-            reason = "; and ".join(reasons)
-            unusable.append((label, reason))
+        for p in evidence.harm_pairs(directory=self.directory):
+            if p.why_no_point is None:
+                usable[(p.trial, p.measure, p.timepoint)] = p
+            else:
+                label = f"{p.measure_label} ({p.trial_label}, {p.timepoint}: {_figures(p)})"
+                unusable.append((label, p.why_no_point))
         return usable, unusable
 
-    def _read_benefits(self, trials: set[str]) -> dict[tuple[str, str, str], dict[str, Any]]:
-        """Benefits (key -> treated row, placebo row) with counts in both arms."""
-        outcomes = data.load_outcomes(self.directory)
-        groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
-        for r in records(outcomes):
-            groups.setdefault((r["trial"], r["endpoint"], r["timepoint"]), []).append(r)
-        out = {}
-        for key, rows in groups.items():
-            active = [r for r in rows if r["arm"] not in _NOT_ACTIVE]
-            placebo = [r for r in rows if r["arm"] == "placebo"]
-            if key[0] not in trials or len(active) != 1 or len(placebo) != 1:
-                continue
-            pair = (active[0], placebo[0])
-            if any(r["status"] == "unconfirmed" for r in pair):
-                continue
-            if any(r["events"] is None or r["total"] is None for r in pair):
-                continue
-            out[key] = {"treated": pair[0], "placebo": pair[1]}
-        return out
+    def _read_benefits(self, trials: set[str]) -> dict[Key, ArmPair]:
+        """Benefits with counts in both arms, of the trials that have a usable harm."""
+        return {
+            (p.trial, p.measure, p.timepoint): p
+            for p in evidence.benefit_pairs(directory=self.directory)
+            if p.trial in trials
+        }
 
-    def _benefit_label(self, key: tuple[str, str, str]) -> str:
-        trial, endpoint, timepoint = key
-        rows = self._benefits[key]
-        derived = any(r["status"] == "derived" for r in rows.values())
-        return (
-            f"{data.TRIAL_LABELS.get(trial, trial)}: {data.ENDPOINT_LABELS.get(endpoint, endpoint)}"
-            f", {timepoint}" + (" (derived counts)" if derived else "")
-        )
+    def _benefit_label(self, key: Key) -> str:
+        return self._benefits[key].label
 
-    def _harm_option(self, key: tuple[str, str, str]) -> str:
-        rows = self._harms[key]
-        t, p = rows["treated"], rows["placebo"]
-        return f"{_harm_label(key[1])} ({_fmt_value(t)} vs {_fmt_value(p)})"
+    def _harm_option(self, key: Key) -> str:
+        return figures.harm_label(self._harms[key])
 
     # ------------------------------------------------------------------ controls
     @staticmethod
@@ -312,39 +236,17 @@ class BenefitRiskExplorer(View):
         """(trial, event, phase) of the chosen harm."""
         return self.controls["harm"].value
 
-    def _compare(self, key: tuple[str, str, str]) -> effects.ArmComparison:
-        if key not in self._comparisons:
-            rows = self._benefits[key]
-            t, p = rows["treated"], rows["placebo"]
-            self._comparisons[key] = effects.compare_arms(
-                treated_events=int(t["events"]),
-                treated_total=int(t["total"]),
-                control_events=int(p["events"]),
-                control_total=int(p["total"]),
-                confidence=self.confidence,
-                label=self._benefit_label(key),
-                derived_counts="derived" in (t["status"], p["status"]),
-            )
-        return self._comparisons[key]
+    def _compare(self, key: Key) -> effects.ArmComparison:
+        return compare_pair(self._benefits[key], self.confidence)
 
     @property
     def benefit_comparison(self) -> effects.ArmComparison:
         """compare_arms for the chosen benefit (treated vs placebo)."""
         return self._compare(self.benefit_key)
 
-    def _harm_measure(self, key: tuple[str, str, str]) -> effects.ArmComparison | float:
-        """effects.nnh when both arms give patients/total, else the bare NNH from percentages."""
-        rows = self._harms[key]
-        t, p = rows["treated"], rows["placebo"]
-        if t["unit"] != "patients":
-            return effects.number_needed(t["value"] / 100, p["value"] / 100)
-        return effects.nnh(
-            treated_events=int(t["value"]),
-            treated_total=int(t["total"]),
-            control_events=int(p["value"]),
-            control_total=int(p["total"]),
-            confidence=self.confidence,
-        )
+    def _harm_measure(self, key: Key) -> effects.ArmComparison | float:
+        """The harm's comparison (counts in both arms) or its bare NNH (percentages only)."""
+        return harm_effect(self._harms[key], self.confidence)
 
     @property
     def harm_comparison(self) -> effects.ArmComparison | None:
@@ -360,19 +262,30 @@ class BenefitRiskExplorer(View):
 
     def harm_method(self) -> str:
         """How the NNH was obtained, and the status of its figures, in one sentence."""
-        rows = self._harms[self.harm_key]
-        t, p = rows["treated"], rows["placebo"]
-        statuses = sorted({t["status"], p["status"]})
-        status = "/".join(statuses)
-        if t["unit"] == "patients":
-            return (
-                f"Counts of patients in both arms ({status}; {t['source']}): NNH = 1 / risk "
-                f"difference, with the Altman interval."
+        pair = self._harms[self.harm_key]
+        t, p = pair.treated, pair.control
+        assert t is not None and p is not None  # a usable harm has both arms
+        status = "/".join(sorted({t.status, p.status}))
+        if pair.comparable:
+            how = (
+                "counts DERIVED from the reported percentages and arm sizes (the only whole "
+                "numbers that fit them)"
+                if pair.derived
+                else "counts of patients in both arms"
             )
+            text = f"From {how} ({status}; {t.source}): NNH = 1 / risk difference, with the "
+            text += "Altman interval."
+            if compare_pair(pair, self.confidence).nnt_crosses_infinity:
+                text += (
+                    " The risk difference's interval includes 0, so the NNH interval runs "
+                    "through infinity: the harm is plausible, but this trial does not establish "
+                    "it."
+                )
+            return text[:1].upper() + text[1:]
         return (
-            f"The source gives percentages of patients only ({status}; {t['source']}): no counts "
+            f"The source gives percentages of patients only ({status}; {t.source}): no counts "
             f"or denominators are given, and none are invented here. The NNH is a point estimate "
-            f"from the percentages, 1 / ({t['value']:g}% - {p['value']:g}%), with no confidence "
+            f"from the percentages, 1 / ({t.percent:g}% - {p.percent:g}%), with no confidence "
             f"interval; the percentages are rounded, so treat it as approximate."
         )
 
@@ -396,7 +309,7 @@ class BenefitRiskExplorer(View):
         value = self.nnh_value
         if math.isinf(value) or value <= 0:
             return "NNH not defined: no more patients harmed on treatment than on placebo"
-        return f"NNH {math.ceil(value - 1e-9)} (unrounded {value:.1f}; no confidence interval)"
+        return f"NNH {effects.round_up(value):.0f} (unrounded {value:.1f}; no confidence interval)"
 
     def _lhh_lines(self) -> list[str]:
         lhh = self.lhh
@@ -422,19 +335,19 @@ class BenefitRiskExplorer(View):
         return lines
 
     def _benefit_lines(self) -> list[str]:
-        rows = self._benefits[self.benefit_key]
-        t, p = rows["treated"], rows["placebo"]
+        pair = self._benefits[self.benefit_key]
+        t, p = pair.treated, pair.control
+        assert t is not None and p is not None  # a benefit pair has both arms
         r = self.benefit_comparison
         out = [
             f"Benefit: {self._benefit_label(self.benefit_key)}",
-            f"  {data.ARM_LABELS.get(t['arm'], t['arm'])} {t['events']}/{t['total']} vs "
-            f"{data.ARM_LABELS.get(p['arm'], p['arm'])} {p['events']}/{p['total']} "
-            f"[{t['status']}; {t['source']}]",
+            f"  {t.arm_label} {t.events}/{t.total} vs {p.arm_label} {p.events}/{p.total} "
+            f"[{t.status}; {t.source}]",
             f"  Risk difference {100 * r.risk_difference:.1f} percentage points: about "
             f"{100 * r.risk_difference:.0f} more children with this benefit per 100 treated.",
             f"  {r.nnt_text}",
         ]
-        if "derived" in (t["status"], p["status"]):
+        if pair.derived:
             out.append(
                 "  Counts are DERIVED from the reported percentages and arm sizes (the source "
                 "gives percentages only); the interval is a reconstruction."
@@ -442,13 +355,12 @@ class BenefitRiskExplorer(View):
         return out
 
     def _harm_lines(self) -> list[str]:
-        rows = self._harms[self.harm_key]
-        t, p = rows["treated"], rows["placebo"]
+        pair = self._harms[self.harm_key]
+        t, p = pair.treated, pair.control
+        assert t is not None and p is not None  # a usable harm has both arms
         return [
-            f"Harm: {_harm_label(self.harm_key[1])} "
-            f"({data.TRIAL_LABELS.get(self.harm_key[0], self.harm_key[0])}, {self.harm_key[2]})",
-            f"  {data.ARM_LABELS.get(t['arm'], t['arm'])} {_fmt_value(t)} vs "
-            f"{data.ARM_LABELS.get(p['arm'], p['arm'])} {_fmt_value(p)}",
+            f"Harm: {event_label(pair.measure)} ({trial_label(pair.trial)}, {pair.timepoint})",
+            f"  {t.arm_label} {t.text()} vs {p.arm_label} {p.text()}",
             f"  {self._nnh_text()}",
             f"  {self.harm_method()}",
         ]
@@ -466,8 +378,6 @@ class BenefitRiskExplorer(View):
         if trial not in self._charts:
             from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-            from jia_teach import figures
-
             benefits: dict[tuple[str, str, str], str] = {}
             harms: dict[tuple[str, str, str], str] = {}
             for bkey in self._benefits:
@@ -477,9 +387,9 @@ class BenefitRiskExplorer(View):
                 measure = self._harm_measure(hkey)
                 nn = measure.nnt if isinstance(measure, effects.ArmComparison) else measure
                 if hkey[0] == trial and 0 < nn < math.inf:
-                    harms[hkey] = self._harm_option(hkey).replace(" of patients", "")
+                    harms[hkey] = figures.harm_label(self._harms[hkey])
             # The title names the trial (and the time point, when every benefit shares one).
-            context = data.TRIAL_LABELS.get(trial, trial)
+            context = trial_label(trial)
             timepoints = {k[2] for k in benefits}
             if len(timepoints) == 1:
                 context += f", {next(iter(timepoints))}"
@@ -506,13 +416,19 @@ class BenefitRiskExplorer(View):
             }
         return self._charts[trial]
 
+    @property
+    def figure(self) -> Any:
+        """The chart now shown (a matplotlib Figure), its pair ringed and its LHH stated."""
+        self._figure()
+        return self._charts[self.benefit_key[0]]["fig"]
+
     def _figure(self) -> tuple[bytes, str]:
         """Chart of the trial's benefits and harms, the chosen pair ringed and described in
-        the footnote and caption (cached per pair)."""
+        the footnote and caption (cached per pair and f values: the footnote states the same
+        LHH as the readout)."""
         bkey, hkey = self.benefit_key, self.harm_key
-        if (bkey, hkey) not in self._png:
-            from jia_teach import figures
-
+        f = (self.controls["f_benefit"].value, self.controls["f_harm"].value)
+        if (bkey, hkey, f) not in self._png:
             chart = self._trial_chart(bkey[0])
             if bkey not in chart["benefits"]:
                 raise InvalidValueError(
@@ -529,12 +445,19 @@ class BenefitRiskExplorer(View):
                     allowed=", ".join(chart["harms"].values()) or "none",
                 )
             fig, canvas = chart["fig"], chart["canvas"]
-            figures.set_benefit_risk_pair(fig, chart["benefits"][bkey], chart["harms"][hkey])
+            figures.set_benefit_risk_pair(
+                fig, chart["benefits"][bkey], chart["harms"][hkey], lhh=self.lhh
+            )
             canvas.restore_region(chart["background"])
             for artist in chart["dynamic"]:
                 fig.draw_artist(artist)
-            self._png[(bkey, hkey)] = (canvas_png(canvas), figures.caption(fig))
-        return self._png[(bkey, hkey)]
+            self._png[(bkey, hkey, f)] = (canvas_png(canvas), figures.caption(fig))
+        else:  # the chart object may show another pair: put this one back on it
+            chart = self._charts[bkey[0]]
+            figures.set_benefit_risk_pair(
+                chart["fig"], chart["benefits"][bkey], chart["harms"][hkey], lhh=self.lhh
+            )
+        return self._png[(bkey, hkey, f)]
 
     def _chart(self) -> tuple[bytes, str]:
         """The chart, or empty bytes and the reason when the chart cannot be drawn."""

@@ -1,8 +1,10 @@
 """The single-patient calculator: six core-set values at two visits, every criterion explained.
 
-The view computes nothing itself: every verdict comes from :func:`jia_teach.assess` (and, for
-JADAS, :mod:`jia_teach.activity`). It only lays out controls and formats the answer, with a
-symbol and a word beside every colour so that colour is never the only cue.
+The view computes nothing itself: every verdict comes from :func:`jia_teach.assess` (the
+adapted verdicts too, three-valued when fever at follow-up is unknown) and, for JADAS,
+:func:`jia_teach.activity.jadas_text`. Its sliders are built from :mod:`jia_teach.coreset`. It
+only lays out controls and formats the answer, with a symbol and a word beside every colour so
+that colour is never the only cue.
 
 The default patient is an illustrative child with systemic JIA (not trial data) whose baseline
 is close to the TENDER efficacy-population means on the evidence sheet (physician VAS 64.9 mm,
@@ -13,23 +15,29 @@ ACR50 with no room to spare, and one more active joint takes ACR50 away.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping
 from html import escape
 from typing import Any
 
 import ipywidgets as w
-import numpy as np
 import pandas as pd
 
-from ..activity import cjadas, jadas
-from ..coreset import CORE_VARIABLES, core_set
-from ..criteria import meets_response
-from ..errors import JiaInputError
+from ..activity import jadas_text
+from ..coreset import variable
 from ..patient import PatientAssessment, assess
 from ._base import View
+from ._controls import (
+    STATUS_STYLE,
+    STEMS,
+    change_text,
+    marker_variable,
+    retarget_marker,
+    set_step,
+    slider_grid,
+    verdict_mark,
+    verdict_word,
+)
 
-__all__ = ["DEFAULT_BASELINE", "DEFAULT_FOLLOWUP", "PLAIN", "STATUS_STYLE", "PatientCalculator"]
+__all__ = ["DEFAULT_BASELINE", "DEFAULT_FOLLOWUP", "PatientCalculator"]
 
 #: Illustrative sJIA patient (not trial data); the marker is ESR (mm/h).
 DEFAULT_BASELINE: dict[str, float] = {
@@ -49,106 +57,14 @@ DEFAULT_FOLLOWUP: dict[str, float] = {
     "marker": 25.0,
 }
 
-#: status -> (symbol, colour); Okabe-Ito blue / vermillion, grey for no change.
-STATUS_STYLE: dict[str, tuple[str, str]] = {
-    "improved": ("\u25b2", "#0072B2"),
-    "worsened": ("\u25bc", "#D55E00"),
-    "unchanged": ("=", "#666666"),
-    "missing": ("?", "#000000"),
-}
-
-_SHORT = {
-    "physician_global": "Physician global (cm)",
-    "parent_global": "Parent global (cm)",
-    "chaq": "CHAQ (0-3)",
-    "active_joints": "Active joints",
-    "lom_joints": "Limited-motion joints",
-    "esr": "ESR (mm/h)",
-    "crp": "CRP (mg/L)",
-}
-#: Shorter row labels for the compact layout (slides).
-_COMPACT = {**_SHORT, "physician_global": "Physician (cm)", "parent_global": "Parent (cm)"}
-_COMPACT.update(lom_joints="Limited joints")
-#: Plain names for running text (units are printed separately).
-PLAIN: dict[str, str] = {
-    "physician_global": "Physician global",
-    "parent_global": "Parent global",
-    "chaq": "CHAQ",
-    "active_joints": "Active joints",
-    "lom_joints": "Limited-motion joints",
-    "esr": "ESR",
-    "crp": "CRP",
-}
-_MARKER_RANGE = {"esr": (200.0, 1.0), "crp": (500.0, 0.1)}
-_FEVER = {"unknown": None, "no": False, "yes": True}
-_STEMS = (*CORE_VARIABLES, "marker")
+#: Fever at follow-up: the control's options and what :func:`jia_teach.assess` is told.
+_FEVER: dict[str, Any] = {"unknown": pd.NA, "no": False, "yes": True}
 
 
-def _word(v: bool | None) -> str:
-    return "undecidable" if v is None else ("met" if v else "not met")
-
-
-def _mark(v: bool | None) -> tuple[str, str]:
-    if v is None:
-        return "?", "#000000"
-    return ("\u2714", "#0072B2") if v else ("\u2718", "#D55E00")
-
-
-def _num(x: float | None) -> str:
-    return "missing" if x is None else f"{x:g}"
-
-
-def _change(pct: float | None) -> str:
-    if pct is None:
-        return "not known"
-    if math.isinf(pct):
-        return "worse (from 0)"
-    if pct == 0:
-        return "no change"
-    return f"{abs(pct):.1f}% {'better' if pct > 0 else 'worse'}"
-
-
-def slider_grid(
-    visits: dict[str, tuple[str, Mapping[str, float]]],
-    marker: str,
-    names: Mapping[str, str],
-    slider_width: str = "260px",
-) -> tuple[dict[str, w.Widget], dict[str, w.HTML], list[w.Widget]]:
-    """Sliders for the six core-set variables at two visits, one row per variable.
-
-    Parameters
-    ----------
-    visits : dict
-        Control-name suffix -> (column heading, values by variable), in column
-        order, e.g. ``{"baseline": ("Baseline", {...}), "followup": (...)}``.
-    marker : {"esr", "crp"}
-    names : mapping
-        Row label per variable stem (``"marker"`` for the sixth).
-    slider_width : str
-        CSS width of each slider.
-
-    Returns
-    -------
-    controls, labels, rows
-        ``controls["<stem>_<suffix>"]``, the row labels by stem, and the rows
-        (a heading row first) ready for a VBox.
-    """
-    heading = [w.HTML("<b>Variable</b>", layout={"width": "170px"})]
-    heading += [
-        w.HTML(f"<b>{title}</b>", layout={"width": "260px"}) for title, _ in visits.values()
-    ]
-    rows: list[w.Widget] = [w.HBox(heading)]
-    controls: dict[str, w.Widget] = {}
-    labels: dict[str, w.HTML] = {}
-    for stem in _STEMS:
-        labels[stem] = w.HTML(names.get(stem, ""), layout={"width": "170px"})
-        pair = []
-        for suffix, (_title, values) in visits.items():
-            slider = PatientCalculator._slider(stem, marker, values[stem], slider_width)
-            controls[f"{stem}_{suffix}"] = slider
-            pair.append(slider)
-        rows.append(w.HBox([labels[stem], *pair]))
-    return controls, labels, rows
+def _names(marker: str, compact: bool) -> dict[str, str]:
+    """Row labels by slider stem, from the core-set definitions."""
+    variables = {stem: marker_variable(stem, marker) for stem in STEMS}
+    return {stem: v.compact if compact else v.heading for stem, v in variables.items()}
 
 
 class PatientCalculator(View):
@@ -197,7 +113,7 @@ class PatientCalculator(View):
         compact: bool = False,
     ) -> None:
         self.compact = compact
-        self._names = _COMPACT if compact else _SHORT
+        self._names = _names(marker, compact)
         slider_width = "190px" if compact else "260px"
         base = {**DEFAULT_BASELINE, **(baseline or {})}
         up = {**DEFAULT_FOLLOWUP, **(followup or {})}
@@ -213,9 +129,10 @@ class PatientCalculator(View):
             description="Marker",
             style={"button_width": "60px"},
         )
+        chaq = variable("chaq")
         self.controls["chaq_step"] = w.ToggleButtons(
-            options=[("0.125", 0.125), ("0.01", 0.01)],
-            value=0.125,
+            options=[(f"{chaq.step:g}", chaq.step), (f"{chaq.fine_step:g}", chaq.fine_step)],
+            value=chaq.step,
             description="CHAQ step",
             style={"button_width": "60px"},
         )
@@ -236,7 +153,7 @@ class PatientCalculator(View):
         )
         self.controls["missing"] = w.Dropdown(
             options=[("none", "none")]
-            + [(f"{_SHORT[s] if s != 'marker' else 'marker'}", s) for s in _STEMS],
+            + [(variable(s).heading if s != "marker" else "marker", s) for s in STEMS],
             value="none",
             description="Follow-up not recorded",
             style={"description_width": "160px"},
@@ -283,7 +200,7 @@ class PatientCalculator(View):
             w.HTML("<b>Baseline</b>"),
             w.HTML("<b>Follow-up</b>"),
         ]
-        for stem in _STEMS:
+        for stem in STEMS:
             self._labels[stem].layout = {"width": "auto"}
             cells += [
                 self._labels[stem],
@@ -324,53 +241,27 @@ class PatientCalculator(View):
         return w.HBox([w.VBox([grid, options]), readouts], layout={"flex_flow": "row nowrap"})
 
     # ------------------------------------------------------------------ controls
-    @staticmethod
-    def _slider(stem: str, marker: str, value: float, width: str = "260px") -> w.Widget:
-        common: dict[str, Any] = {
-            "continuous_update": True,
-            "layout": {"width": width},
-            "readout": True,
-        }
-        if stem in ("active_joints", "lom_joints"):
-            return w.IntSlider(value=int(value), min=0, max=75, step=1, **common)
-        if stem == "chaq":
-            return w.FloatSlider(
-                value=value, min=0, max=3, step=0.125, readout_format=".3f", **common
-            )
-        if stem == "marker":
-            high, step = _MARKER_RANGE[marker]
-            return w.FloatSlider(
-                value=value, min=0, max=high, step=step, readout_format=".1f", **common
-            )
-        return w.FloatSlider(value=value, min=0, max=10, step=0.1, readout_format=".1f", **common)
-
     def _on_marker(self, change: dict[str, Any]) -> None:
         marker = change["new"]
-        high, step = _MARKER_RANGE[marker]
-        for which in ("baseline", "followup"):
-            slider = self.controls[f"marker_{which}"]
-            if high > slider.max:
-                slider.max = high
-                slider.step = step
-            else:
-                slider.step = step
-                slider.max = high
-        self._labels["marker"].value = self._names[marker]
+        sliders = [self.controls[f"marker_{which}"] for which in ("baseline", "followup")]
+        retarget_marker(sliders, variable(marker))
+        self._names = _names(marker, self.compact)
+        self._labels["marker"].value = self._names["marker"]
 
     def _on_chaq_step(self, change: dict[str, Any]) -> None:
-        for which in ("baseline", "followup"):
-            self.controls[f"chaq_{which}"].step = change["new"]
-            self.controls[f"chaq_{which}"].readout_format = ".2f" if change["new"] < 0.1 else ".3f"
+        sliders = [self.controls[f"chaq_{which}"] for which in ("baseline", "followup")]
+        set_step(sliders, variable("chaq"), change["new"])
 
     def _on_missing(self, change: dict[str, Any]) -> None:
-        for stem in _STEMS:
+        for stem in STEMS:
             self.controls[f"{stem}_followup"].disabled = stem == change["new"]
 
     # ------------------------------------------------------------------ state
     def _values(self, which: str) -> dict[str, float | None]:
+        """The slider values of one visit keyed by variable name (None: not recorded)."""
         marker = self.controls["marker"].value
         out: dict[str, float | None] = {}
-        for stem in _STEMS:
+        for stem in STEMS:
             name = marker if stem == "marker" else stem
             value: float | None = float(self.controls[f"{stem}_{which}"].value)
             if which == "followup" and self.controls["missing"].value == stem:
@@ -378,40 +269,16 @@ class PatientCalculator(View):
             out[name] = value
         return out
 
-    def _adapted_if_fever_unknown(self, a: PatientAssessment) -> dict[str, bool | None]:
-        """Adapted verdicts when fever at follow-up is unknown, from the library's own rule."""
-        pct = np.array(
-            [
-                [
-                    np.nan if c.percent_improvement is None else c.percent_improvement
-                    for c in a.changes
-                ]
-            ]
-        )
-        unknown = pd.array([pd.NA], dtype="boolean")
-        out: dict[str, bool | None] = {}
-        for d in a.definitions:
-            v = meets_response(pct, d.replace(require_no_fever=True), fever=unknown)[0]
-            out[f"adapted {d.name}"] = None if v is pd.NA else bool(v)
-        return out
-
     def _jadas(self, which: str) -> tuple[str, str]:
-        """JADAS-10 (ESR only) and cJADAS-10 at one visit, as text."""
+        """JADAS-10 and cJADAS-10 at one visit, as the library words them."""
         v = self._values(which)
-        args = (v["physician_global"], v["parent_global"], v["active_joints"])
-        if any(x is None for x in args):
-            return "not computable (a value is missing)", "not computable (a value is missing)"
-        try:
-            c = f"{cjadas(*args)[0]:.1f}"
-            if self.controls["marker"].value != "esr":
-                j = "needs ESR (no CRP-based JADAS on the evidence sheet)"
-            elif v["esr"] is None:
-                j = "not computable (ESR missing)"
-            else:
-                j = f"{jadas(*args, v['esr'])[0]:.1f}"
-        except JiaInputError as exc:
-            return f"not computable ({exc.problem})", f"not computable ({exc.problem})"
-        return j, c
+        return jadas_text(
+            v["physician_global"],
+            v["parent_global"],
+            v["active_joints"],
+            v.get("esr"),
+            marker=self.controls["marker"].value,
+        )
 
     def update(self) -> None:
         """Re-assess the patient and redraw the readouts."""
@@ -424,7 +291,7 @@ class PatientCalculator(View):
             worsening_limit=float(self.controls["worsening_limit"].value),
         )
         self.assessment = a
-        self.adapted = a.adapted if fever is not None else self._adapted_if_fever_unknown(a)
+        self.adapted = a.adapted or {}
         self.jadas_text = {which: self._jadas(which) for which in ("baseline", "followup")}
         self._draw()
 
@@ -438,9 +305,10 @@ class PatientCalculator(View):
         rows = []
         for c in a.changes:
             symbol, colour = STATUS_STYLE[c.status]
+            var = variable(c.name)
             rows.append(
-                f"<tr><td>{escape(_SHORT[c.name])}</td><td>{_num(c.baseline)}</td>"
-                f"<td>{_num(c.followup)}</td><td>{_change(c.percent_improvement)}</td>"
+                f"<tr><td>{escape(var.heading)}</td><td>{var.format(c.baseline)}</td>"
+                f"<td>{var.format(c.followup)}</td><td>{change_text(c.percent_improvement)}</td>"
                 f'<td style="color:{colour};font-weight:bold">{symbol} {c.status}</td></tr>'
             )
         self._table.value = (
@@ -451,17 +319,17 @@ class PatientCalculator(View):
         )
         cells = []
         for name, v in [*a.responses.items(), *self.adapted.items()]:
-            symbol, colour = _mark(v)
+            symbol, colour = verdict_mark(v)
             cells.append(
                 f'<tr><td>{escape(name)}</td><td style="color:{colour};font-weight:bold">'
-                f"{symbol} {_word(v)}</td></tr>"
+                f"{symbol} {verdict_word(v)}</td></tr>"
             )
         acr = "undecidable (a value is missing)" if a.acr_n is None else f"{a.acr_n:.1f}"
-        symbol, colour = _mark(a.flare)
+        symbol, colour = verdict_mark(a.flare)
         cells.append(f"<tr><td>ACR-N</td><td>{acr}</td></tr>")
         cells.append(
             f'<tr><td>flare (trial style)</td><td style="color:{colour};font-weight:bold">'
-            f"{symbol} {_word(a.flare)}</td></tr>"
+            f"{symbol} {verdict_word(a.flare)}</td></tr>"
         )
         for which, label in (("baseline", "baseline"), ("followup", "follow-up")):
             j, c = self.jadas_text[which]
@@ -479,8 +347,8 @@ class PatientCalculator(View):
         for c in a.changes:
             symbol, colour = STATUS_STYLE[c.status]
             rows.append(
-                f'<tr><td style="{td}">{escape(self._names[c.name])}</td>'
-                f'<td style="{td}">{_change(c.percent_improvement)}</td>'
+                f'<tr><td style="{td}">{escape(variable(c.name).compact)}</td>'
+                f'<td style="{td}">{change_text(c.percent_improvement)}</td>'
                 f'<td style="{td};color:{colour};font-weight:bold">{symbol} {c.status}</td></tr>'
             )
         self._table.value = (
@@ -491,8 +359,9 @@ class PatientCalculator(View):
         )
 
         def verdict(v: bool | None) -> str:
-            symbol, colour = _mark(v)
-            return f'<td style="{td};color:{colour};font-weight:bold">{symbol} {_word(v)}</td>'
+            symbol, colour = verdict_mark(v)
+            style = f"{td};color:{colour};font-weight:bold"
+            return f'<td style="{style}">{symbol} {verdict_word(v)}</td>'
 
         cells = [
             f'<tr><th style="{td}"></th><th style="{td}">ACR Pedi</th>'
@@ -534,19 +403,23 @@ class PatientCalculator(View):
             f"Patient calculator: marker {marker.upper()}, worsening limit {limit:g}%, "
             f"fever at follow-up: {fever}"
         ]
-        names = {v.name: v for v in core_set(marker)}
         for c in a.changes:
-            unit = f" {names[c.name].unit}" if names[c.name].unit else ""
+            var = variable(c.name)
+            unit = f" {var.unit}" if var.unit else ""
             lines.append(
-                f"  {PLAIN[c.name]}: {_num(c.baseline)} -> {_num(c.followup)}{unit}: "
-                f"{_change(c.percent_improvement)} [{c.status}]"
+                f"  {var.plain}: {_num(c.baseline)} -> {_num(c.followup)}{unit}: "
+                f"{change_text(c.percent_improvement)} [{c.status}]"
             )
-        lines += [f"{name}: {_word(v)}" for name, v in a.responses.items()]
-        lines += [f"{name}: {_word(v)}" for name, v in self.adapted.items()]
+        lines += [f"{name}: {verdict_word(v)}" for name, v in a.responses.items()]
+        lines += [f"{name}: {verdict_word(v)}" for name, v in self.adapted.items()]
         lines.append(f"ACR-N: {'undecidable' if a.acr_n is None else f'{a.acr_n:.1f}'}")
-        lines.append(f"flare (trial style): {_word(a.flare)}")
+        lines.append(f"flare (trial style): {verdict_word(a.flare)}")
         for which, label in (("baseline", "baseline"), ("followup", "follow-up")):
             j, c = self.jadas_text[which]
             lines.append(f"JADAS-10 at {label}: {j}; cJADAS-10: {c}")
         lines.append(f"why: {a.explanation}")
         return "\n".join(lines)
+
+
+def _num(x: float | None) -> str:
+    return "missing" if x is None else f"{x:g}"

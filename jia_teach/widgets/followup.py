@@ -1,11 +1,12 @@
 """Follow-up between two visits: flare (two definitions), JADAS and inactive disease.
 
-Every verdict comes from the library: flare from :func:`jia_teach.criteria.meets_flare` under
-:data:`~jia_teach.definitions.FLARE_TRIAL` and :data:`~jia_teach.definitions.FLARE_BRUNNER_2002`,
-JADAS from :func:`jia_teach.activity.jadas` / :func:`~jia_teach.activity.cjadas`, inactive disease
-from :func:`jia_teach.activity.inactive_disease`. To show *which* variables count as worse, the
-view asks ``meets_flare`` about each variable on its own (the other five held unchanged), so the
-per-variable ticks follow exactly the same rule as the verdict, minimum-rise rules included.
+Every verdict comes from the library: flare and the variables that count as worse from
+:func:`jia_teach.patient.explain_flare` under :data:`~jia_teach.definitions.FLARE_TRIAL` and
+:data:`~jia_teach.definitions.FLARE_BRUNNER_2002` (each variable asked of ``meets_flare`` on its
+own, so the per-variable ticks follow exactly the rule of the verdict, minimum-rise rules
+included), JADAS from :func:`jia_teach.activity.jadas_text`, inactive disease and its checklist
+from :func:`jia_teach.activity.inactive_disease` and
+:func:`~jia_teach.activity.inactive_disease_items`.
 
 The default child (illustrative, not trial data) was nearly quiet at visit 1 and has a small
 uptick at visit 2: every variable is 50 % or more worse, but the globals rose only 1.5 cm and the
@@ -24,15 +25,13 @@ from typing import Any
 
 import ipywidgets as w
 import numpy as np
-import pandas as pd
 
-from ..activity import cjadas, inactive_disease, jadas
-from ..coreset import CORE_VARIABLES, core_set
-from ..criteria import classify, meets_flare, percent_improvement
+from ..activity import INACTIVE_ITEMS, inactive_disease, inactive_disease_items, jadas_text
+from ..coreset import core_set, variable
 from ..definitions import FLARE_BRUNNER_2002, FLARE_TRIAL, FlareDefinition
-from ..errors import JiaInputError
+from ..patient import FlareAssessment, explain_flare
 from ._base import View
-from .calculator import _MARKER_RANGE, _SHORT, PLAIN, slider_grid
+from ._controls import STEMS, change_text, marker_variable, retarget_marker, slider_grid
 
 __all__ = ["DEFAULT_VISIT1", "DEFAULT_VISIT2", "NO_CUTOFF_NOTE", "FollowUpCalculator"]
 
@@ -58,24 +57,12 @@ NO_CUTOFF_NOTE = (
     "Trincianti 2021) differ, and the evidence sheet does not record their values."
 )
 
-_STEMS = (*CORE_VARIABLES, "marker")
 _DEFS: dict[str, FlareDefinition] = {"trial": FLARE_TRIAL, "brunner2002": FLARE_BRUNNER_2002}
 _DEF_LABEL = {"trial": "trial-style flare", "brunner2002": "Brunner 2002 flare"}
-_ITEMS = (
-    ("no_active_joints", "no joints with active arthritis"),
-    (
-        "no_systemic",
-        "no fever, rash, serositis, splenomegaly or generalised lymphadenopathy due to JIA",
-    ),
-    ("no_uveitis", "no active uveitis"),
-    ("marker_normal", "normal ESR or CRP"),
-    ("physician_zero", "physician global at the best possible score (0 cm)"),
-    ("stiffness", "morning stiffness <= 15 minutes (2011 revision only)"),
-)
 
 
 def _yes(v: object) -> str:
-    return "?" if v is pd.NA or v is None else ("yes" if v else "no")
+    return "?" if v is None else ("yes" if v else "no")
 
 
 def _verdict(v: bool | None) -> str:
@@ -88,16 +75,6 @@ def _mark(v: bool | None) -> str:
     if v:
         return '<span style="color:#0072B2;font-weight:bold">\u2714 met</span>'
     return '<span style="color:#D55E00;font-weight:bold">\u2718 not met</span>'
-
-
-def _fmt_pct(p: float) -> str:
-    if np.isnan(p):
-        return "not known"
-    if np.isinf(p):
-        return "worse (from 0)"
-    if p == 0:
-        return "no change"
-    return f"{abs(p):.1f}% {'better' if p > 0 else 'worse'}"
 
 
 class FollowUpCalculator(View):
@@ -128,8 +105,9 @@ class FollowUpCalculator(View):
     ) -> None:
         v1 = {**DEFAULT_VISIT1, **(visit1 or {})}
         v2 = {**DEFAULT_VISIT2, **(visit2 or {})}
+        names = {stem: marker_variable(stem, marker).heading for stem in STEMS}
         self.controls, self._labels, rows = slider_grid(
-            {"visit1": ("Visit 1", v1), "visit2": ("Visit 2", v2)}, marker, _SHORT
+            {"visit1": ("Visit 1", v1), "visit2": ("Visit 2", v2)}, marker, names
         )
         self.controls["marker"] = w.ToggleButtons(
             options=[("ESR", "esr"), ("CRP", "crp")],
@@ -185,90 +163,36 @@ class FollowUpCalculator(View):
         self._connect()
 
     def _on_marker(self, change: dict[str, Any]) -> None:
-        high, step = _MARKER_RANGE[change["new"]]
-        for which in ("visit1", "visit2"):
-            slider = self.controls[f"marker_{which}"]
-            if high > slider.max:
-                slider.max, slider.step = high, step
-            else:
-                slider.step, slider.max = step, high
-        self._labels["marker"].value = _SHORT[change["new"]]
+        var = variable(change["new"])
+        retarget_marker([self.controls[f"marker_{which}"] for which in ("visit1", "visit2")], var)
+        self._labels["marker"].value = var.heading
 
     # ------------------------------------------------------------------ computation (library)
     def _array(self, which: str) -> np.ndarray:
-        return np.array([[float(self.controls[f"{s}_{which}"].value) for s in _STEMS]])
-
-    def _isolated(self, b: np.ndarray, f: np.ndarray, d: FlareDefinition) -> list[bool | None]:
-        """For each variable: does it count as worse under ``d``? (Asked of the library.)"""
-        base = np.ones((6, 6))
-        up = np.ones((6, 6))
-        idx = np.arange(6)
-        base[idx, idx] = b[0]
-        up[idx, idx] = f[0]
-        single = d.replace(min_worsened=1, max_improved=6)
-        return [None if v is pd.NA else bool(v) for v in meets_flare(base, up, single)]
-
-    def _inactive_items(self) -> dict[str, bool | None]:
-        """Each checklist item judged by the library with every other item held as met."""
-        ok: dict[str, Any] = {
-            "active_joints": 0,
-            "systemic_features": False,
-            "active_uveitis": False,
-            "marker_normal": True,
-            "physician_global": 0.0,
-        }
-        aj = int(self.controls["active_joints_visit2"].value)
-        md = float(self.controls["physician_global_visit2"].value)
-        c = self.controls
-        stiff = c["morning_stiffness_min"].value if c["stiffness_recorded"].value else None
-        return {
-            "no_active_joints": inactive_disease(**{**ok, "active_joints": aj}, criteria="2004"),
-            "no_systemic": inactive_disease(
-                **{**ok, "systemic_features": c["systemic_features"].value}, criteria="2004"
-            ),
-            "no_uveitis": inactive_disease(
-                **{**ok, "active_uveitis": c["active_uveitis"].value}, criteria="2004"
-            ),
-            "marker_normal": inactive_disease(
-                **{**ok, "marker_normal": c["marker_normal"].value}, criteria="2004"
-            ),
-            "physician_zero": inactive_disease(**{**ok, "physician_global": md}, criteria="2004"),
-            "stiffness": inactive_disease(**ok, morning_stiffness_min=stiff, criteria="2011"),
-        }
+        return np.array([[float(self.controls[f"{s}_{which}"].value) for s in STEMS]])
 
     def _jadas_at(self, which: str) -> dict[str, str]:
-        v = dict(zip(_STEMS, self._array(which)[0], strict=True))
-        args = (v["physician_global"], v["parent_global"], v["active_joints"])
-        esr = v["marker"] if self.controls["marker"].value == "esr" else None
+        v = dict(zip(STEMS, self._array(which)[0], strict=True))
+        args = (v["physician_global"], v["parent_global"], v["active_joints"], v["marker"])
         out: dict[str, str] = {}
         for version in ("10", "71"):
-            try:
-                out[f"cJADAS-{version}"] = f"{cjadas(*args, joints=version)[0]:.1f}"
-                out[f"JADAS-{version}"] = (
-                    f"{jadas(*args, esr, joints=version)[0]:.1f}"
-                    if esr is not None
-                    else "needs ESR"
-                )
-            except JiaInputError as exc:
-                out[f"cJADAS-{version}"] = out[f"JADAS-{version}"] = (
-                    f"not computable ({exc.problem})"
-                )
+            j, c = jadas_text(*args, marker=self.controls["marker"].value, joints=version)
+            out[f"JADAS-{version}"], out[f"cJADAS-{version}"] = j, c
         return {k: out[k] for k in ("JADAS-10", "JADAS-71", "cJADAS-10", "cJADAS-71")}
 
     def update(self) -> None:
         """Recompute every verdict from the current controls and redraw."""
         marker = self.controls["marker"].value
         b, f = self._array("visit1"), self._array("visit2")
-        self.pct = percent_improvement(b, f)[0]
-        self.flare: dict[str, bool | None] = {}
-        self.counts_as_worse: dict[str, list[bool | None]] = {}
-        self.improved: dict[str, np.ndarray] = {}
-        for key, d in _DEFS.items():
-            d = d.replace(marker=marker)
-            v = meets_flare(b, f, d)[0]
-            self.flare[key] = None if v is pd.NA else bool(v)
-            self.counts_as_worse[key] = self._isolated(b, f, d)
-            self.improved[key] = classify(self.pct[np.newaxis], d.improvement_level, np.inf)[0] == 1
+        self.assessments: dict[str, FlareAssessment] = {
+            key: explain_flare(b, f, d.replace(marker=marker)) for key, d in _DEFS.items()
+        }
+        self.pct = np.array(self.assessments["trial"].percent_improvement)
+        self.flare: dict[str, bool | None] = {k: a.flare for k, a in self.assessments.items()}
+        self.counts_as_worse: dict[str, tuple[bool | None, ...]] = {
+            k: a.counts_as_worse for k, a in self.assessments.items()
+        }
+        self.improved = {k: np.array(a.improved) for k, a in self.assessments.items()}
         self.jadas = {"visit1": self._jadas_at("visit1"), "visit2": self._jadas_at("visit2")}
         c = self.controls
         stiff = c["morning_stiffness_min"].value if c["stiffness_recorded"].value else None
@@ -284,7 +208,7 @@ class FollowUpCalculator(View):
             "2004": inactive_disease(**common, criteria="2004"),
             "2011": inactive_disease(**common, criteria="2011"),
         }
-        self.items = self._inactive_items()
+        self.items = inactive_disease_items(**common)
         self._draw(b, f)
 
     # ------------------------------------------------------------------ output
@@ -295,11 +219,11 @@ class FollowUpCalculator(View):
         rows = []
         for j, name in enumerate(self._names()):
             cells = [
-                escape(_SHORT[name]),
+                escape(variable(name).heading),
                 f"{b[0, j]:g}",
                 f"{f[0, j]:g}",
                 f"{f[0, j] - b[0, j]:+g}",
-                _fmt_pct(self.pct[j]),
+                change_text(self.pct[j]),
             ]
             for key in _DEFS:
                 worse = self.counts_as_worse[key][j]
@@ -326,7 +250,7 @@ class FollowUpCalculator(View):
             "estimated from these counts.</i></p>"
         )
         items = "".join(
-            f"<li>{escape(text)}: {_mark(self.items[key])}</li>" for key, text in _ITEMS
+            f"<li>{escape(text)}: {_mark(self.items[key])}</li>" for key, text in INACTIVE_ITEMS
         )
         self._inactive_html.value = (
             f"<ul>{items}</ul><p><b>Inactive disease (Wallace 2004)</b>: "
@@ -341,8 +265,8 @@ class FollowUpCalculator(View):
         lines = [f"Follow-up calculator: marker {marker.upper()}"]
         for j, name in enumerate(self._names()):
             lines.append(
-                f"  {PLAIN[name]}: {b[0, j]:g} -> {f[0, j]:g} ({f[0, j] - b[0, j]:+g}; "
-                f"{_fmt_pct(self.pct[j])}); counts as worse: trial "
+                f"  {variable(name).plain}: {b[0, j]:g} -> {f[0, j]:g} ({f[0, j] - b[0, j]:+g}; "
+                f"{change_text(self.pct[j])}); counts as worse: trial "
                 f"{_yes(self.counts_as_worse['trial'][j])}, Brunner 2002 "
                 f"{_yes(self.counts_as_worse['brunner2002'][j])}"
             )
@@ -354,7 +278,7 @@ class FollowUpCalculator(View):
             )
         lines.append(NO_CUTOFF_NOTE)
         lines.append("Inactive disease checklist at visit 2:")
-        for key, text in _ITEMS:
+        for key, text in INACTIVE_ITEMS:
             lines.append(f"  {text}: {_verdict(self.items[key])}")
         lines.append(f"inactive disease (Wallace 2004): {_verdict(self.inactive['2004'])}")
         lines.append(f"inactive disease (2011 revision): {_verdict(self.inactive['2011'])}")

@@ -2,31 +2,31 @@
 
 Simulated patients, not trial data: the cohorts come from :func:`jia_teach.cohort.simulate_trial`
 (a model calibrated to the published per-arm rates; 10,000 per arm by default). Each move builds
-one :class:`~jia_teach.definitions.ResponseDefinition` from the controls, asks the cohort for
-both arms' rates (:meth:`jia_teach.cohort.SimulatedArm.rate`) and the library for the risk
-difference and number needed to treat (:func:`jia_teach.effects.compare_arms`, point estimates
-only: the simulated N is arbitrary, so an interval would describe the simulation's size, not the
-trial's uncertainty). Where the definition is exactly one a trial published, the published rate
-(from :func:`jia_teach.data.load_outcomes`) is marked on the chart.
+one :class:`~jia_teach.definitions.ResponseDefinition` from the controls and asks the cohort for
+both arms' rates, their difference and the NNT
+(:meth:`jia_teach.cohort.SimulatedTrial.compare`): point values only. No confidence interval,
+p-value or NNT interval is shown or offered: the simulated N is arbitrary, so an interval would
+describe the simulation's size, not a trial's uncertainty. Where the definition is exactly one
+a trial published, the published rate (:func:`jia_teach.evidence.published_rate`) is marked on
+the chart.
 """
 
 from __future__ import annotations
 
 import html
-import math
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
 from ..definitions import ResponseDefinition
+from ..evidence import PublishedRate, published_rate
 from ._base import View, canvas_png
 
 if TYPE_CHECKING:
-    from ..cohort import SimulatedTrial
+    from ..cohort import SimulatedComparison, SimulatedTrial
 
-__all__ = ["NOT_TRIAL_DATA", "PublishedRate", "ThresholdExplorer", "published_rates"]
+__all__ = ["NOT_TRIAL_DATA", "ThresholdExplorer", "published_rates"]
 
 #: Said by every readout of this view.
 NOT_TRIAL_DATA = "simulated patients, not trial data"
@@ -35,32 +35,6 @@ _TRIALS = ("TENDER", "canakinumab-1")
 _FEVER = {"not required": False, "no fever at follow-up": True}
 _TREATED = "#0072B2"
 _CONTROL = "#E69F00"
-
-# (trial, level, no-fever rule) -> (endpoint code, time point) of a published rate for the
-# standard rule (>= 3 improved, no more than 1 worse by > 30 %). Canakinumab trial 1's adapted
-# ACR70/90 are month-1 figures while its cohort is calibrated at day 15: the label says so.
-_PUBLISHED_KEYS: dict[tuple[str, int, bool], tuple[str, str]] = {
-    ("TENDER", 30, False): ("acr30", "week 12"),
-    ("TENDER", 50, False): ("acr50", "week 12"),
-    ("TENDER", 70, False): ("acr70", "week 12"),
-    ("TENDER", 90, False): ("acr90", "week 12"),
-    ("TENDER", 30, True): ("acr30_no_fever", "week 12"),
-    ("canakinumab-1", 30, True): ("adapted_acr30", "day 15"),
-    ("canakinumab-1", 70, True): ("adapted_acr70", "month 1"),
-    ("canakinumab-1", 90, True): ("adapted_acr90", "month 1"),
-}
-
-
-@dataclass(frozen=True)
-class PublishedRate:
-    """A published per-arm rate for one definition (percent as the source states it)."""
-
-    endpoint: str
-    timepoint: str
-    treated: float
-    control: float
-    status: str
-    source: str
 
 
 @lru_cache(maxsize=4)
@@ -71,7 +45,7 @@ def _simulated(trial: str, n_per_arm: int, seed: int) -> SimulatedTrial:
 
 
 def published_rates(trial: str) -> dict[tuple[int, bool], PublishedRate]:
-    """Published rates of ``trial`` keyed by (level, no-fever rule), from jia_teach.data.
+    """Published rates of ``trial`` keyed by (level, no-fever rule), from the evidence layer.
 
     Examples
     --------
@@ -79,33 +53,12 @@ def published_rates(trial: str) -> dict[tuple[int, bool], PublishedRate]:
     >>> p.endpoint, p.treated, p.control, p.status
     ('acr30', 91.0, 24.0, 'derived')
     """
-    from ..data import load_outcomes
-
-    out = load_outcomes()
-    found: dict[tuple[int, bool], PublishedRate] = {}
-    for (t, level, no_fever), (endpoint, timepoint) in _PUBLISHED_KEYS.items():
-        if t != trial:
-            continue
-        rows = out[
-            (out["trial"] == trial)
-            & (out["endpoint"] == endpoint)
-            & (out["timepoint"] == timepoint)
-            & (out["status"] != "unconfirmed")
-        ]
-        arms = {str(a): r for a, r in zip(rows["arm"], rows.itertuples(), strict=True)}
-        if "placebo" not in arms or len(arms) != 2:
-            continue
-        treated = next(r for a, r in arms.items() if a != "placebo")
-        control = arms["placebo"]
-        statuses = sorted({str(treated.status), str(control.status)})
-        found[(level, no_fever)] = PublishedRate(
-            endpoint=endpoint,
-            timepoint=timepoint,
-            treated=float(treated.percent),
-            control=float(control.percent),
-            status="/".join(statuses),
-            source=str(treated.source),
-        )
+    found = {}
+    for level in (30, 50, 70, 90, 100):
+        for no_fever in (False, True):
+            rate = published_rate(trial, level, no_fever)
+            if rate is not None:
+                found[(level, no_fever)] = rate
     return found
 
 
@@ -135,9 +88,6 @@ class ThresholdExplorer(View):
     def __init__(self, trial: str = "TENDER", *, n_per_arm: int = 10_000, seed: int = 2012) -> None:
         from matplotlib.figure import Figure
 
-        from ..effects import compare_arms
-
-        self._compare_arms = compare_arms
         self.n_per_arm, self.seed = n_per_arm, seed
         slider = {"continuous_update": True, "style": {"description_width": "150px"}}
         self.controls: dict[str, w.Widget] = {
@@ -175,7 +125,6 @@ class ThresholdExplorer(View):
         # Warm the cohorts and the effect measures so the first move is as fast as the rest.
         for t in _TRIALS:
             _simulated(t, n_per_arm, seed)
-        compare_arms(treated_events=1, treated_total=2, control_events=1, control_total=2)
 
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -196,7 +145,7 @@ class ThresholdExplorer(View):
         ]
         ax.set_ylim(0, 109)
         ax.set_xlim(-0.6, 1.6)
-        ax.set_xticks([0, 1], ["treated", "placebo"])
+        ax.set_xticks([0, 1], ["", ""])  # the arms' names are set per trial
         ax.set_ylabel("simulated patients meeting\nthe definition (%)", fontsize=8)
         ax.set_xlabel("arm (simulated patients, not trial data)", fontsize=8)
         ax.tick_params(labelsize=8)
@@ -266,31 +215,13 @@ class ThresholdExplorer(View):
     def update(self) -> None:
         """Re-score both simulated arms and redraw the chart in place."""
         sim = _simulated(self.controls["trial"].value, self.n_per_arm, self.seed)
-        d = self.definition
         self.sim = sim
-        treated = int(sim.treated.responders(d).sum())
-        control = int(sim.control.responders(d).sum())
-        self.comparison = self._compare_arms(
-            treated_events=treated,
-            treated_total=sim.treated.n,
-            control_events=control,
-            control_total=sim.control.n,
-            label=f"{sim.trial}, {d.name} ({NOT_TRIAL_DATA})",
-        )
-        self.rates = (self.comparison.risk_treated, self.comparison.risk_control)
+        #: Point rates, difference and NNT of the simulated arms (no interval, no p-value).
+        self.comparison: SimulatedComparison = sim.compare(self.definition)
+        self.rates = (self.comparison.treated_rate, self.comparison.control_rate)
         self._draw()
 
     # ------------------------------------------------------------------ output
-    def _nnt_text(self) -> str:
-        rd, nnt = self.comparison.risk_difference, self.comparison.nnt
-        if rd == 0 or math.isinf(nnt):
-            return "NNT: infinite (no difference between the arms)"
-        if rd < 0:
-            return f"NNH {abs(nnt):.1f}: placebo did better under this definition"
-        return (
-            f"NNT {nnt:.1f} (about {math.ceil(nnt - 1e-9)} children treated for one more responder)"
-        )
-
     def caption(self) -> str:
         """One plain-language sentence describing the chart (alt text)."""
         sim, d, p = self.sim, self.definition, self.published
@@ -359,7 +290,7 @@ class ThresholdExplorer(View):
             f"definition: {d.name}: {d.describe()}",
             f"{sim.treated.arm}: {_pct(self.rates[0])}; {sim.control.arm}: {_pct(self.rates[1])}",
             f"risk difference: {100 * self.comparison.risk_difference:.1f} percentage points",
-            self._nnt_text(),
+            self.comparison.nnt_sentence(),
         ]
         if p is not None:
             # In 'derived' rows only the counts are derived: the percentages are reported.

@@ -15,7 +15,8 @@ and its status:
 
 Kaplan-Meier percentages and reported effect estimates (for example the hazard ratio of
 canakinumab trial 2) are shown as reported and never recomputed. The view computes nothing
-itself: it looks rows up in :mod:`jia_teach.data` and calls :mod:`jia_teach.effects` and
+itself: the pairs, their figures and the reason when no comparison is possible come from
+:mod:`jia_teach.evidence`, the numbers from :mod:`jia_teach.effects`, the chart from
 :mod:`jia_teach.figures`.
 """
 
@@ -27,14 +28,14 @@ from typing import Any
 
 import ipywidgets as w
 
-from jia_teach import data, effects
+from jia_teach import effects, evidence
 from jia_teach.errors import InvalidValueError
-from jia_teach.widgets._base import View, figure_png, records
+from jia_teach.evidence import ArmFigure, ArmPair
+from jia_teach.labels import endpoint_label, trial_label
+from jia_teach.trial_effects import compare_pair
+from jia_teach.widgets._base import View, figure_png
 
 __all__ = ["TrialExplorer"]
-
-#: Arms that are not a treated arm of a two-arm comparison.
-_NOT_ACTIVE = ("placebo", "all", "escape")
 
 _STATUS_WORDS = {
     "reported": "reported",
@@ -79,23 +80,20 @@ class TrialExplorer(View):
     ) -> None:
         self.confidence = confidence
         self.directory = directory
-        outcomes = data.load_outcomes(directory)
-        #: (trial, endpoint, timepoint) -> rows, in file order
-        self._groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
-        for r in records(outcomes):
-            self._groups.setdefault((r["trial"], r["endpoint"], r["timepoint"]), []).append(r)
-        self._effects = effects.reported_effects(directory)
-        self._citations = dict(
-            zip(*(data.load_sources(directory)[c] for c in ("source_id", "citation")), strict=True)
-        )
-        self._comparisons: dict[tuple[str, str, str], Any] = {}
+        #: (trial, endpoint, timepoint) -> pair, in file order
+        self._groups: dict[tuple[str, str, str], ArmPair] = {
+            (p.trial, p.measure, p.timepoint): p
+            for p in evidence.outcome_pairs(directory=directory)
+        }
+        self._effects = evidence.reported_effects(directory=directory)
+        self._citations = evidence.citations(directory=directory)
         self._png: dict[tuple[str, str], bytes | None] = {}
         self._captions: dict[tuple[str, str], str] = {}
 
         trials = list(dict.fromkeys(k[0] for k in self._groups))
         self.controls = {
             "trial": w.Dropdown(
-                options=[(data.TRIAL_LABELS.get(t, t), t) for t in trials],
+                options=[(trial_label(t), t) for t in trials],
                 value=trials[0],
                 description="Trial",
                 layout={"width": "340px"},
@@ -150,12 +148,12 @@ class TrialExplorer(View):
         control.value = value
 
     def _endpoint_label(self, trial: str, endpoint: str) -> str:
-        label = data.ENDPOINT_LABELS.get(endpoint, endpoint)
+        label = endpoint_label(endpoint)
         statuses = {
-            r["status"]
-            for (t, e, _), rows in self._groups.items()
+            f.status
+            for (t, e, _), pair in self._groups.items()
             if t == trial and e == endpoint
-            for r in rows
+            for f in pair.figures
         }
         return label + (" (unconfirmed)" if statuses == {"unconfirmed"} else "")
 
@@ -167,7 +165,7 @@ class TrialExplorer(View):
     ) -> None:
         """Set the three controls consistently (call with updates held)."""
         trials = [v for _, v in self.controls["trial"].options]
-        self._choose("trial", trials, trial, lambda c: data.TRIAL_LABELS.get(c, c))
+        self._choose("trial", trials, trial, trial_label)
         t = self.controls["trial"].value
         self._choose("endpoint", self.endpoints(t), endpoint, lambda c: self._endpoint_label(t, c))
         e = self.controls["endpoint"].value
@@ -194,77 +192,31 @@ class TrialExplorer(View):
         return tuple(self.controls[k].value for k in ("trial", "endpoint", "timepoint"))  # type: ignore[return-value]
 
     # ------------------------------------------------------------------ state
-    def rows(self) -> list[dict[str, Any]]:
-        """The data rows of the current selection (one per arm)."""
+    @property
+    def pair(self) -> ArmPair:
+        """The evidence pair of the current selection."""
         return self._groups[self.selection()]
 
-    def reported(self) -> list[effects.ReportedEffect]:
+    def rows(self) -> list[ArmFigure]:
+        """The figures of the current selection (one per arm), as the data hold them."""
+        return list(self.pair.figures)
+
+    def reported(self) -> list[evidence.ReportedEffect]:
         """Reported effect estimates for the current selection, as the sources give them."""
         t, e, p = self.selection()
         return [x for x in self._effects if (x.trial, x.endpoint, x.timepoint) == (t, e, p)]
 
-    def _pair(self) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-        rows = self.rows()
-        active = [r for r in rows if r["arm"] not in _NOT_ACTIVE]
-        placebo = [r for r in rows if r["arm"] == "placebo"]
-        return (
-            active[0] if len(active) == 1 else None,
-            placebo[0] if len(placebo) == 1 else None,
-        )
-
     def why_no_comparison(self) -> str | None:
         """Why no two-arm comparison is computed for the current selection (None if it is)."""
-        rows = self.rows()
-        if any(r["status"] == "unconfirmed" for r in rows):
-            return (
-                "UNCONFIRMED figure: it could not be checked against a primary source, so it is "
-                "not shown as a result and no comparison is computed."
-            )
-        active, placebo = self._pair()
-        if active is None or placebo is None:
-            return (
-                "One group only (no control group): every patient had the same treatment, so "
-                "there is nothing to compare against and no risk difference or NNT exists."
-            )
-        if any("kaplan-meier" in (r["note"] or "").lower() for r in (active, placebo)):
-            return (
-                "Kaplan-Meier estimates, shown as reported: they account for patients followed "
-                "for different lengths of time, so they are not events/total and no risk "
-                "difference, NNT or p-value is computed from them. Use the reported hazard "
-                "ratio."
-            )
-        missing = [r for r in (active, placebo) if r["events"] is None or r["total"] is None]
-        if missing:
-            return (
-                "The source gives no complete count (events and denominator) for "
-                + " and ".join(data.ARM_LABELS.get(r["arm"], r["arm"]) for r in missing)
-                + ", so no comparison with an interval can be computed."
-            )
-        return None
+        why = self.pair.why_not
+        return None if why is None else why[:1].upper() + why[1:] + "."
 
     @property
     def comparison(self) -> effects.ArmComparison | None:
         """The :func:`~jia_teach.effects.compare_arms` result, or None (see
         :meth:`why_no_comparison`)."""
-        key = self.selection()
-        if key not in self._comparisons:
-            if self.why_no_comparison() is not None:
-                self._comparisons[key] = None
-            else:
-                active, placebo = self._pair()
-                if active is None or placebo is None:  # pragma: no cover - excluded above
-                    raise RuntimeError("why_no_comparison() let an incomplete pair through")
-                t, e, p = key
-                self._comparisons[key] = effects.compare_arms(
-                    treated_events=int(active["events"]),
-                    treated_total=int(active["total"]),
-                    control_events=int(placebo["events"]),
-                    control_total=int(placebo["total"]),
-                    confidence=self.confidence,
-                    label=(f"{data.TRIAL_LABELS.get(t, t)}, {data.ENDPOINT_LABELS.get(e, e)}, {p}"),
-                    derived_counts="derived" in (active["status"], placebo["status"]),
-                )
-        return self._comparisons[key]
+        pair = self.pair
+        return compare_pair(pair, self.confidence) if pair.comparable else None
 
     # ------------------------------------------------------------------ drawing
     def figure_endpoints(self) -> list[str]:
@@ -274,18 +226,11 @@ class TrialExplorer(View):
         return self._figure_endpoints(trial, timepoint)
 
     def _figure_endpoints(self, trial: str, timepoint: str) -> list[str]:
-        out = []
-        for (t, e, p), rows in self._groups.items():
-            if (t, p) != (trial, timepoint):
-                continue
-            arms = {r["arm"] for r in rows}
-            complete = all(
-                r["events"] is not None and r["total"] is not None and r["status"] != "unconfirmed"
-                for r in rows
-            )
-            if complete and "placebo" in arms and len(arms - set(_NOT_ACTIVE)) == 1:
-                out.append(e)
-        return out
+        return [
+            p.measure
+            for p in evidence.benefit_pairs(trial, directory=self.directory)
+            if p.timepoint == timepoint
+        ]
 
     def _figure(self) -> tuple[bytes | None, str]:
         """PNG bytes and caption of the response figure (cached per trial and time point)."""
@@ -299,7 +244,7 @@ class TrialExplorer(View):
             if not endpoints:
                 self._png[key] = None
                 self._captions[key] = (
-                    f"No response bar chart for {data.TRIAL_LABELS.get(trial, trial)} at "
+                    f"No response bar chart for {trial_label(trial)} at "
                     f"{timepoint}: no end point there has counts in a treated and a placebo arm."
                 )
             else:
@@ -330,25 +275,15 @@ class TrialExplorer(View):
         self._sources.value = self._sources_html()
 
     # ------------------------------------------------------------------ text
-    def _arm_lines(self) -> list[tuple[str, str, str, str]]:
-        """(arm label, figure, status word, source text) per row."""
-        out = []
-        for r in self.rows():
-            status = _STATUS_WORDS.get(r["status"], r["status"])
-            out.append(
-                (
-                    data.ARM_LABELS.get(r["arm"], r["arm"]),
-                    data.figure_text(r, source=False),
-                    status,
-                    r,
-                )
-            )
-        return out
+    def _arm_lines(self) -> list[tuple[str, str, str, ArmFigure]]:
+        """(arm label, figure, status word, the figure itself) per arm."""
+        return [
+            (f.arm_label, f.text(), _STATUS_WORDS.get(f.status, f.status), f) for f in self.rows()
+        ]
 
     def _notes(self) -> list[str]:
         notes = []
-        rows = self.rows()
-        if any(r["status"] == "derived" for r in rows):
+        if self.pair.derived:
             notes.append(
                 "Counts marked DERIVED are not in the source: they are the whole numbers that fit "
                 "the reported percentage and arm size. Intervals and p-values computed from them "
@@ -360,21 +295,21 @@ class TrialExplorer(View):
         """The current state in plain text (deterministic)."""
         t, e, p = self.selection()
         lines = [
-            f"Trial: {data.TRIAL_LABELS.get(t, t)}",
-            f"End point: {data.ENDPOINT_LABELS.get(e, e)}",
+            f"Trial: {trial_label(t)}",
+            f"End point: {endpoint_label(e)}",
             f"Time point: {p}",
             "Figures:",
         ]
         for arm, figure, status, r in self._arm_lines():
-            lines.append(f"  {arm}: {figure} [{status}; {r['source']}]")
-            if r["note"]:
-                lines.append(f"    Note: {r['note']}")
+            lines.append(f"  {arm}: {figure} [{status}; {r.source}]")
+            if r.note:
+                lines.append(f"    Note: {r.note}")
         comparison = self.comparison
         if comparison is None:
             lines.append(f"No comparison computed. {self.why_no_comparison()}")
         else:
             lines.append("Computed from these counts:")
-            lines += [f"  {line}" for line in str(comparison).splitlines()[1:]]
+            lines += [f"  {name}: {text}" for name, text in comparison.rows()]
         for x in self.reported():
             lines.append(f"Reported by the source: {x.text} [{x.status}; {x.source}]")
         lines += self._notes()
@@ -411,12 +346,12 @@ class TrialExplorer(View):
                 "DERIVED": "background:#F0E442;padding:0 3px",
                 "UNCONFIRMED": "background:#D55E00;color:#FFFFFF;padding:0 3px",
             }.get(status, "")
-            note = f" - {esc(r['note'])}" if r["note"] else ""
+            note = f" - {esc(r.note)}" if r.note else ""
             items.append(
                 f"<li><b>{esc(arm)}</b>: {esc(figure)} "
-                f"<span style='{style}'>{esc(status)}</span>; {esc(r['source'])}{note}</li>"
+                f"<span style='{style}'>{esc(status)}</span>; {esc(r.source)}{note}</li>"
             )
-            for sid in (r["source_id"] or "").split(";"):
+            for sid in (r.source_id or "").split(";"):
                 if sid.strip() and sid.strip() not in cited:
                     cited.append(sid.strip())
         refs = "".join(f"<li>{esc(self._citations.get(s, s))}</li>" for s in cited)
