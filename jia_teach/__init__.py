@@ -53,9 +53,9 @@ _LAZY: dict[str, str] = {
     "jadas": "jia_teach.activity",
     "cjadas": "jia_teach.activity",
     "inactive_disease": "jia_teach.activity",
-    "score_meta": "jia_teach.partitions",
-    "score_parquet": "jia_teach.partitions",
-    "score_dask": "jia_teach.partitions",
+    "score_meta": "jia_teach.distributed",
+    "score_parquet": "jia_teach.distributed",
+    "score_dask": "jia_teach.distributed",
 }
 
 __all__ = [

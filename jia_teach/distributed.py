@@ -7,7 +7,7 @@ Dask::
 
     import dask.dataframe as dd
     import jia_teach
-    from jia_teach.partitions import score_meta
+    from jia_teach.distributed import score_meta
 
     ddf = dd.read_parquet("registry/")                  # or dd.from_pandas(df, npartitions=8)
     scored = ddf.map_partitions(jia_teach.score, meta=score_meta(ddf))
