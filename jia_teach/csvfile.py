@@ -445,7 +445,3 @@ class CsvSource:
             if len(block):
                 yield block
         self.close()
-
-    def rows_hint(self) -> str:
-        """Where the header is, for messages."""
-        return f"{self.name} line {self.header_line}"
