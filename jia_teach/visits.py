@@ -267,10 +267,12 @@ def pair_visits(
             "no patient id", column=patient, row=int(np.flatnonzero(missing)[0]) + 1
         )
     key, shown, dates = _times(visits[time], time)
+    # speed: hashing plain Python objects is several times faster than Arrow-backed text here
+    plain = ids.to_numpy(dtype=object)
     try:
-        codes, uniques = pd.factorize(ids, sort=True)
-    except TypeError:  # ids of mixed types: keep the order of first appearance
-        codes, uniques = pd.factorize(ids.astype(str), sort=True)
+        codes, uniques = pd.factorize(plain, sort=True)
+    except TypeError:  # ids of mixed types (numbers and text): sorted as text
+        codes, uniques = pd.factorize(plain.astype(str), sort=True)
     order = np.lexsort((key, codes))
     sc, st = codes[order], key[order]
     same = np.flatnonzero((sc[1:] == sc[:-1]) & (st[1:] == st[:-1]))
@@ -287,7 +289,9 @@ def pair_visits(
     group_of = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, n)))
     mask = _baseline_mask(visits, baseline, label)
     if mask is None and baseline == "previous":
-        fpos = np.setdiff1d(np.arange(n), starts)
+        is_start = np.zeros(n, dtype=bool)
+        is_start[starts] = True
+        fpos = np.flatnonzero(~is_start)
         bpos = fpos - 1
     else:
         if mask is None:  # first
@@ -322,10 +326,9 @@ def pair_visits(
             g = group_of[fpos][pick]
             first = pick[np.concatenate(([True], g[1:] != g[:-1]))] if len(g) else pick
             fpos, bpos = fpos[np.sort(first)], bpos[np.sort(first)]
-    paired_groups = np.unique(group_of[fpos]) if len(fpos) else np.array([], int)
-    unpaired = tuple(
-        ids.iloc[int(order[starts[g]])] for g in np.setdiff1d(np.arange(len(starts)), paired_groups)
-    )
+    paired = np.zeros(len(starts), dtype=bool)
+    paired[group_of[fpos]] = True
+    unpaired = tuple(ids.iloc[int(order[starts[g]])] for g in np.flatnonzero(~paired))
     b_rows, f_rows = order[bpos], order[fpos]
     out: dict[str, Any] = {
         patient: ids.iloc[f_rows].reset_index(drop=True),
