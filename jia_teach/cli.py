@@ -399,15 +399,15 @@ def main(argv: list[str] | None = None) -> int:
             previous[sig] = signal.signal(sig, _on_signal)
         except (ValueError, OSError):  # not the main thread
             pass
-    target = "standard output" if args.output == "-" else args.output
+    kept = "" if args.output == "-" else f"; {args.output} was not changed"
     try:
         return _score(args)
     except KeyboardInterrupt:
-        print(f"jia-teach: interrupted; {target} was not changed", file=sys.stderr)
+        print(f"jia-teach: interrupted{kept}", file=sys.stderr)
         return EXIT_INTERRUPTED
     except _Stopped as stop:
         name = signal.Signals(stop.signum).name
-        print(f"jia-teach: stopped by {name}; {target} was not changed", file=sys.stderr)
+        print(f"jia-teach: stopped by {name}{kept}", file=sys.stderr)
         return 128 + stop.signum
     except JiaInputError as exc:
         print(f"jia-teach: error: {exc}", file=sys.stderr)
