@@ -20,7 +20,8 @@ import sys
 import time
 from typing import Any
 
-SKIP = {"SelfCheck", "View", "figure_png"}
+#: Not views a learner moves: the self-check, the base class (helpers are not classes at all).
+SKIP = {"SelfCheck", "View"}
 
 #: Representative controls per view (the slider a learner moves most), if present.
 PREFERRED: dict[str, tuple[str, ...]] = {
@@ -159,7 +160,15 @@ def main() -> None:
     """Measure every view named by ``jia_teach.widgets`` and print JSON on stdout."""
     import jia_teach.widgets as widgets
 
-    names = [n for n in widgets.__all__ if n not in SKIP]
+    from jia_teach.widgets._base import View
+
+    names = [
+        n
+        for n in widgets.__all__
+        if n not in SKIP
+        and isinstance(getattr(widgets, n), type)
+        and issubclass(getattr(widgets, n), View)
+    ]
     out: dict[str, Any] = {}
     for name in names:
         try:

@@ -38,7 +38,8 @@ from typing import Any
 import pandas as pd
 
 from jia_teach.labels import ARM_LABELS, ENDPOINT_LABELS, EVENT_LABELS, TRIAL_LABELS
-from jia_teach.schema import FILES, STATUSES, data_error, parse_file
+from jia_teach.schema import FILES, STATUSES
+from jia_teach.validate import data_error, parse_file
 
 __all__ = [
     "ARM_LABELS",

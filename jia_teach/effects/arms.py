@@ -1,39 +1,4 @@
-"""Effect measures for two arms: risk difference, relative risk, odds ratio, NNT/NNH and LHH.
-
-:func:`compare_arms` takes the four numbers of a two-arm trial by name (no 2x2 table, so rows
-and columns cannot be swapped) and returns a frozen :class:`ArmComparison`.
-
-Methods (all documented choices, see the Notes of :func:`compare_arms`):
-
-* risk difference: treated minus control, Newcombe hybrid score interval (statsmodels
-  ``confint_proportions_2indep(method="newcomb")``);
-* relative risk: Katz log interval; with a zero event count the Koopman (1984) score interval
-  (statsmodels ``method="score"`` with ``correction=False``: its default correction makes it the
-  Miettinen-Nurminen interval instead);
-* odds ratio: sample odds ratio with the Woolf logit interval; with any zero cell the exact
-  conditional interval that matches Fisher's test;
-* NNT = 1 / risk difference with the Altman (1998) interval, rounded *up* to whole patients;
-* p-value: two-sided Fisher exact test (scipy).
-
-This module is arithmetic only: it reads no data file. Which arms of which trial are compared,
-with which counts, and whether those counts are derived, is :mod:`jia_teach.evidence`; a
-reported effect (for example the hazard ratio of canakinumab trial 2) is kept as reported there
-(:class:`jia_teach.evidence.ReportedEffect`) and never recomputed from Kaplan-Meier percentages.
-
-References
-----------
-Altman DG. Confidence intervals for the number needed to treat. BMJ 1998;317:1309-12.
-Newcombe RG. Interval estimation for the difference between independent proportions:
-comparison of eleven methods. Stat Med 1998;17:873-90.
-Straus SE, Sackett DL. The likelihood of being helped or harmed (LHH). In: Evidence-based
-medicine: how to practice and teach EBM.
-
-Examples
---------
->>> r = compare_arms(treated_events=64, treated_total=75, control_events=9, control_total=37)
->>> r.nnt_text
-'NNT 2 (95% CI 2 to 3)'
-"""
+"""Two arms compared: risk difference, relative risk, odds ratio, NNT/NNH and Fisher's p."""
 
 from __future__ import annotations
 
@@ -41,143 +6,14 @@ import html
 import math
 import warnings
 from dataclasses import dataclass, field
-from numbers import Integral, Real
 
+from jia_teach.effects._checks import _INF, DERIVED_TAG, MAX_COUNT, confidence_level, whole
+from jia_teach.effects.numbers_needed import _inv, number_needed_text
 from jia_teach.errors import InvalidValueError
 
-__all__ = [
-    "DERIVED_TAG",
-    "MAX_COUNT",
-    "ArmComparison",
-    "LikelihoodHelpedHarmed",
-    "compare_arms",
-    "likelihood_helped_harmed",
-    "nnh",
-    "number_needed",
-    "proportion_ci",
-    "round_up",
-]
-
-_INF = math.inf
-
-#: The largest count (events or total) accepted: beyond it Fisher's exact test and the exact
-#: odds-ratio interval overflow floating point. No trial comes near it.
-MAX_COUNT = 10**9
-
-#: Appended to every number computed from counts that were derived from reported percentages.
-DERIVED_TAG = " (from derived counts)"
+__all__ = ["ArmComparison", "compare_arms", "nnh", "proportion_ci"]
 
 
-# --------------------------------------------------------------------------------------------
-# validation
-# --------------------------------------------------------------------------------------------
-def _whole(name: str, value: object, low: int, high: int | None, high_text: str = "") -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral):
-        if not isinstance(value, bool) and isinstance(value, Real) and float(value).is_integer():
-            value = int(value)  # 64.0 is accepted as 64
-        else:
-            raise InvalidValueError(
-                f"{value!r} is not a whole number", column=name, allowed="a whole number"
-            )
-    value = int(value)
-    if value < low or (high is not None and value > high):
-        allowed = f"{low} to {high}{high_text}" if high is not None else f">= {low}"
-        raise InvalidValueError(f"{value} is out of range", column=name, allowed=allowed)
-    return value
-
-
-def _confidence(value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, Real) or not 0 < float(value) < 1:
-        raise InvalidValueError(
-            f"{value!r} is not a confidence level",
-            column="confidence",
-            allowed="a number between 0 and 1, e.g. 0.95",
-        )
-    return float(value)
-
-
-# --------------------------------------------------------------------------------------------
-# NNT helpers
-# --------------------------------------------------------------------------------------------
-def round_up(x: float) -> float:
-    """A number needed rounded *up* to whole patients (Altman 1998), sign dropped.
-
-    Rounding up never overstates a benefit (an NNT of 2.1 is 3, not 2). Values within 1e-9 of
-    a whole number are that number (1/0.25 is 4, not 5, whatever the floating point).
-    Infinity stays infinity.
-
-    Parameters
-    ----------
-    x : float
-        A number needed (NNT or NNH), signed or not.
-
-    Returns
-    -------
-    float
-        A whole number (as float) or ``inf``.
-
-    Examples
-    --------
-    >>> round_up(1.6), round_up(-9.09), round_up(4.000000000001), round_up(float("inf"))
-    (2.0, 10.0, 4.0, inf)
-    """
-    if math.isinf(x):
-        return _INF
-    if math.isnan(x):
-        return x
-    return float(math.ceil(abs(x) - 1e-9))
-
-
-def _ceil(x: float) -> str:
-    """:func:`round_up` as text; infinity stays a word."""
-    return "infinity" if math.isinf(x) else f"{round_up(x):.0f}"
-
-
-def _fmt(x: float, decimals: int | None) -> str:
-    if decimals is None:
-        return _ceil(x)
-    return "infinity" if math.isinf(x) else f"{abs(x):.{decimals}f}"
-
-
-def _inv(x: float) -> float:
-    return _INF if x == 0 else 1.0 / x
-
-
-def _nn_text(
-    rd: float, rd_ci: tuple[float, float], confidence: float, outcome: str, decimals: int | None
-) -> str:
-    """Altman-style text for 1 / rd with the interval of rd."""
-    low, high = rd_ci
-    pct = f"{100 * confidence:g}% CI"
-    toward_outcome = rd > 0  # more events on treatment
-    if low < 0 < high:  # the interval crosses zero: it passes through infinity
-        side = {"benefit": "NNTB", "harm": "NNH"}[outcome]
-        other = {"benefit": "NNTH", "harm": "NNTB"}[outcome]
-        if rd == 0:
-            point = f"{'NNT' if outcome == 'benefit' else 'NNH'} infinity"
-        else:
-            point_label = side if toward_outcome else other
-            point = f"{point_label} {_fmt(_inv(rd), decimals)}"
-        return (
-            f"{point} ({pct} {side} {_fmt(_inv(high), decimals)} to infinity "
-            f"to {other} {_fmt(_inv(low), decimals)})"
-        )
-    # the interval lies wholly on one side of zero: more events on treatment (low >= 0) or fewer
-    names = {("benefit", True): "NNT", ("benefit", False): "NNTH"}
-    names |= {("harm", True): "NNH", ("harm", False): "NNTB"}
-    label = names[(outcome, low >= 0)]
-    near, far = (_inv(high), _inv(low)) if low >= 0 else (_inv(low), _inv(high))
-    if rd == 0:
-        return f"{label} infinity ({pct} {_fmt(near, decimals)} to {_fmt(far, decimals)})"
-    return (
-        f"{label} {_fmt(_inv(rd), decimals)} ({pct} {_fmt(near, decimals)} "
-        f"to {_fmt(far, decimals)})"
-    )
-
-
-# --------------------------------------------------------------------------------------------
-# the result
-# --------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ArmComparison:
     """Two arms compared; build it with :func:`compare_arms` or :func:`nnh`.
@@ -264,7 +100,7 @@ class ArmComparison:
         ...              control_total=37, derived_counts=True).nnt_text
         'NNT 4 (95% CI 3 to 7) (from derived counts)'
         """
-        text = _nn_text(
+        text = number_needed_text(
             self.risk_difference, self.risk_difference_ci, self.confidence, self.outcome, None
         )
         return text + self._tag
@@ -278,7 +114,7 @@ class ArmComparison:
         ...              control_total=37).nnt_text_decimals()
         'NNT 1.6 (95% CI 1.4 to 2.4)'
         """
-        text = _nn_text(
+        text = number_needed_text(
             self.risk_difference, self.risk_difference_ci, self.confidence, self.outcome, decimals
         )
         return text + self._tag
@@ -433,13 +269,13 @@ def compare_arms(
     >>> r.p_value < 1e-8
     True
     """
-    a = _whole("treated_total", treated_total, 1, MAX_COUNT)
+    a = whole("treated_total", treated_total, 1, MAX_COUNT)
     n1 = a
-    c_total = _whole("control_total", control_total, 1, MAX_COUNT)
-    a = _whole("treated_events", treated_events, 0, n1, " (treated_total)")
-    c = _whole("control_events", control_events, 0, c_total, " (control_total)")
+    c_total = whole("control_total", control_total, 1, MAX_COUNT)
+    a = whole("treated_events", treated_events, 0, n1, " (treated_total)")
+    c = whole("control_events", control_events, 0, c_total, " (control_total)")
     n2 = c_total
-    conf = _confidence(confidence)
+    conf = confidence_level(confidence)
     if outcome not in ("benefit", "harm"):
         raise InvalidValueError(
             f"unknown outcome {outcome!r}", column="outcome", allowed="'benefit' or 'harm'"
@@ -580,32 +416,6 @@ def nnh(
     )
 
 
-def number_needed(risk_treated: float, risk_control: float) -> float:
-    """``1 / (risk_treated - risk_control)`` from two proportions (no interval).
-
-    For figures quoted only as percentages (no counts, so no interval can be given).
-
-    Parameters
-    ----------
-    risk_treated, risk_control : float
-        Proportions between 0 and 1.
-
-    Returns
-    -------
-    float
-        Signed; ``inf`` when the risks are equal.
-
-    Examples
-    --------
-    >>> round(number_needed(0.16, 0.05), 2)
-    9.09
-    """
-    for name, value in (("risk_treated", risk_treated), ("risk_control", risk_control)):
-        if isinstance(value, bool) or not isinstance(value, Real) or not 0 <= value <= 1:
-            raise InvalidValueError(f"{value!r} is not a proportion", column=name, allowed="0 to 1")
-    return _inv(float(risk_treated) - float(risk_control))
-
-
 def proportion_ci(events: int, total: int, confidence: float = 0.95) -> tuple[float, float]:
     """Wilson score interval of one arm's proportion (statsmodels ``proportion_confint``).
 
@@ -625,169 +435,10 @@ def proportion_ci(events: int, total: int, confidence: float = 0.95) -> tuple[fl
     >>> tuple(round(x, 3) for x in proportion_ci(64, 75))
     (0.756, 0.916)
     """
-    n = _whole("total", total, 1, MAX_COUNT)
-    e = _whole("events", events, 0, n, " (total)")
-    conf = _confidence(confidence)
+    n = whole("total", total, 1, MAX_COUNT)
+    e = whole("events", events, 0, n, " (total)")
+    conf = confidence_level(confidence)
     from statsmodels.stats.proportion import proportion_confint
 
     low, high = proportion_confint(e, n, alpha=1 - conf, method="wilson")
     return (max(0.0, float(low)), min(1.0, float(high)))
-
-
-# --------------------------------------------------------------------------------------------
-# LHH
-# --------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class LikelihoodHelpedHarmed:
-    """Likelihood of being helped vs harmed (Straus and Sackett).
-
-    Attributes
-    ----------
-    lhh : float
-        ``(f_benefit / nnt) / (f_harm / nnh)``; above 1 means more likely helped than harmed.
-    nnt, nnh : float
-        The (unrounded) numbers needed used.
-    f_benefit, f_harm : float
-        The patient's risk relative to the trial's average for the benefit and the harm.
-    text : str
-        One plain-language sentence; it ends with " (from derived counts)." when the NNT or
-        the NNH was computed from derived counts.
-    derived_counts : bool
-        True when the NNT or the NNH came from a comparison of derived counts.
-    """
-
-    lhh: float
-    nnt: float
-    nnh: float
-    f_benefit: float
-    f_harm: float
-    text: str
-    derived_counts: bool = False
-
-    def __str__(self) -> str:
-        return self.text
-
-    def _repr_html_(self) -> str:
-        return f"<p>{html.escape(self.text)}</p>"
-
-
-def _nn_value(x: ArmComparison | float, name: str, outcome: str) -> float:
-    if isinstance(x, ArmComparison):
-        value = x.nnt if x.outcome == outcome else -x.nnt
-        if not value > 0:
-            raise InvalidValueError(
-                f"the comparison shows no {outcome} (risk difference {x.risk_difference:+.3f})",
-                column=name,
-                allowed=f"a comparison whose point estimate favours {outcome}",
-            )
-        return float(value)
-    if isinstance(x, bool) or not isinstance(x, Real) or not x > 0:
-        raise InvalidValueError(f"{x!r} is not a positive number", column=name, allowed="> 0")
-    return float(x)
-
-
-def likelihood_helped_harmed(
-    nnt: ArmComparison | float,
-    nnh: ArmComparison | float,
-    *,
-    f_benefit: float = 1.0,
-    f_harm: float = 1.0,
-) -> LikelihoodHelpedHarmed:
-    """Likelihood of being helped or harmed: LHH = (1/NNT) / (1/NNH) = NNH / NNT.
-
-    Parameters
-    ----------
-    nnt : ArmComparison or float
-        Number needed to treat for the chosen benefit (a comparison from :func:`compare_arms`
-        or a positive number).
-    nnh : ArmComparison or float
-        Number needed to harm for the chosen harm (from :func:`nnh` or a positive number).
-    f_benefit, f_harm : float, default 1
-        Straus and Sackett's adjustment for a patient whose risk differs from the trial's
-        average: ``LHH = (f_benefit / NNT) / (f_harm / NNH)``.
-
-    Returns
-    -------
-    LikelihoodHelpedHarmed
-
-    Raises
-    ------
-    jia_teach.errors.InvalidValueError
-        A number needed that is not positive, a comparison whose point estimate goes the
-        other way, an ``f`` that is not a finite positive number, or both numbers needed
-        infinite (no benefit and no harm: the ratio is undefined).
-
-    Notes
-    -----
-    Unrounded NNT and NNH are used; point estimates only (no interval). An infinite NNT (no
-    benefit) gives LHH 0; an infinite NNH (no harm) gives LHH infinity.
-
-    Examples
-    --------
-    >>> lhh = likelihood_helped_harmed(nnt=1.6, nnh=9.1)
-    >>> round(lhh.lhh, 2)
-    5.69
-    >>> lhh.text
-    'LHH 5.7: a patient is about 5.7 times as likely to be helped as harmed (NNT 1.6, NNH 9.1).'
-
-    An NNT from derived counts carries the tag into the sentence:
-
-    >>> acr90 = compare_arms(treated_events=28, treated_total=75, control_events=2,
-    ...                      control_total=37, derived_counts=True)
-    >>> likelihood_helped_harmed(nnt=acr90, nnh=9.1).text
-    'LHH 2.9: a patient is about 2.9 times as likely to be helped as harmed (NNT 3.1, NNH 9.1) (from derived counts).'
-
-    An infinite number needed (no difference between the arms) gives the limit:
-
-    >>> likelihood_helped_harmed(nnt=float("inf"), nnh=9.1).lhh
-    0.0
-    >>> likelihood_helped_harmed(nnt=1.6, nnh=float("inf")).text
-    'LHH infinity: the harm is no more frequent on treatment (NNH infinity), so a patient is more likely to be helped than harmed (NNT 1.6).'
-    """  # noqa: E501
-    t = _nn_value(nnt, "nnt", "benefit")
-    h = _nn_value(nnh, "nnh", "harm")
-    for name, f in (("f_benefit", f_benefit), ("f_harm", f_harm)):
-        if isinstance(f, bool) or not isinstance(f, Real) or not 0 < f < _INF:
-            raise InvalidValueError(
-                f"{f!r} is not a finite positive number", column=name, allowed="> 0, finite"
-            )
-    if math.isinf(t) and math.isinf(h):
-        raise InvalidValueError(
-            "LHH is undefined when neither the benefit nor the harm differs between the arms "
-            "(NNT and NNH both infinite)",
-            column="nnt/nnh",
-            allowed="at least one finite number needed",
-        )
-    value = (float(f_benefit) * h) / (t * float(f_harm))  # = (f_b / NNT) / (f_h / NNH)
-    derived = any(isinstance(x, ArmComparison) and x.derived_counts for x in (nnt, nnh))
-    tag = DERIVED_TAG if derived else ""
-    nums = f"(NNT {t:.1f}, NNH {h:.1f})" + tag
-    if math.isinf(value):
-        text = (
-            f"LHH infinity: the harm is no more frequent on treatment (NNH infinity), so a "
-            f"patient is more likely to be helped than harmed (NNT {t:.1f}){tag}."
-        )
-    elif value == 0:
-        text = (
-            f"LHH 0: the benefit is no more frequent on treatment (NNT infinity), so a patient "
-            f"is more likely to be harmed than helped (NNH {h:.1f}){tag}."
-        )
-    elif value >= 1:
-        text = (
-            f"LHH {value:.1f}: a patient is about {value:.1f} times as likely to be helped as "
-            f"harmed {nums}."
-        )
-    else:
-        text = (
-            f"LHH {value:.2f}: a patient is about {1 / value:.1f} times as likely to be harmed "
-            f"as helped {nums}."
-        )
-    return LikelihoodHelpedHarmed(
-        lhh=value,
-        nnt=t,
-        nnh=h,
-        f_benefit=float(f_benefit),
-        f_harm=float(f_harm),
-        text=text,
-        derived_counts=derived,
-    )
