@@ -72,7 +72,7 @@ nbval: $(ENV_TEST)  ## every tutorial against its stored outputs (strict)
 	    --nbval-sanitize-with tests/nbval_sanitize.cfg -o addopts=""
 
 notebooks: $(ENV_TEST)  ## re-execute every notebook in place (refresh stored outputs on purpose)
-	$(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb
+	$(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb notebooks/research/*.ipynb
 
 browser: book  ## browser tests of the built book and the live deck (installs Debian's chromium if missing)
 	bash tools/ensure-chromium.sh

@@ -28,13 +28,17 @@ sys.path.insert(1, str(HERE.parent))
 import bench_cohort  # noqa: E402
 import bench_import  # noqa: E402
 import bench_scoring  # noqa: E402
+import bench_streaming  # noqa: E402
 import bench_suite  # noqa: E402
+import bench_visits  # noqa: E402
 import bench_widgets  # noqa: E402
 from harness import Row, machine, print_table, unavailable  # noqa: E402
 
 SECTIONS = {
     "import": bench_import.run,
     "scoring": bench_scoring.run,
+    "streaming": bench_streaming.run,
+    "visits": bench_visits.run,
     "cohort": bench_cohort.run,
     "widgets": bench_widgets.run,
     "suite": bench_suite.run,

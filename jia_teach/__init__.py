@@ -38,6 +38,7 @@ from .definitions import (
 from .errors import JiaInputError
 from .patient import assess
 from .scoring import score
+from .visits import pair_visits, score_visits
 
 __version__ = "0.1.0"
 
@@ -52,6 +53,9 @@ _LAZY: dict[str, str] = {
     "jadas": "jia_teach.activity",
     "cjadas": "jia_teach.activity",
     "inactive_disease": "jia_teach.activity",
+    "score_meta": "jia_teach.distributed",
+    "score_parquet": "jia_teach.distributed",
+    "score_dask": "jia_teach.distributed",
 }
 
 __all__ = [
@@ -73,7 +77,9 @@ __all__ = [
     "ResponseDefinition",
     "__version__",
     "assess",
+    "pair_visits",
     "score",
+    "score_visits",
     *_LAZY,
 ]
 

@@ -19,11 +19,12 @@ residual are in ``data/cohort_fit.csv`` (validated on load like every data
 file). Refit with ``python -m jia_teach.cohort --refit`` (or
 :func:`jia_teach.calibration.refit`).
 
-This module is longer than most because its docstring carries the whole model in plain words
-(about 90 lines); the code is the public API only. Three modules, one job each: this one is the
-public API (simulate, score, summarise); :mod:`jia_teach.cohort_model` holds the model's parts
-(marginals, copula, draws, latent response, follow-up, fever); :mod:`jia_teach.calibration`
-fits the parameters.
+This module is longer than most because its docstring carries the whole model
+in plain words (about 90 lines); the code is the public API only. Three modules,
+one job each: this one is the public API (simulate, score, summarise);
+:mod:`jia_teach.cohort_model` holds the model's parts (marginals, copula, draws,
+latent response, follow-up, fever); :mod:`jia_teach.calibration` fits the
+parameters.
 
 The model, in plain words (every choice below is an assumption, not a published
 figure, unless it names a source)

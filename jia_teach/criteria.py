@@ -209,6 +209,7 @@ def meets_response(
     *,
     baseline: ArrayLike | None = None,
     followup: ArrayLike | None = None,
+    marker: str | None = None,
 ) -> pd.arrays.BooleanArray:
     """Which patients meet a response definition.
 
@@ -221,6 +222,14 @@ def meets_response(
     fever : array_like of bool or NA, optional
         Fever *at follow-up* (True = fever present). Needed only when
         ``definition.require_no_fever``; missing means unknown.
+    baseline, followup : array_like, shape (n, 6), optional
+        The raw values, so that a missing value is judged by what the known
+        ones make possible (see the module docstring).
+    marker : {"esr", "crp"}, optional
+        The marker the arrays hold, whose range bounds what a missing value
+        could be. The table owns it (:func:`jia_teach.score` passes what
+        :func:`~jia_teach.inputs.read_core_set` resolved); bare arrays carry
+        none, so ``definition.marker`` is used when it is not given.
 
     Returns
     -------
@@ -248,13 +257,8 @@ def meets_response(
     if baseline is not None and followup is not None and missing.any():
         # Speed (benchmarks/README.md): only rows with a gap are analysed; elsewhere 0 = missing.
         rows = np.flatnonzero(missing)
-        can_improve, can_worsen = _possible(
-            _as_2d(baseline)[rows],
-            _as_2d(followup)[rows],
-            definition.marker,
-            improve_level=definition.level,
-            worsen_limit=definition.worsening_limit,
-            worsen_inclusive=False,
+        can_improve, can_worsen = response_possible(
+            _as_2d(baseline)[rows], _as_2d(followup)[rows], definition, marker
         )
         gap = np.isnan(arr[rows])
         may_improve, may_worsen = np.zeros_like(missing), np.zeros_like(missing)
@@ -320,6 +324,8 @@ class ResponseProfile:
         From :func:`percent_improvement`.
     baseline, followup : array_like, shape (n, 6), optional
         The raw values, for the missing-value rule.
+    marker : {"esr", "crp"}, optional
+        The marker the arrays hold (see :func:`meets_response`).
 
     Examples
     --------
@@ -337,8 +343,10 @@ class ResponseProfile:
         pct: ArrayLike,
         baseline: ArrayLike | None = None,
         followup: ArrayLike | None = None,
+        marker: str | None = None,
     ) -> None:
         self.pct = _as_2d(pct)
+        self.marker = marker
         self._ascending = np.sort(self.pct, axis=1)  # NaN sorts last; gap rows are decided apart
         self._gap_rows = np.flatnonzero(_row_count(np.isnan(self.pct)))
         self._columns: dict[int, NDArray[np.float64]] = {}
@@ -358,7 +366,12 @@ class ResponseProfile:
         rows = self._gap_rows
         if rows.size:
             raw = {} if self._raw is None else {"baseline": self._raw[0], "followup": self._raw[1]}
-            gaps = meets_response(self.pct[rows], definition.replace(require_no_fever=False), **raw)
+            gaps = meets_response(
+                self.pct[rows],
+                definition.replace(require_no_fever=False),
+                marker=self.marker,
+                **raw,
+            )
             values[rows] = gaps.to_numpy(dtype=bool, na_value=False)
             mask[rows] = gaps.isna()
         return _with_fever(pd.arrays.BooleanArray(values, mask), definition, fever)
@@ -385,6 +398,7 @@ def meets_flare(
     followup: ArrayLike,
     definition: FlareDefinition,
     pct: ArrayLike | None = None,
+    marker: str | None = None,
 ) -> pd.arrays.BooleanArray:
     """Which patients flared between baseline and follow-up.
 
@@ -396,6 +410,9 @@ def meets_flare(
         E.g. :data:`jia_teach.definitions.FLARE_TRIAL`.
     pct : array_like, optional
         :func:`percent_improvement` of the same arrays, if already computed.
+    marker : {"esr", "crp"}, optional
+        The marker the arrays hold (see :func:`meets_response`); default
+        ``definition.marker``.
 
     Returns
     -------
@@ -414,33 +431,14 @@ def meets_flare(
     b = _as_2d(baseline)
     f = _as_2d(followup)
     arr = percent_improvement(b, f) if pct is None else _as_2d(pct)
-    worse = arr <= -definition.level  # worse by >= level %, without a negated copy
-    if definition.min_rise_global_cm is not None:
-        rise = quantise(f[:, _GLOBALS]) - quantise(b[:, _GLOBALS])
-        worse[:, _GLOBALS] &= rise >= round(definition.min_rise_global_cm * QUANTUM)
-    if definition.min_rise_joints is not None:
-        worse[:, _JOINTS] &= (f[:, _JOINTS] - b[:, _JOINTS]) >= definition.min_rise_joints
-    worsened = _row_count(worse)
+    worsened = _row_count(flare_worse(b, f, arr, definition))
     improved = _row_count(arr >= definition.improvement_level)
     missing = _row_count(np.isnan(arr))
     may_improve = may_worsen = missing
     if missing.any():
-        rise = np.zeros(6)
-        if definition.min_rise_global_cm is not None:
-            rise[list(_GLOBALS)] = round(definition.min_rise_global_cm * QUANTUM)
-        if definition.min_rise_joints is not None:
-            rise[list(_JOINTS)] = definition.min_rise_joints * QUANTUM
         # Speed (benchmarks/README.md): only rows with a gap are analysed; elsewhere 0 = missing.
         rows = np.flatnonzero(missing)
-        can_improve, can_worsen = _possible(
-            b[rows],
-            f[rows],
-            definition.marker,
-            improve_level=definition.improvement_level,
-            worsen_limit=definition.level,
-            worsen_inclusive=True,
-            min_rise=rise,
-        )
+        can_improve, can_worsen = flare_possible(b[rows], f[rows], definition, marker)
         gap = np.isnan(arr[rows])
         may_improve, may_worsen = np.zeros_like(missing), np.zeros_like(missing)
         may_improve[rows] = np.count_nonzero(gap & can_improve, axis=1)
@@ -449,4 +447,60 @@ def meets_flare(
     return _three_valued(
         (worsened >= k) & (improved + may_improve <= m),
         (worsened + may_worsen < k) | (improved > m),
+    )
+
+
+def flare_worse(
+    b: NDArray[np.float64],
+    f: NDArray[np.float64],
+    pct: NDArray[np.float64],
+    definition: FlareDefinition,
+) -> NDArray[np.bool_]:
+    """Which known cells count as worsened for ``definition`` (minimum rises applied)."""
+    worse = pct <= -definition.level  # worse by >= level %, without a negated copy
+    if definition.min_rise_global_cm is not None:
+        rise = quantise(f[:, _GLOBALS]) - quantise(b[:, _GLOBALS])
+        worse[:, _GLOBALS] &= rise >= round(definition.min_rise_global_cm * QUANTUM)
+    if definition.min_rise_joints is not None:
+        worse[:, _JOINTS] &= (f[:, _JOINTS] - b[:, _JOINTS]) >= definition.min_rise_joints
+    return worse
+
+
+def flare_possible(
+    b: NDArray[np.float64],
+    f: NDArray[np.float64],
+    definition: FlareDefinition,
+    marker: str | None = None,
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """For each missing cell: could it still improve? worsen (rises applied)? (see ``_possible``)"""
+    rise = np.zeros(6)
+    if definition.min_rise_global_cm is not None:
+        rise[list(_GLOBALS)] = round(definition.min_rise_global_cm * QUANTUM)
+    if definition.min_rise_joints is not None:
+        rise[list(_JOINTS)] = definition.min_rise_joints * QUANTUM
+    return _possible(
+        b,
+        f,
+        marker or definition.marker,
+        improve_level=definition.improvement_level,
+        worsen_limit=definition.level,
+        worsen_inclusive=True,
+        min_rise=rise,
+    )
+
+
+def response_possible(
+    b: NDArray[np.float64],
+    f: NDArray[np.float64],
+    definition: ResponseDefinition,
+    marker: str | None = None,
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """For each missing cell: could it still improve? worsen? (see ``_possible``)"""
+    return _possible(
+        b,
+        f,
+        marker or definition.marker,
+        improve_level=definition.level,
+        worsen_limit=definition.worsening_limit,
+        worsen_inclusive=False,
     )

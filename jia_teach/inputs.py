@@ -13,6 +13,8 @@ millimetres is accepted only with ``vas_unit="mm"``).
 from __future__ import annotations
 
 import difflib
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -25,10 +27,21 @@ from .errors import InvalidValueError, JiaInputError, MissingColumnError, Unknow
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-__all__ = ["FEVER_COLUMN", "CoreSetTable", "VasUnit", "parse_fever", "read_core_set"]
+__all__ = [
+    "FEVER_BASELINE",
+    "FEVER_COLUMN",
+    "KNOWN_COLUMNS",
+    "CoreSetTable",
+    "VasUnit",
+    "check_columns",
+    "needed_columns",
+    "parse_fever",
+    "read_core_set",
+]
 
 VasUnit = Literal["cm", "mm"]
 FEVER_COLUMN = "fever_followup"
+FEVER_BASELINE = "fever_baseline"
 _SUFFIXES = ("_baseline", "_followup")
 _KNOWN_STEMS = (*CORE_VARIABLES, *MARKERS, "fever")
 _TRUE = frozenset({"true", "yes", "y", "1", "1.0"})
@@ -54,20 +67,135 @@ class CoreSetTable:
     marker: Marker
 
 
-def _check_columns(columns: pd.Index) -> None:
-    for col in map(str, columns):
-        for suffix in _SUFFIXES:
-            if col.endswith(suffix):
-                stem = col[: -len(suffix)]
-                if stem in _KNOWN_STEMS:
-                    continue
-                close = difflib.get_close_matches(stem, _KNOWN_STEMS, n=1, cutoff=0.75)
-                if close:
-                    raise UnknownColumnError(
-                        f"unknown column; did you mean {close[0] + suffix!r}?",
-                        column=col,
-                        allowed=", ".join(s + suffix for s in _KNOWN_STEMS),
-                    )
+def _normal(name: str) -> str:
+    """A column name as a near-miss check compares it: lower case, separators as ``_``."""
+    text = re.sub(r"[\s.\-/]+", "_", name.strip().lower())
+    return re.sub(r"_+", "_", text).strip("_")
+
+
+#: Every column name a wide table may use for the core set and fever.
+KNOWN_COLUMNS: tuple[str, ...] = (
+    *(f"{stem}{s}" for stem in (*CORE_VARIABLES, *MARKERS) for s in _SUFFIXES),
+    FEVER_COLUMN,
+    FEVER_BASELINE,
+)
+
+
+def _near_miss(name: str) -> str | None:
+    """The known column ``name`` was probably meant to be, or None."""
+    if name in KNOWN_COLUMNS:
+        return None
+    norm = _normal(name)
+    for known in KNOWN_COLUMNS:
+        if norm == known:
+            return known  # the same name but for case, spaces or separators
+    if norm == "fever" or norm.startswith("fever_"):
+        close = difflib.get_close_matches(norm, (FEVER_COLUMN,), n=1, cutoff=0.7)
+        if close or norm == "fever":
+            return FEVER_COLUMN
+    close = difflib.get_close_matches(norm, KNOWN_COLUMNS, n=1, cutoff=0.85)
+    if close:
+        return close[0]
+    for suffix in _SUFFIXES:
+        if norm.endswith(suffix):
+            stem = norm[: -len(suffix)]
+            found = difflib.get_close_matches(stem, _KNOWN_STEMS, n=1, cutoff=0.75)
+            if found and found[0] != "fever":
+                return found[0] + suffix
+    return None
+
+
+def check_columns(
+    columns: Sequence[object],
+    *,
+    marker: Marker | None = None,
+    require: tuple[str, ...] = _SUFFIXES,
+) -> Marker:
+    """Check a table's column names before any value is read; return the marker.
+
+    Parameters
+    ----------
+    columns : sequence
+        The names in file order (a CSV header as written, before pandas would
+        rename a second copy to ``name.1``).
+    marker : {"esr", "crp"}, optional
+        As for :func:`read_core_set`.
+
+    Raises
+    ------
+    jia_teach.errors.JiaInputError
+        A name used twice (both 1-based positions named); a near miss of a
+        core-set or fever column (``fever_follow_up``, ``CHAQ_baseline``,
+        ``physican_global_baseline``: "did you mean"); ``fever_baseline``
+        without ``fever_followup`` (the adapted criteria need fever *at
+        follow-up*; fever at baseline alone would be ignored, so it is
+        refused); no marker, or both without a choice; a missing core column.
+
+    Examples
+    --------
+    >>> def problem(names):
+    ...     try:
+    ...         check_columns(names)
+    ...     except JiaInputError as exc:
+    ...         return exc.problem
+    >>> problem(["id", "chaq_baseline", "chaq_baseline"])
+    'the name appears twice, in columns 2 and 3'
+    >>> problem(["fever_follow_up"])
+    "unknown column; did you mean 'fever_followup'?"
+    """
+    names = [str(c) for c in columns]
+    first: dict[str, int] = {}
+    for pos, name in enumerate(names, start=1):
+        if name in first:
+            raise JiaInputError(
+                f"the name appears twice, in columns {first[name]} and {pos}",
+                column=name,
+                allowed="each name once",
+            )
+        first[name] = pos
+    for name in names:
+        meant = _near_miss(name)
+        if meant is not None:
+            allowed = (
+                f"{FEVER_COLUMN}: true/false, yes/no, 1/0, blank for unknown"
+                if meant.startswith("fever")
+                else ", ".join(s + meant[meant.rindex("_") :] for s in _KNOWN_STEMS[:-1])
+            )
+            raise UnknownColumnError(
+                f"unknown column; did you mean {meant!r}?", column=name, allowed=allowed
+            )
+    if FEVER_BASELINE in first and FEVER_COLUMN not in first:
+        raise JiaInputError(
+            "fever at baseline is not used by any criterion, and the adapted criteria need "
+            "fever at follow-up; add fever_followup (or rename the column if it holds "
+            "follow-up fever), or drop it",
+            column=FEVER_BASELINE,
+            allowed=FEVER_COLUMN,
+        )
+    chosen = _resolve_marker(pd.Index(names), marker)
+    variables = core_set(chosen)
+    needed = [f"{v.name}{s}" for v in variables for s in require]
+    missing = [c for c in needed if c not in first]
+    if missing:
+        raise MissingColumnError(
+            f"missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}",
+            column=missing[0],
+            allowed="columns <variable>_baseline and <variable>_followup for "
+            + ", ".join(v.name for v in variables),
+        )
+    return chosen
+
+
+def needed_columns(marker: Marker, *, fever: bool) -> list[str]:
+    """The columns :func:`read_core_set` reads, in the order it reads them.
+
+    Examples
+    --------
+    >>> needed_columns("crp", fever=True)[-3:]
+    ['crp_baseline', 'crp_followup', 'fever_followup']
+    """
+    cols = [f"{v.name}{s}" for v in core_set(marker) for s in _SUFFIXES]
+    return [*cols, FEVER_COLUMN] if fever else cols
 
 
 def _resolve_marker(columns: pd.Index, marker: Marker | None) -> Marker:
@@ -93,10 +221,12 @@ def _resolve_marker(columns: pd.Index, marker: Marker | None) -> Marker:
     )
 
 
-def _numbers(series: pd.Series, column: str) -> NDArray[np.float64]:
+def _numbers(series: pd.Series, column: str, allowed: str) -> NDArray[np.float64]:
     """The column as float64 with NaN for missing; non-numbers raise."""
     if pd.api.types.is_bool_dtype(series.dtype):
-        raise InvalidValueError("true/false where a number is needed", column=column, row=1)
+        raise InvalidValueError(
+            "true/false where a number is needed", column=column, row=1, allowed=allowed
+        )
     if pd.api.types.is_numeric_dtype(series.dtype):
         return series.to_numpy(dtype=np.float64, na_value=np.nan)
     text = series.astype("string").str.strip()
@@ -105,25 +235,34 @@ def _numbers(series: pd.Series, column: str) -> NDArray[np.float64]:
     bad = values.isna() & ~blank
     if bad.any():
         pos = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InvalidValueError(f"{text.iloc[pos]!r} is not a number", column=column, row=pos + 1)
+        raise InvalidValueError(
+            f"{text.iloc[pos]!r} is not a number; a blank cell means missing",
+            column=column,
+            row=pos + 1,
+            allowed=f"numbers {allowed}, or a blank cell for a missing value",
+        )
     return values.to_numpy(dtype=np.float64, na_value=np.nan)
 
 
 def _checked(series: pd.Series, column: str, var: Variable, vas_unit: VasUnit) -> NDArray:
     integer_dtype = pd.api.types.is_integer_dtype(series.dtype)
-    arr = _numbers(series, column)
     scale = 10.0 if (var.kind == "global" and vas_unit == "mm") else 1.0
     low, high = var.low * scale, var.high * scale
     allowed = var.allowed if scale == 1.0 else f"{low:g} to {high:g} mm (vas_unit='mm')"
+    arr = _numbers(series, column, allowed)
     # Fast path (speed): two NaN-ignoring reductions; the row is looked for only on failure.
     lowest, highest = np.fmin.reduce(arr, initial=np.inf), np.fmax.reduce(arr, initial=-np.inf)
     if not (lowest >= low and highest <= high) and arr.size:
         with np.errstate(invalid="ignore"):
             bad = ~np.isnan(arr) & ~((arr >= low) & (arr <= high))  # catches +-inf too
         pos = int(np.flatnonzero(bad)[0])
-        raise InvalidValueError(
-            f"{arr[pos]:g} is out of range", column=column, row=pos + 1, allowed=allowed
-        )
+        problem = f"{arr[pos]:g} is out of range"
+        if var.kind == "global" and scale == 1.0 and high < arr[pos] <= 10 * high:
+            problem += (
+                "; a VAS over 10 looks like millimetres: say so with vas_unit='mm' "
+                "(command line: --vas-unit mm)"
+            )
+        raise InvalidValueError(problem, column=column, row=pos + 1, allowed=allowed)
     if var.integer and not integer_dtype:
         frac = ~np.isnan(arr) & (arr != np.floor(arr))
         if frac.any():
@@ -209,21 +348,8 @@ def read_core_set(
             f"{vas_unit!r} is not a VAS unit", column="vas_unit", allowed="'cm' or 'mm'"
         )
     columns = table.columns
-    if columns.duplicated().any():
-        dup = str(columns[columns.duplicated()][0])
-        raise JiaInputError("the column appears twice", column=dup)
-    _check_columns(columns)
-    chosen = _resolve_marker(columns, marker)
+    chosen = check_columns(list(columns), marker=marker, require=require)
     variables = core_set(chosen)
-    needed = [f"{v.name}{s}" for v in variables for s in require]
-    missing = [c for c in needed if c not in columns]
-    if missing:
-        raise MissingColumnError(
-            f"missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}",
-            column=missing[0],
-            allowed="columns <variable>_baseline and <variable>_followup for "
-            + ", ".join(v.name for v in variables),
-        )
     n = len(table)
     arrays = {}
     for suffix in require:

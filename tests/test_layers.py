@@ -34,6 +34,10 @@ LAYERS: dict[str, int] = {
     "jia_teach.io": 1,
     "jia_teach.readers": 1,
     "jia_teach.writers": 1,
+    "jia_teach.atomic": 1,  # atomic output files (the CLI's writer)
+    "jia_teach.csvfile": 1,  # CSV blocks with true line numbers
+    "jia_teach.tablefile": 1,  # CSV / Excel / Parquet by extension
+    "jia_teach.simregistry": 1,  # the simulated visit table of notebooks/research
     # 2 data: the shipped files and their schema
     "jia_teach.schema": 2,
     "jia_teach.validate": 2,

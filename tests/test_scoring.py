@@ -201,3 +201,64 @@ def test_not_a_dataframe():
 def test_empty_table():
     out = score(table(n=0))
     assert len(out) == 0 and "acr30" in out
+
+
+# --- issue 10 item 3: the table owns the marker -------------------------------------------
+
+
+def test_a_crp_definition_on_an_esr_table_is_refused():
+    """Issue 10 symptom 4: this scored the CRP definition on the ESR columns, silently."""
+    from jia_teach import ACR30
+
+    with pytest.raises(JiaInputError) as err:
+        score(table("esr"), definitions={"crp30": ACR30.replace(marker="crp")})
+    assert err.value.column == "crp30"
+    assert "CRP" in str(err.value) and "ESR" in str(err.value)
+
+
+def test_an_esr_flare_on_a_crp_table_is_refused():
+    with pytest.raises(JiaInputError, match="flare"):
+        score(table("crp"), flare=FLARE_BRUNNER_2002)
+    assert (
+        score(table("crp"), flare=FLARE_BRUNNER_2002.replace(marker="crp"))["flare"].notna().all()
+    )
+
+
+def test_the_crp_presets_score_a_crp_table():
+    from jia_teach import RESPONSE_PRESETS
+
+    out = score(table("crp"), definitions={"acr50": RESPONSE_PRESETS["acr50_crp"]})
+    assert out["acr50"].tolist() == [True] * 3
+
+
+def test_adapted_presets_are_accepted_when_fever_is_given():
+    from jia_teach import ADAPTED_ACR30
+
+    out = score(
+        table(fever_followup=["no", "yes", ""]), definitions={"adapted_acr30": ADAPTED_ACR30}
+    )
+    assert out["adapted_acr30"].tolist() == [True, False, pd.NA]
+    assert "adapted_adapted_acr30" not in out
+
+
+def test_adapted_presets_without_fever_name_the_column():
+    from jia_teach import ADAPTED_ACR30
+
+    with pytest.raises(MissingColumnError) as err:
+        score(table(), definitions={"adapted_acr30": ADAPTED_ACR30})
+    assert err.value.column == "fever_followup"
+
+
+def test_ranges_come_from_the_table_marker():
+    """A CRP of 300 mg/L is possible (range 0-500) and could still worsen by > 30 %.
+
+    With the ESR range (0-200) a missing follow-up ESR of a baseline 180 could not rise
+    more than 30 %; with the CRP range a baseline CRP of 180 can. The decision must use
+    the range of the marker the table holds.
+    """
+    t = table("crp", n=1, crp_baseline=[180.0], crp_followup=[np.nan])
+    # three improved (physician, parent(40 %), joints), chaq +0 %, lom 10 %: one worsening allowed
+    t["chaq_followup"] = [2.5]  # 1.5 -> 2.5: worsened
+    out = score(t)
+    # CRP could rise above 234 (30 % worse): a second worsening -> undecided
+    assert out["acr30"].isna().all()
