@@ -5,8 +5,17 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMPS := $(VENV)/.stamps
+# make lab PORT=9000 / make present PRESENT_PORT=9001 when the default port is taken.
 PORT   ?= 8888
 PRESENT_PORT ?= 8866
+# make lab opens a browser where there is a screen to show it on; OPEN_BROWSER=no never does.
+OPEN_BROWSER ?= $(if $(or $(DISPLAY),$(WAYLAND_DISPLAY),$(filter Darwin,$(shell uname -s))),yes,no)
+# make slides PRESENTER="Dr A. Name" DATE="10 December 2026" VENUE="Children's Hospital"
+# (or the same keys in slides.toml: presenter = "...", date = "...", venue = "...").
+PRESENTER ?=
+DATE ?=
+VENUE ?=
+SLIDES_CONFIG ?= slides.toml
 
 .DEFAULT_GOAL := help
 .PHONY: help lab test lint format unit nbval notebooks book present slides browser bench clean
@@ -24,24 +33,26 @@ $(STAMPS)/%: pyproject.toml | $(BIN)/python
 	@mkdir -p $(STAMPS) && touch $@
 
 comma := ,
-ENV_LAB   := $(STAMPS)/test
+# One environment for the lab and the suite: `make lab` after `make test` installs nothing.
 ENV_TEST  := $(STAMPS)/test+book+present
+ENV_LAB   := $(ENV_TEST)
 ENV_BENCH := $(STAMPS)/test+bench
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
 # --- the two commands of the README ----------------------------------------
-lab: $(ENV_LAB)  ## open the tutorials in JupyterLab (token kept on; the URL is printed)
-	$(BIN)/jupyter lab --notebook-dir=notebooks --no-browser --port=$(PORT) \
-	    --ServerApp.ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root) \
-	    --LabApp.news_url=None --LabApp.extension_manager=readonly \
-	    --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
+# The lab opens copies in workspace/ (git-ignored; tools/lab_workspace.py refreshes them from
+# notebooks/ without overwriting a learner's edits), so autosave never touches the tracked
+# notebooks. The JupyterLab command line is lab_workspace.lab_command (the tests use it too).
+lab: $(ENV_LAB)  ## open the tutorials in JupyterLab (copies in workspace/; token on; URL printed)
+	$(BIN)/python tools/lab_workspace.py --port=$(PORT) $(if $(filter no,$(OPEN_BROWSER)),--no-browser)
 
-test: $(ENV_TEST) node_modules/.package-lock.json  ## lint, unit + property tests, nbval, book, browser tests
+test: $(ENV_TEST) node_modules/.package-lock.json  ## lint, unit + property tests, nbval, book, slides, browser tests
 	$(MAKE) lint
 	$(MAKE) unit
 	$(MAKE) nbval
+	$(MAKE) slides    # the PDF and the handout; the browser tests check them
 	$(MAKE) browser   # builds the book first
 
 # --- pieces of the suite -----------------------------------------------------
@@ -73,12 +84,16 @@ book: $(ENV_TEST) node_modules/.package-lock.json  ## build the Jupyter Book off
 present: $(ENV_TEST) node_modules/.package-lock.json  ## serve the grand-rounds deck live with Voila on 127.0.0.1
 	$(BIN)/python tools/present.py --port $(PRESENT_PORT) notebooks/grand_rounds.ipynb
 
-slides: $(ENV_TEST) node_modules/.package-lock.json  ## offline reveal.js slideshow + PDF handout
+slides: export JIA_PRESENTER := $(PRESENTER)
+slides: export JIA_DATE := $(DATE)
+slides: export JIA_VENUE := $(VENUE)
+slides: $(ENV_TEST) node_modules/.package-lock.json  ## offline reveal.js slideshow, PDF and 2-up handout (PRESENTER=, DATE=, VENUE=)
 	bash tools/ensure-chromium.sh
-	$(BIN)/python tools/export_slides.py notebooks/grand_rounds.ipynb
+	$(BIN)/python tools/export_slides.py notebooks/grand_rounds.ipynb --config "$(SLIDES_CONFIG)" \
+	    --presenter "$$JIA_PRESENTER" --date "$$JIA_DATE" --venue "$$JIA_VENUE"
 
 bench: $(ENV_BENCH)  ## benchmarks; writes benchmarks/results.json
 	$(BIN)/python benchmarks/run.py
 
-clean:  ## remove build outputs (keeps .venv)
+clean:  ## remove build outputs (keeps .venv and your workspace/ copies)
 	rm -rf book/_build build .pytest_cache

@@ -102,8 +102,8 @@ def test_colour_is_never_the_only_cue(calc: PatientCalculator) -> None:
     calc.set(lom_joints_followup=30)
     html = calc._table.value
     assert "#0072B2" in html and "\u25b2 improved" in html
-    assert "#D55E00" in html and "\u25bc worsened" in html
-    assert "= unchanged" in html
+    assert "#B34700" in html and "\u25bc worsened" in html  # vermillion darkened for text
+    assert "= not improved (< 30%)" in html  # 28.6 % better is not "unchanged"
 
 
 def test_jadas_readout(calc: PatientCalculator) -> None:
@@ -154,5 +154,5 @@ def test_compact_verdicts_pair_acr_pedi_with_adapted_and_keep_words() -> None:
     assert "\u2714 met" in row and "\u2718 not met" in row
     calc.set(lom_joints_followup=30, marker="crp")
     table = calc._table.value
-    assert "\u25bc worsened" in table and "= unchanged" in table
+    assert "\u25bc worsened" in table and "= not improved (< 30%)" in table
     assert calc._labels["marker"].value == "CRP (mg/L)"

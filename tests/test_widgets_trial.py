@@ -141,7 +141,7 @@ def test_unconfirmed_figure_is_flagged_and_withheld(tmp_path: Path) -> None:
     assert "UNCONFIRMED figure" in text
     assert "36/43" not in text and "84%" not in text
     assert "(unconfirmed)" not in v.controls["endpoint"].options[0][0]  # day 29 still reported
-    assert "#D55E00" in v._sources.value  # visibly flagged
+    assert "#B34700" in v._sources.value  # visibly flagged (vermillion darkened for text)
 
 
 def test_every_chart_is_drawn_at_construction(monkeypatch: pytest.MonkeyPatch) -> None:

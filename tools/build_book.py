@@ -17,6 +17,7 @@ written. A placeholder carries the notebook metadata ``{"jia_teach": {"placehold
 from __future__ import annotations
 
 import argparse
+import filecmp
 import json
 import os
 import shutil
@@ -146,6 +147,24 @@ def sync_notebooks() -> None:
         lift_alt_text(path)
 
 
+def refresh_static(vendor: Path = VENDOR, static: Path = HTML / "_static") -> list[Path]:
+    """Overwrite built copies of ``vendor`` files that differ from their source; return them.
+
+    An incremental Sphinx build with no page to rewrite copies no static file, and Sphinx 7.4
+    does not overwrite one it copied before, so the site would keep serving an old
+    ``require-config.js`` or ``frozen.js``.
+    """
+    dropped = []
+    if not static.is_dir():
+        return dropped
+    for src in vendor.rglob("*"):
+        built = static / src.relative_to(vendor)
+        if src.is_file() and built.is_file() and not filecmp.cmp(src, built, shallow=False):
+            shutil.copy2(src, built)
+            dropped.append(built)
+    return dropped
+
+
 def build(*, clean: bool = False) -> int:
     """Run jupyter-book; return its exit status."""
     jb = Path(sys.executable).parent / "jupyter-book"
@@ -182,6 +201,13 @@ def main(argv: list[str] | None = None) -> int:
 
     sync_notebooks()
     copy_web_assets(VENDOR)
+    # frozen.js: drawn widgets are marked frozen (a note, controls disabled); book_a11y.js:
+    # accessible names the theme gets wrong; widget_a11y.js: the widgets' names, values and
+    # alt texts. book/_ext/jia_offline.py adds them to every page.
+    for script in ("frozen.js", "book_a11y.js", "widget_a11y.js"):
+        shutil.copy2(ROOT / "tools" / "web" / script, VENDOR / script)
+    for path in refresh_static():
+        print(f"build_book: {path.relative_to(ROOT)} was out of date; copied again")
     status = build(clean=args.all)
     if status != 0:
         print(f"build_book: jupyter-book failed (exit {status}); warnings are errors")

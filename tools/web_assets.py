@@ -41,9 +41,9 @@ _REVEAL_FILES: tuple[str, ...] = (
 
 
 # Loaded after require.js and before the widget manager:
-# 1. tells requirejs where the widget manager's files are, so that webpack's public path (used for
-#    the manager's icon fonts) resolves to the local copy next to this script instead of
-#    ``<page folder>/@jupyter-widgets/html-manager/dist/``;
+# 1. tells requirejs where the widget manager's files are, and webpack (through
+#    ``__jupyter_widgets_assets_path__``) where its icon fonts are: the local copy next to this
+#    script, not ``<page folder>/@jupyter-widgets/``;
 # 2. gives MathJax 3 the one MathJax 2 call the widget manager still makes
 #    (``MathJax.Hub.Queue(["Typeset", MathJax.Hub, element])``); without it, rendering widgets
 #    throws "Cannot read properties of undefined (reading 'Queue')" and can stop half-way.
@@ -54,7 +54,19 @@ REQUIRE_CONFIG_JS = """\
   if (script && typeof require !== "undefined" && require.config) {
     var src = script.src.split("?")[0];
     var base = src.slice(0, src.lastIndexOf("/") + 1);
-    require.config({paths: {"@jupyter-widgets/html-manager/dist": base + "html-manager"}});
+    // The widget modules are defined by name inside embed-amd.js; each finds its icon fonts
+    // next to its own module URL, which requirejs derives from these paths. Without them the
+    // fonts are asked for next to the page (tutorials/@jupyter-widgets/<hash>.woff2): 404.
+    var manager = base + "html-manager";
+    require.config({paths: {
+      "@jupyter-widgets/html-manager/dist": manager,
+      "@jupyter-widgets/html-manager": manager + "/html-manager",
+      "@jupyter-widgets/base": manager + "/base",
+      "@jupyter-widgets/base7": manager + "/base7",
+      "@jupyter-widgets/controls": manager + "/controls",
+      "@jupyter-widgets/controls7": manager + "/controls7"
+    }});
+    window.__jupyter_widgets_assets_path__ = manager + "/";
   }
   function typeset(elements) {
     var mj = window.MathJax;

@@ -7,6 +7,13 @@ names a CDN (unpkg) for Thebe's bundle. Thebe (live code on a remote Binder kern
 offline and is switched off in ``_config.yml`` (``launch_buttons.thebe: false``), so its script,
 inline configuration and stylesheet are removed from every page. Any other script that
 appears twice is kept once.
+
+Every page also loads ``frozen.js`` (``tools/web/frozen.js``, copied into the static folder by
+``tools/build_book.py``): each widget drawn from saved state gets a visible "frozen at the
+default values" note and its controls are disabled, since a static page cannot run Python;
+and ``book_a11y.js``, which gives the theme's buttons, the code toggles and the bibliography the
+accessible names and roles axe-core asks for; and ``widget_a11y.js``, which turns the widgets'
+tooltips into slider names and image alt texts.
 """
 
 from __future__ import annotations
@@ -43,4 +50,7 @@ def _prune(app: Any, pagename: str, templatename: str, context: dict, doctree: A
 def setup(app: Any) -> dict[str, Any]:
     """Register the page-context hook."""
     app.connect("html-page-context", _prune, priority=900)
+    app.add_js_file("frozen.js", **{"data-observe": "true"})
+    app.add_js_file("book_a11y.js")
+    app.add_js_file("widget_a11y.js")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

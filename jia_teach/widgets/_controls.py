@@ -16,12 +16,17 @@ import ipywidgets as w
 from jia_teach.coreset import CORE_VARIABLES, Variable, variable
 
 __all__ = [
+    "BUTTON_BLUE",
     "STATUS_STYLE",
     "STEMS",
+    "TEXT_BLUE",
+    "TEXT_GREEN",
+    "TEXT_VERMILLION",
     "change_text",
     "marker_variable",
     "retarget_marker",
     "slider_grid",
+    "status_label",
     "variable_slider",
     "verdict_mark",
     "verdict_word",
@@ -30,11 +35,18 @@ __all__ = [
 #: The six slider stems of a view: the five fixed variables and the marker (ESR or CRP).
 STEMS: tuple[str, ...] = (*CORE_VARIABLES, "marker")
 
-#: status -> (symbol, colour); Okabe-Ito blue / vermillion, grey for no change.
+#: Text colours: the Okabe-Ito hues, darkened where needed to reach 4.5:1 on white (WCAG AA
+#: for text). Marks (bars, borders, points) keep the palette itself; these are for words.
+TEXT_BLUE = "#0072B2"  # Okabe-Ito blue as it is: 5.2:1
+TEXT_VERMILLION = "#B34700"  # darker vermillion: 5.5:1 (#D55E00 is 3.9:1)
+TEXT_GREEN = "#00785A"  # darker bluish green: 5.5:1 (#009E73 is 3.4:1)
+BUTTON_BLUE = "#0072B2"  # a button's fill under white text: 5.2:1 (ipywidgets' is 3.1:1)
+
+#: status -> (symbol, colour of its words); blue / dark vermillion, grey for neither.
 STATUS_STYLE: dict[str, tuple[str, str]] = {
-    "improved": ("\u25b2", "#0072B2"),
-    "worsened": ("\u25bc", "#D55E00"),
-    "unchanged": ("=", "#666666"),
+    "improved": ("\u25b2", TEXT_BLUE),
+    "worsened": ("\u25bc", TEXT_VERMILLION),
+    "unchanged": ("=", "#595959"),
     "missing": ("?", "#000000"),
 }
 
@@ -111,6 +123,8 @@ def retarget_marker(sliders: list[w.Widget], var: Variable) -> None:
             slider.step = var.step
             slider.max = var.high
         slider.readout_format = _readout(var, var.step)
+        if slider.tooltip:
+            slider.tooltip = f"{var.heading}, {slider.tooltip.rpartition(', ')[2]}"
 
 
 def set_step(sliders: list[w.Widget], var: Variable, step: float) -> None:
@@ -125,6 +139,7 @@ def slider_grid(
     marker: str,
     names: Mapping[str, str],
     slider_width: str = "260px",
+    label_width: str = "170px",
 ) -> tuple[dict[str, w.Widget], dict[str, w.HTML], list[w.Widget]]:
     """Sliders for the six core-set variables at two visits, one row per variable.
 
@@ -138,6 +153,8 @@ def slider_grid(
         Row label per stem (``"marker"`` for the sixth).
     slider_width : str
         CSS width of each slider.
+    label_width : str
+        CSS width of the row labels.
 
     Returns
     -------
@@ -145,7 +162,7 @@ def slider_grid(
         ``controls["<stem>_<suffix>"]``, the row labels by stem, and the rows (a heading row
         first) ready for a VBox.
     """
-    heading = [w.HTML("<b>Variable</b>", layout={"width": "170px"})]
+    heading = [w.HTML("<b>Variable</b>", layout={"width": label_width})]
     heading += [
         w.HTML(f"<b>{title}</b>", layout={"width": slider_width}) for title, _ in visits.values()
     ]
@@ -153,11 +170,13 @@ def slider_grid(
     controls: dict[str, w.Widget] = {}
     labels: dict[str, w.HTML] = {}
     for stem in STEMS:
-        labels[stem] = w.HTML(names.get(stem, ""), layout={"width": "170px"})
+        labels[stem] = w.HTML(names.get(stem, ""), layout={"width": label_width})
         var = marker_variable(stem, marker)
         pair = []
-        for suffix, (_title, values) in visits.items():
+        for suffix, (title, values) in visits.items():
             slider = variable_slider(var, values[stem], width=slider_width)
+            # Its accessible name (and hover text): which variable, which visit.
+            slider.tooltip = f"{var.heading}, {title.lower()}"
             controls[f"{stem}_{suffix}"] = slider
             pair.append(slider)
         rows.append(w.HBox([labels[stem], *pair]))
@@ -173,7 +192,29 @@ def verdict_mark(v: bool | None) -> tuple[str, str]:
     """(symbol, colour) of a verdict: tick, cross or question mark."""
     if v is None:
         return "?", "#000000"
-    return ("\u2714", "#0072B2") if v else ("\u2718", "#D55E00")
+    return ("\u2714", TEXT_BLUE) if v else ("\u2718", TEXT_VERMILLION)
+
+
+def status_label(status: str, pct: float | None, limit: float, level: float = 30) -> str:
+    """A variable's status in words a reader cannot take for a clinical statement.
+
+    The library's ``"unchanged"`` means "neither improved by the level nor worsened beyond
+    the limit"; a 28.6 % improvement is *not improved (< 30%)*, not "unchanged".
+
+    Examples
+    --------
+    >>> status_label("unchanged", 28.57, 30), status_label("unchanged", -10.0, 30)
+    ('not improved (< 30%)', 'not worsened (\u2264 30% worse)')
+    >>> status_label("unchanged", 0.0, 30), status_label("improved", 50.0, 30)
+    ('no change', 'improved')
+    """
+    if status != "unchanged":
+        return status
+    if pct is None or pct == 0:
+        return "no change"
+    if pct > 0:
+        return f"not improved (< {level:g}%)"
+    return f"not worsened (\u2264 {limit:g}% worse)"
 
 
 def change_text(pct: float | None) -> str:

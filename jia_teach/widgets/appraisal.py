@@ -101,6 +101,7 @@ class RiskOfBiasExercise(View):
         self._questions = w.HTML()
         self._image = w.Image(format="png", layout={"max_width": "760px"})
         self._caption = w.HTML()
+        self._caption.add_class("jia-caption")  # the chart's alt text (tools/web/widget_a11y.js)
         self._readout = w.HTML()
         self.ui = w.VBox(
             [

@@ -132,6 +132,7 @@ class BayesExplorer(View):
         self._png: dict[tuple, tuple[bytes, str]] = {}
         self._image = w.Image(format="png", layout={"max_width": "640px"})
         self._caption = w.HTML()
+        self._caption.add_class("jia-caption")  # the chart's alt text (tools/web/widget_a11y.js)
         self._readout = w.HTML()
         self.ui = w.VBox([*self.controls.values(), self._readout, self._image, self._caption])
         self._connect()

@@ -37,6 +37,7 @@ from jia_teach.evidence import ArmPair
 from jia_teach.labels import event_label, trial_label
 from jia_teach.trial_effects import compare_pair, harm_effect
 from jia_teach.widgets._base import View, canvas_png
+from jia_teach.widgets._controls import TEXT_GREEN, TEXT_VERMILLION
 
 __all__ = ["BenefitRiskExplorer"]
 
@@ -107,11 +108,14 @@ class BenefitRiskExplorer(View):
             "benefit": w.Dropdown(
                 options=[(self._benefit_label(k), k) for k in self._benefits],
                 description="Benefit",
-                layout={"width": "460px"},
+                # Wide enough for the longest label ("... (derived counts)"), never cut.
+                layout={"width": "100%", "max_width": "860px"},
                 style={"description_width": "80px"},
             ),
             "harm": w.Dropdown(
-                description="Harm", layout={"width": "460px"}, style={"description_width": "80px"}
+                description="Harm",
+                layout={"width": "100%", "max_width": "860px"},
+                style={"description_width": "80px"},
             ),
             "f_benefit": w.FloatSlider(
                 value=f_benefit,
@@ -134,6 +138,7 @@ class BenefitRiskExplorer(View):
         }
         self._image = w.Image(format="png", layout={"max_width": "640px"})
         self._caption = w.HTML()
+        self._caption.add_class("jia-caption")  # the chart's alt text (tools/web/widget_a11y.js)
         self._readout = w.HTML()
         self._notes = w.HTML()
         self.ui = w.VBox(
@@ -481,7 +486,7 @@ class BenefitRiskExplorer(View):
         benefit = "<br>".join(esc(x) for x in self._benefit_lines())
         harm = "<br>".join(esc(x) for x in self._harm_lines())
         lhh = self._lhh_lines()
-        colour = "#009E73" if self.lhh is not None and self.lhh.lhh >= 1 else "#D55E00"
+        colour = TEXT_GREEN if self.lhh is not None and self.lhh.lhh >= 1 else TEXT_VERMILLION
         return (
             "<div style='max-width:760px'>"
             f"<p style='border-left:4px solid #009E73;padding-left:6px'>{benefit}</p>"

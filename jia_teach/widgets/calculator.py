@@ -33,6 +33,7 @@ from ._controls import (
     retarget_marker,
     set_step,
     slider_grid,
+    status_label,
     verdict_mark,
     verdict_word,
 )
@@ -114,7 +115,7 @@ class PatientCalculator(View):
     ) -> None:
         self.compact = compact
         self._names = _names(marker, compact)
-        slider_width = "190px" if compact else "260px"
+        slider_width = "190px"
         base = {**DEFAULT_BASELINE, **(baseline or {})}
         up = {**DEFAULT_FOLLOWUP, **(followup or {})}
         self.controls, self._labels, rows = slider_grid(
@@ -122,6 +123,7 @@ class PatientCalculator(View):
             marker,
             self._names,
             slider_width,
+            label_width="118px" if compact else "150px",
         )
         self.controls["marker"] = w.ToggleButtons(
             options=[("ESR", "esr"), ("CRP", "crp")],
@@ -161,6 +163,11 @@ class PatientCalculator(View):
         self._table = w.HTML()
         self._verdicts = w.HTML()
         self._why = w.HTML()
+        # A polite live region: one sentence when a verdict changes (not on every move).
+        self._announce = w.HTML(
+            layout={"height": "1px", "width": "1px", "overflow": "hidden", "margin": "0"}
+        )
+        self._announce.add_class("jia-live")
         self.assessment: PatientAssessment
         # Range/step/label changes are presentation, not a recomputation: own observers.
         self.controls["marker"].observe(self._on_marker, names="value")
@@ -170,26 +177,34 @@ class PatientCalculator(View):
         if compact:
             self.ui = self._compact_ui()
         else:
+            c = self.controls
             options = w.VBox(
                 [
-                    self.controls["marker"],
-                    self.controls["chaq_step"],
-                    self.controls["fever"],
-                    self.controls["worsening_limit"],
-                    self.controls["missing"],
+                    w.HBox([c["marker"], c["chaq_step"]]),
+                    c["fever"],
+                    c["worsening_limit"],
+                    c["missing"],
                 ]
             )
-            self.ui = w.VBox(
+            # Two columns (controls left, readouts right), so that at 1400 x 1000 the sliders
+            # and the verdicts are on screen together; narrower screens wrap them.
+            controls = w.VBox(
                 [
                     w.HTML(
                         "<b>Single-patient calculator</b> (an illustrative patient, not trial data)"
                     ),
                     *rows,
                     options,
-                    self._table,
-                    self._verdicts,
-                    self._why,
-                ]
+                ],
+                layout={"flex": "0 0 auto"},
+            )
+            readouts = w.VBox(
+                [self._table, self._verdicts, self._why, self._announce],
+                layout={"flex": "1 1 340px", "margin": "0 0 0 12px", "min_width": "0"},
+            )
+            self.ui = w.HBox(
+                [controls, readouts],
+                layout={"flex_flow": "row wrap", "align_items": "flex-start"},
             )
         self._connect()
 
@@ -235,7 +250,7 @@ class PatientCalculator(View):
             layout={"margin": "6px 0 0 0"},
         )
         readouts = w.VBox(
-            [self._table, w.HBox([self._verdicts]), self._why],
+            [self._table, w.HBox([self._verdicts]), self._why, self._announce],
             layout={"width": "560px", "margin": "0 0 0 16px"},
         )
         return w.HBox([w.VBox([grid, options]), readouts], layout={"flex_flow": "row nowrap"})
@@ -294,65 +309,38 @@ class PatientCalculator(View):
         self.adapted = a.adapted or {}
         self.jadas_text = {which: self._jadas(which) for which in ("baseline", "followup")}
         self._draw()
+        said = "; ".join(
+            f"{name} {verdict_word(v)}" for name, v in [*a.responses.items(), *self.adapted.items()]
+        )
+        if self._announce.value != said:
+            self._announce.value = said
 
     # ------------------------------------------------------------------ output
     def _draw(self) -> None:
-        if self.compact:
-            self._draw_compact()
-            return
+        """Both layouts draw the same tight readouts (the default with full labels): the
+        change and status of each variable (the values are on the sliders), then ACR Pedi and
+        adapted verdicts side by side by level, so that the readouts fit beside the sliders."""
+        self._draw_compact()
+
+    def _draw_compact(self) -> None:
+        """Change and status only (the sliders show the values), ACR Pedi and adapted
+        verdicts side by side by level."""
         a = self.assessment
         limit = float(self.controls["worsening_limit"].value)
+        td = "padding:0 6px;line-height:1.25"
+        size = "13px" if self.compact else "14px"
         rows = []
         for c in a.changes:
             symbol, colour = STATUS_STYLE[c.status]
             var = variable(c.name)
             rows.append(
-                f"<tr><td>{escape(var.heading)}</td><td>{var.format(c.baseline)}</td>"
-                f"<td>{var.format(c.followup)}</td><td>{change_text(c.percent_improvement)}</td>"
-                f'<td style="color:{colour};font-weight:bold">{symbol} {c.status}</td></tr>'
+                f'<tr><td style="{td}">{escape(var.compact if self.compact else var.heading)}</td>'
+                f'<td style="{td};white-space:nowrap">{change_text(c.percent_improvement)}</td>'
+                f'<td style="{td};color:{colour};font-weight:bold">{symbol} '
+                f"{status_label(c.status, c.percent_improvement, limit)}</td></tr>"
             )
         self._table.value = (
-            '<table style="border-collapse:collapse"><thead><tr><th>variable</th>'
-            "<th>baseline</th><th>follow-up</th><th>change</th>"
-            f"<th>status (improved &ge; 30%, worsened &gt; {limit:g}%)</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>"
-        )
-        cells = []
-        for name, v in [*a.responses.items(), *self.adapted.items()]:
-            symbol, colour = verdict_mark(v)
-            cells.append(
-                f'<tr><td>{escape(name)}</td><td style="color:{colour};font-weight:bold">'
-                f"{symbol} {verdict_word(v)}</td></tr>"
-            )
-        acr = "undecidable (a value is missing)" if a.acr_n is None else f"{a.acr_n:.1f}"
-        symbol, colour = verdict_mark(a.flare)
-        cells.append(f"<tr><td>ACR-N</td><td>{acr}</td></tr>")
-        cells.append(
-            f'<tr><td>flare (trial style)</td><td style="color:{colour};font-weight:bold">'
-            f"{symbol} {verdict_word(a.flare)}</td></tr>"
-        )
-        for which, label in (("baseline", "baseline"), ("followup", "follow-up")):
-            j, c = self.jadas_text[which]
-            cells.append(f"<tr><td>JADAS-10 / cJADAS-10 at {label}</td><td>{j} / {c}</td></tr>")
-        self._verdicts.value = f"<table>{''.join(cells)}</table>"
-        self._why.value = f"<p><b>Why:</b> {escape(a.explanation)}</p>"
-
-    def _draw_compact(self) -> None:
-        """The same readouts, tighter: change and status only (the sliders show the values),
-        ACR Pedi and adapted verdicts side by side by level."""
-        a = self.assessment
-        limit = float(self.controls["worsening_limit"].value)
-        td = "padding:0 6px;line-height:1.25"
-        rows = []
-        for c in a.changes:
-            symbol, colour = STATUS_STYLE[c.status]
-            rows.append(
-                f'<tr><td style="{td}">{escape(variable(c.name).compact)}</td>'
-                f'<td style="{td}">{change_text(c.percent_improvement)}</td>'
-                f'<td style="{td};color:{colour};font-weight:bold">{symbol} {c.status}</td></tr>'
-            )
-        self._table.value = (
-            '<table style="border-collapse:collapse;font-size:13px">'
+            f'<table style="border-collapse:collapse;font-size:{size}">'
             f'<thead><tr><th style="{td}">variable</th><th style="{td}">change</th>'
             f'<th style="{td}">improved &ge; 30%, worse &gt; {limit:g}%</th></tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table>"
@@ -360,7 +348,7 @@ class PatientCalculator(View):
 
         def verdict(v: bool | None) -> str:
             symbol, colour = verdict_mark(v)
-            style = f"{td};color:{colour};font-weight:bold"
+            style = f"{td};color:{colour};font-weight:bold;white-space:nowrap"
             return f'<td style="{style}">{symbol} {verdict_word(v)}</td>'
 
         cells = [
@@ -385,11 +373,11 @@ class PatientCalculator(View):
                 f'<td style="{td}" colspan="2">{escape(j)} / {escape(c)}</td></tr>'
             )
         self._verdicts.value = (
-            f'<table style="border-collapse:collapse;font-size:13px;margin-top:4px">'
+            f'<table style="border-collapse:collapse;font-size:{size};margin-top:4px">'
             f"{''.join(cells)}</table>"
         )
         self._why.value = (
-            f'<p style="font-size:13px;margin:4px 0;line-height:1.3"><b>Why:</b> '
+            f'<p style="font-size:{size};margin:4px 0;line-height:1.3"><b>Why:</b> '
             f"{escape(a.explanation)}</p>"
         )
 

@@ -31,7 +31,15 @@ from ..coreset import core_set, variable
 from ..definitions import FLARE_BRUNNER_2002, FLARE_TRIAL, FlareDefinition
 from ..patient import FlareAssessment, explain_flare
 from ._base import View
-from ._controls import STEMS, change_text, marker_variable, retarget_marker, slider_grid
+from ._controls import (
+    STEMS,
+    TEXT_BLUE,
+    TEXT_VERMILLION,
+    change_text,
+    marker_variable,
+    retarget_marker,
+    slider_grid,
+)
 
 __all__ = ["DEFAULT_VISIT1", "DEFAULT_VISIT2", "NO_CUTOFF_NOTE", "FollowUpCalculator"]
 
@@ -73,8 +81,8 @@ def _mark(v: bool | None) -> str:
     if v is None:
         return '<span style="color:#000000;font-weight:bold">? unknown</span>'
     if v:
-        return '<span style="color:#0072B2;font-weight:bold">\u2714 met</span>'
-    return '<span style="color:#D55E00;font-weight:bold">\u2718 not met</span>'
+        return f'<span style="color:{TEXT_BLUE};font-weight:bold">\u2714 met</span>'
+    return f'<span style="color:{TEXT_VERMILLION};font-weight:bold">\u2718 not met</span>'
 
 
 class FollowUpCalculator(View):
@@ -227,7 +235,7 @@ class FollowUpCalculator(View):
             ]
             for key in _DEFS:
                 worse = self.counts_as_worse[key][j]
-                colour = "#D55E00" if worse is True else "#666666"
+                colour = TEXT_VERMILLION if worse is True else "#595959"
                 symbol = "\u25bc " if worse is True else ""
                 cells.append(f'<span style="color:{colour}">{symbol}{_yes(worse)}</span>')
             rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")

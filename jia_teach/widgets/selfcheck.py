@@ -1,10 +1,19 @@
-"""Self-check questions with immediate feedback (plain ipywidgets, offline)."""
+"""Self-check questions with immediate feedback (plain ipywidgets, offline).
+
+The question's code (which holds the answer key) is hidden in the lab and removed from the
+book by ``tools/notebook_meta.py``; the feedback appears only after the learner presses Check.
+The choices are a named radio group, the feedback a polite live region (announced when it
+appears, through ``tools/web/widget_a11y.js`` in Voila and the book), and every colour of the
+feedback passes 4.5:1 on white.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 import ipywidgets as w
+
+from ._controls import BUTTON_BLUE, TEXT_GREEN, TEXT_VERMILLION
 
 __all__ = ["SelfCheck"]
 
@@ -49,9 +58,16 @@ class SelfCheck:
         self.answer = answer
         self.feedback = list(feedback)
         self.correct: bool | None = None
-        self._choice = w.RadioButtons(options=self.options, value=None, layout={"width": "auto"})
-        self._button = w.Button(description="Check", button_style="primary", icon="check")
+        self._choice = w.RadioButtons(
+            options=self.options, value=None, layout={"width": "auto"}, tooltip="Your answer"
+        )
+        self._button = w.Button(
+            description="Check",
+            icon="check",
+            style={"button_color": BUTTON_BLUE, "text_color": "#FFFFFF"},
+        )
         self._out = w.HTML(value="")
+        self._out.add_class("jia-live")
         self._button.on_click(lambda _b: self._check())
         self.ui = w.VBox(
             [w.HTML(f"<b>Self-check.</b> {question}"), self._choice, self._button, self._out],
@@ -66,7 +82,7 @@ class SelfCheck:
         self.correct = index == self.answer
         text = self.feedback[index]
         mark = "&#10004; Correct." if self.correct else "&#10008; Not quite."
-        colour = "#009E73" if self.correct else "#D55E00"
+        colour = TEXT_GREEN if self.correct else TEXT_VERMILLION
         self._out.value = f'<span style="color:{colour}"><b>{mark}</b></span> {text}'
         return text
 

@@ -89,7 +89,12 @@ class ThresholdExplorer(View):
         from matplotlib.figure import Figure
 
         self.n_per_arm, self.seed = n_per_arm, seed
-        slider = {"continuous_update": True, "style": {"description_width": "150px"}}
+        # 460 px: the track itself about 250 px, wide enough to pick one step of 5 (was ~50).
+        slider = {
+            "continuous_update": True,
+            "style": {"description_width": "150px"},
+            "layout": {"width": "460px"},
+        }
         self.controls: dict[str, w.Widget] = {
             "trial": w.ToggleButtons(
                 options=[
@@ -160,6 +165,8 @@ class ThresholdExplorer(View):
         for t in _TRIALS:  # drawn now, so switching trial is as quick as any other move
             self._background(_simulated(t, n_per_arm, seed))
         self._image = w.Image(format="png", layout={"width": "440px"})
+        self._caption = w.HTML()
+        self._caption.add_class("jia-caption")  # the chart's alt text (tools/web/widget_a11y.js)
         self._readout = w.HTML()
         self.ui = w.VBox(
             [
@@ -170,7 +177,7 @@ class ThresholdExplorer(View):
                 w.HBox([self.controls["worsening_limit"], self.controls["scale_limit"]]),
                 self.controls["max_worsened"],
                 self.controls["fever"],
-                w.HBox([self._image, self._readout]),
+                w.HBox([w.VBox([self._image, self._caption]), self._readout]),
             ]
         )
         self._connect()
@@ -254,6 +261,7 @@ class ThresholdExplorer(View):
             for line in self._published:
                 line.set_visible(False)
         self._image.value = self._render(sim)
+        self._caption.value = f"<p style='max-width:440px'><i>{html.escape(self.caption())}</i></p>"
         # pre-wrap: long lines wrap inside the box instead of running off its edge
         self._readout.value = (
             '<pre style="white-space: pre-wrap; max-width: 520px">'

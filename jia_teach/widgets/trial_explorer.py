@@ -34,6 +34,7 @@ from jia_teach.evidence import ArmFigure, ArmPair
 from jia_teach.labels import endpoint_label, trial_label
 from jia_teach.trial_effects import compare_pair
 from jia_teach.widgets._base import View, figure_png
+from jia_teach.widgets._controls import TEXT_VERMILLION
 
 __all__ = ["TrialExplorer"]
 
@@ -103,6 +104,7 @@ class TrialExplorer(View):
         }
         self._image = w.Image(format="png", layout={"max_width": "560px"})
         self._caption = w.HTML()
+        self._caption.add_class("jia-caption")  # the chart's alt text (tools/web/widget_a11y.js)
         self._readout = w.HTML()
         self._sources = w.HTML()
         self.ui = w.VBox(
@@ -322,7 +324,7 @@ class TrialExplorer(View):
         comparison = self.comparison
         if comparison is None:
             reason = self.why_no_comparison() or ""
-            colour = "#D55E00" if reason.startswith("UNCONFIRMED") else "#000000"
+            colour = TEXT_VERMILLION if reason.startswith("UNCONFIRMED") else "#000000"
             parts.append(
                 f"<p style='color:{colour}'><b>No comparison computed.</b> {esc(reason)}</p>"
             )
@@ -344,7 +346,7 @@ class TrialExplorer(View):
         for arm, figure, status, r in self._arm_lines():
             style = {
                 "DERIVED": "background:#F0E442;padding:0 3px",
-                "UNCONFIRMED": "background:#D55E00;color:#FFFFFF;padding:0 3px",
+                "UNCONFIRMED": f"background:{TEXT_VERMILLION};color:#FFFFFF;padding:0 3px",
             }.get(status, "")
             note = f" - {esc(r.note)}" if r.note else ""
             items.append(

@@ -56,6 +56,44 @@ def test_page_renders_offline(
         assert found["drawn"] >= 1, f"{name}: widget state is embedded but nothing was drawn"
     assert not log.outside(), f"{name}: requests left 127.0.0.1: {log.outside()}"
     assert not log.errors, f"{name}: JavaScript errors: {log.errors}"
+    assert not log.bad_status, f"{name}: missing files (fonts, favicon?): {log.bad_status}"
+    assert not log.console_errors, f"{name}: console errors: {log.console_errors}"
+    if found["drawn"]:
+        _assert_frozen(page, name)
+    assert "SelfCheck(" not in page.locator("article").inner_text(), (
+        f"{name}: a self-check's code (its answer key) is on the page"
+    )
+
+
+def _assert_frozen(page: object, name: str) -> None:
+    """Every drawn widget is marked frozen, and none of its controls looks operable."""
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('.widget-subarea')]
+            .filter((a) => a.children.length)
+            .every((a) => a.hasAttribute('data-jia-frozen'))""",
+        timeout=10_000,
+    )
+    notes = page.locator(".jia-frozen-note")
+    assert notes.count() >= 1 and notes.first.is_visible(), f"{name}: no visible frozen note"
+    assert "JupyterLab" in notes.first.inner_text()
+    live = page.eval_on_selector_all(
+        ".widget-subarea [role='slider'], .widget-subarea input, .widget-subarea select, "
+        ".widget-subarea button",
+        "(els) => els.filter((e) => e.getAttribute('aria-disabled') !== 'true').length",
+    )
+    assert live == 0, f"{name}: {live} control(s) of a frozen widget still look operable"
+
+
+def test_self_check_feedback_is_not_shown_before_an_answer(
+    page_and_log: tuple[object, RequestLog], book_url: str
+) -> None:
+    """The book shows the question and its choices, never the key or a verdict."""
+    page, _log = page_and_log
+    _open(page, f"{book_url}/tutorials/01_core_set_and_acr_pedi.html")
+    text = page.locator("article").inner_text()
+    assert "Self-check." in text, "no self-check question on the page"
+    assert "Right." not in text and "Correct." not in text, "the feedback shows before an answer"
+    assert "Run All Cells first" not in text, "the lab's hint is shown in the book"
 
 
 def test_a_tutorial_shows_a_rendered_widget_and_figures(

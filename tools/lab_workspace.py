@@ -1,0 +1,162 @@
+"""Prepare ``make lab``: learners work on copies, so the tracked notebooks stay the source.
+
+JupyterLab saves (and autosaves) every notebook it opens. Opened from ``notebooks/``, a run
+rewrote execution metadata and outputs that nbval compares against (issue 15). ``make lab``
+therefore opens ``workspace/`` (git-ignored), which this script fills from ``notebooks/``:
+
+* a notebook missing from ``workspace/`` is copied;
+* a copy the learner has not changed is refreshed when its source in ``notebooks/`` changed
+  (``git pull``, a new tutorial);
+* a copy the learner changed is kept, even if its source changed: the script says so and how to
+  get the new version (delete the copy). Nothing the learner wrote is ever overwritten.
+
+What was copied is remembered in ``workspace/.jia-workspace.json`` (SHA-256 of the source and of
+the copy as made). The script also writes JupyterLab's settings overrides for this ``.venv``
+(no news question, no update check on first start), then starts JupyterLab on the copies
+(:func:`lab_command`; the browser tests start it the same way): 127.0.0.1 only, its own random
+token (printed with the URL), no news feed, no update check, a read-only extension manager,
+and ``notebook_shim`` off (it read the deprecated ``ServerApp.token`` and printed a
+DeprecationWarning at every start; JupyterLab 4 does not need it).
+
+Usage: ``python tools/lab_workspace.py [--port 8888] [--no-browser] [--sync-only]
+[--source notebooks] [--workspace workspace]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MANIFEST = ".jia-workspace.json"
+LAB_OVERRIDES = {
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}
+}
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _copy_atomic(src: Path, dst: Path) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", dir=dst.parent)
+    os.close(fd)
+    try:
+        shutil.copyfile(src, tmp)
+        os.replace(tmp, dst)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def sync(source: Path, workspace: Path) -> dict[str, list[str]]:
+    """Bring ``workspace`` up to date with ``source``; return the names per outcome.
+
+    Outcomes: ``copied`` (new), ``refreshed`` (unchanged copy, new source), ``kept`` (the
+    learner changed the copy and the source changed too), ``current`` (nothing to do).
+    """
+    workspace.mkdir(parents=True, exist_ok=True)
+    manifest_path = workspace / MANIFEST
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        manifest = {}
+    outcome: dict[str, list[str]] = {"copied": [], "refreshed": [], "kept": [], "current": []}
+    for src in sorted(source.glob("*.ipynb")):
+        dst = workspace / src.name
+        src_sha = _sha(src)
+        seen = manifest.get(src.name, {})
+        if not dst.exists():
+            kind = "copied"
+        elif seen.get("source") == src_sha:
+            kind = "current"
+        elif seen.get("copy") == _sha(dst):
+            kind = "refreshed"
+        else:
+            outcome["kept"].append(src.name)
+            continue
+        if kind != "current":
+            _copy_atomic(src, dst)
+            manifest[src.name] = {"source": src_sha, "copy": src_sha}
+        outcome[kind].append(src.name)
+    tmp = manifest_path.with_name(manifest_path.name + ".tmp")
+    tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(tmp, manifest_path)
+    return outcome
+
+
+def write_lab_overrides(prefix: Path = Path(sys.prefix)) -> Path:
+    """JupyterLab settings for this environment: no news question, no update check."""
+    folder = prefix / "share" / "jupyter" / "lab" / "settings"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "overrides.json"
+    text = json.dumps(LAB_OVERRIDES, indent=2) + "\n"
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def lab_command(workspace: Path, *, port: int = 8888, open_browser: bool = True) -> list[str]:
+    """The JupyterLab command line of ``make lab``, serving ``workspace`` on 127.0.0.1:port."""
+    cmd = [
+        str(Path(sys.executable).parent / "jupyter"),
+        "lab",
+        f"--notebook-dir={workspace}",
+        f"--port={port}",
+        "--ServerApp.port_retries=0",
+        "--ServerApp.ip=127.0.0.1",
+        "--ServerApp.jpserver_extensions=notebook_shim=False",
+        "--LabApp.news_url=None",
+        "--LabApp.extension_manager=readonly",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
+    if not open_browser:
+        cmd.append("--no-browser")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")
+    return cmd
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line entry point; returns the exit status (or becomes JupyterLab)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--source", type=Path, default=ROOT / "notebooks")
+    parser.add_argument("--workspace", type=Path, default=ROOT / "workspace")
+    parser.add_argument("--port", type=int, default=8888)
+    parser.add_argument("--no-browser", action="store_true", help="print the URL only")
+    parser.add_argument("--sync-only", action="store_true", help="copy, do not start the lab")
+    args = parser.parse_args(argv)
+    if not args.source.is_dir():
+        print(f"lab_workspace: {args.source} is not a folder")
+        return 1
+    outcome = sync(args.source, args.workspace)
+    write_lab_overrides()
+    where = args.workspace
+    if where.is_relative_to(ROOT):
+        where = where.relative_to(ROOT)
+    for kind in ("copied", "refreshed"):
+        if outcome[kind]:
+            print(f"lab: {kind} into {where}/: {', '.join(outcome[kind])}")
+    for name in outcome["kept"]:
+        print(
+            f"lab: kept your copy {where}/{name}: it differs from notebooks/{name}, which has "
+            f"changed. Delete your copy (or rename it) to get the new version."
+        )
+    print(f"lab: you work on the copies in {where}/ (git ignores them); notebooks/ stays as is.")
+    if args.sync_only:
+        return 0
+    print("lab: open 01_core_set_and_acr_pedi.ipynb first and choose Run > Run All Cells.")
+    cmd = lab_command(args.workspace, port=args.port, open_browser=not args.no_browser)
+    sys.stdout.flush()
+    os.execv(cmd[0], cmd)
+    return 0  # not reached
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,48 @@
+"""A kernel manager for ``make present`` that caps how many kernels run at once.
+
+Voila starts one kernel (about 210 MB here) for every page request. Its token already refuses
+strangers, but a reload loop, a second tab or a forgotten laptop could still start kernels
+faster than the idle culler removes them. :class:`CappedKernelManager` refuses to start more
+than ``max_kernels`` at a time with HTTP 503 and a one-line reason; the page is then not
+rendered and no kernel is started. ``tools/present.py`` selects it with
+``--VoilaConfiguration.multi_kernel_manager_class=jia_voila.CappedKernelManager`` and puts this
+folder on ``PYTHONPATH``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from tornado import web
+from traitlets import Integer
+
+
+class CappedKernelManager(AsyncMappingKernelManager):
+    """``AsyncMappingKernelManager`` that starts at most ``max_kernels`` kernels at once."""
+
+    max_kernels = Integer(
+        4, config=True, help="Most kernels alive at once; a further page request gets HTTP 503."
+    )
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._starting = 0  # starts in flight (a kernel is listed only once it is up)
+
+    async def start_kernel(self, *args: Any, kernel_id: str | None = None, **kwargs: Any) -> str:
+        if kernel_id is None or kernel_id not in self:
+            if len(self.list_kernel_ids()) + self._starting >= self.max_kernels:
+                self.log.warning("present: refused a kernel: %d already running", len(self))
+                raise web.HTTPError(
+                    503,
+                    reason=(
+                        f"All {self.max_kernels} live sessions of the deck are in use; "
+                        "close another tab or wait a few minutes for an idle one to stop, "
+                        "then reload."
+                    ),
+                )
+        self._starting += 1
+        try:
+            return await super().start_kernel(*args, kernel_id=kernel_id, **kwargs)
+        finally:
+            self._starting -= 1
