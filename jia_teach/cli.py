@@ -283,13 +283,17 @@ def _empty_core(needed: list[str]) -> pd.DataFrame:
 
 
 def _score_long(args: argparse.Namespace, source: Any) -> int:
-    from .inputs import check_columns
+    from .inputs import check_columns, check_unique
     from .scoring import score
     from .tablefile import write_chunks
     from .visits import pair_visits
 
     if not args.patient or not args.time:
         raise JiaInputError("--long needs --patient COLUMN and --time COLUMN")
+    try:  # before any frame is built: pandas refuses (or renames) a repeated name
+        check_unique(source.header)
+    except JiaInputError as exc:
+        raise _relocated(exc, source.header_where()) from None
     chunks = list(source.chunks())
     parts = [c.frame(source.header) for c in chunks]
     table = (

@@ -34,6 +34,7 @@ __all__ = [
     "CoreSetTable",
     "VasUnit",
     "check_columns",
+    "check_unique",
     "needed_columns",
     "parse_fever",
     "read_core_set",
@@ -105,6 +106,27 @@ def _near_miss(name: str) -> str | None:
     return None
 
 
+def check_unique(columns: Sequence[object]) -> list[str]:
+    """The column names as text, each checked to appear once (both positions named if not).
+
+    Examples
+    --------
+    >>> check_unique(["id", "visit"])
+    ['id', 'visit']
+    """
+    names = [str(c) for c in columns]
+    first: dict[str, int] = {}
+    for pos, name in enumerate(names, start=1):
+        if name in first:
+            raise JiaInputError(
+                f"the name appears twice, in columns {first[name]} and {pos}",
+                column=name,
+                allowed="each name once",
+            )
+        first[name] = pos
+    return names
+
+
 def check_columns(
     columns: Sequence[object],
     *,
@@ -143,16 +165,8 @@ def check_columns(
     >>> problem(["fever_follow_up"])
     "unknown column; did you mean 'fever_followup'?"
     """
-    names = [str(c) for c in columns]
-    first: dict[str, int] = {}
-    for pos, name in enumerate(names, start=1):
-        if name in first:
-            raise JiaInputError(
-                f"the name appears twice, in columns {first[name]} and {pos}",
-                column=name,
-                allowed="each name once",
-            )
-        first[name] = pos
+    names = check_unique(columns)
+    first = set(names)
     for name in names:
         meant = _near_miss(name)
         if meant is not None:

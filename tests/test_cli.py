@@ -298,3 +298,15 @@ def test_output_column_already_in_the_file(tmp_path):
     p.write_text(HEADER + ",acr30\n" + ROWS[0] + ",1\n")
     r = run("score", p, "-o", "-")
     assert r.returncode == 2 and "column 'acr30': the file already has this column" in one_line(r)
+
+
+def test_a_repeated_name_in_a_visit_table_is_one_line(tmp_path):
+    # found by the fuzz test: pandas refused the repeated name before our check ran (exit 70)
+    path = tmp_path / "visits.csv"
+    path.write_text("patient,x,x\nA,2020-01-01,1\n")
+    result = run("score", path, "--long", "--patient", "patient", "--time", "x", "-o", "-")
+    assert result.returncode == 2
+    assert one_line(result) == (
+        f"jia-teach: error: {path} line 1 (the header), column 'x': the name appears twice, "
+        "in columns 2 and 3 (allowed: each name once)"
+    )
