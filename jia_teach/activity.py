@@ -13,9 +13,9 @@ References
 Notes
 -----
 JADAS cut-off sets (Consolaro 2014, Backstrom, Trincianti 2021) differ between
-publications. None is shipped: the evidence sheet this package is built from
-does not record their values, and a cut-off must be a named, cited choice,
-never a bare number.
+publications, and a cut-off must be a named, cited choice, never a bare number.
+None is applied (:data:`NO_CUTOFF_NOTE` says why and names the one set the
+evidence sheet records, as an example).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "INACTIVE_ITEMS",
+    "NO_CUTOFF_NOTE",
     "cjadas",
     "inactive_disease",
     "inactive_disease_items",
@@ -39,6 +40,15 @@ __all__ = [
     "jadas_text",
     "normalised_esr",
 ]
+
+#: Why no disease-activity cut-off is applied to a JADAS, in one sentence every view shows.
+NO_CUTOFF_NOTE = (
+    "No JADAS cut-off set is applied: the published sets differ (Consolaro 2014, Backstrom, "
+    "Trincianti 2021), and a cut-off set is a named, cited choice, never a bare number. One named "
+    "set, from the canakinumab long-term extension report (Ruperto 2018, Table 1), is high "
+    "disease activity > 10.5, low <= 3.8, clinically inactive <= 1; the evidence sheet does not "
+    "say which JADAS version it was used with, so it is an example, not applied here."
+)
 
 _JOINT_COUNTS = {"10": 75, "27": 27, "71": 71}
 

@@ -84,7 +84,7 @@ class ResponseDefinition:
     require_no_fever : bool
         The systemic-JIA adapted criteria: absence of fever at follow-up.
     marker : {"esr", "crp"}
-        The inflammation marker in sixth place (the sJIA trials used CRP).
+        The inflammation marker in sixth place (the canakinumab trials used CRP).
 
     Examples
     --------

@@ -28,6 +28,7 @@ __all__ = [
     "assess",
     "explain_flare",
     "explain_response",
+    "status_text",
 ]
 
 _STATUS = {1: "improved", -1: "worsened", 0: "unchanged", -2: "missing"}
@@ -49,6 +50,29 @@ class VariableChange:
     followup: float | None
     percent_improvement: float | None
     status: str
+
+
+def status_text(status: str, pct: float | None, limit: float, level: float = 30) -> str:
+    """A variable's status in words a reader cannot take for a clinical statement.
+
+    The library's ``"unchanged"`` means "neither improved by the level nor worsened beyond
+    the limit"; a 28.6 % improvement is *not improved (< 30%)*, not "unchanged".
+
+    Examples
+    --------
+    >>> status_text("unchanged", 28.57, 30), status_text("unchanged", -10.0, 30)
+    ('not improved (< 30%)', 'not worsened (\u2264 30% worse)')
+    >>> status_text("unchanged", 0.0, 30), status_text("improved", 50.0, 30)
+    ('no change', 'improved')
+    """
+    if status != "unchanged":
+        return status
+    if pct is None or pct == 0:
+        return "no change"
+    if pct > 0:
+        return f"not improved (< {level:g}%)"
+    return f"not worsened (\u2264 {limit:g}% worse)"
+
 
 
 def _names(mask: np.ndarray, names: tuple[str, ...]) -> str:
@@ -105,6 +129,11 @@ meets ACR50'
             reasons.append(f"needs {definition.min_improved} improved")
         if w > definition.max_worsened:
             reasons.append(f"at most {definition.max_worsened} may worsen")
+        if not reasons:  # decided from what the missing values could possibly be
+            reasons.append(
+                f"needs {definition.min_improved} improved, and no possible value of the missing "
+                "variables gives that: a baseline of 0 cannot improve"
+            )
         tail = f"does not meet {definition.name} ({'; '.join(reasons)})"
     return "; ".join(parts) + ": " + tail
 

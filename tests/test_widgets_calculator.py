@@ -57,7 +57,7 @@ def test_exactly_30_percent_worse_does_not_count_as_worsened(calc: PatientCalcul
 
 def test_baseline_zero(calc: PatientCalculator) -> None:
     calc.set(lom_joints_baseline=0, lom_joints_followup=0)
-    assert "Limited-motion joints: 0 -> 0 joints: no change [unchanged]" in calc.summary_text()
+    assert "Limited-motion joints: 0 -> 0 joints: no change [no change]" in calc.summary_text()
     calc.set(lom_joints_followup=1)
     assert "0 -> 1 joints: worse (from 0) [worsened]" in calc.summary_text()
 
@@ -156,3 +156,13 @@ def test_compact_verdicts_pair_acr_pedi_with_adapted_and_keep_words() -> None:
     table = calc._table.value
     assert "\u25bc worsened" in table and "= not improved (< 30%)" in table
     assert calc._labels["marker"].value == "CRP (mg/L)"
+
+
+def test_a_change_below_the_level_is_not_called_unchanged():
+    # 7 -> 5 is 28.6 % better: not improved at the 30 % level, which is not "unchanged"
+    calc = PatientCalculator()
+    calc.set(physician_global_baseline=7.0, physician_global_followup=5.0)
+    line = next(
+        ln for ln in calc.summary_text().splitlines() if ln.strip().startswith("Physician")
+    )
+    assert line.endswith("28.6% better [not improved (< 30%)]"), line

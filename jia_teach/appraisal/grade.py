@@ -242,6 +242,7 @@ def _finding(
         return evidence.arm_size(trial, "all", directory=directory)
 
     control = treated = diff = None
+    derivation = ""
     ci: tuple[float, float] | None = None
     per, relative = "per 1,000", "not estimable"
     ois = None
@@ -267,6 +268,7 @@ def _finding(
                 studies = f"{n_total} children, 1 randomized trial"
                 if p.derived:
                     relative += effects.DERIVED_TAG
+                    derivation = "(from derived counts)"
                     notes.append("Every figure of this row comes from derived counts.")
                 ois = optimal_information_size(
                     comp.risk_control,
@@ -295,6 +297,7 @@ def _finding(
             if eff.ci_low is not None and eff.ci_high is not None:
                 ci = (1000 * risk(eff.ci_low) - control, 1000 * risk(eff.ci_high) - control)
             relative = eff.text.replace("Hazard ratio", "HR")
+            derivation = "(from the HR and the placebo Kaplan-Meier risk)"
             n_total = randomized_n()
             studies = (f"{n_total} children, " if n_total else "") + "1 randomized trial"
             figures = f"{eff.text}; placebo Kaplan-Meier risk {100 * cr:g}%"
@@ -361,6 +364,7 @@ def _finding(
         figures=figures,
         notes=(*notes, f"MID: {_mid_text(mid, str(r['mid_unit']))}. {r['mid_reason']}"),
         ois=ois,
+        derivation=derivation,
     )
 
 

@@ -62,6 +62,9 @@ class Finding:
     figures: str
     notes: tuple[str, ...] = ()
     ois: InformationSize | None = None
+    #: How the absolute figures were obtained when not from reported counts, e.g.
+    #: "(from derived counts)"; shown with the difference, in the full and the compact table.
+    derivation: str = ""
 
     @property
     def start(self) -> int:
@@ -89,10 +92,11 @@ class Finding:
         if self.difference is None:
             return "not estimable"
         text = _more_fewer(self.difference, self.per)
+        tail = f" {self.derivation}" if self.derivation else ""
         if self.difference_ci is None:
-            return text + " (no interval: percentages only)"
+            return text + " (no interval: percentages only)" + tail
         low, high = self.difference_ci
-        return f"{text} (95% CI {_more_fewer(low, '')} to {_more_fewer(high, '')})"
+        return f"{text} (95% CI {_more_fewer(low, '')} to {_more_fewer(high, '')}){tail}"
 
     def row(self) -> dict[str, str]:
         """The table row as text."""

@@ -87,7 +87,9 @@ def _default_harms(directory):
         evidence.harm_pair("TENDER", e, "12-week double-blind", directory=directory)
         for e in _DEFAULT_HARMS
     ]
-    return {harm_label(p): harm_effect(p) for p in pairs}
+    return {harm_label(p): harm_effect(p) for p in pairs}, {
+        harm_label(p): p.measure_label for p in pairs
+    }
 
 
 def benefit_risk_chart(
@@ -96,6 +98,7 @@ def benefit_risk_chart(
     *,
     pair: tuple[str, str | None] | None = None,
     lhh: LikelihoodHelpedHarmed | None = None,
+    harm_names: Mapping[str, str] | None = None,
     context: str | None = None,
     directory: str | Path | None = None,
 ) -> Figure:
@@ -119,6 +122,10 @@ def benefit_risk_chart(
         The LHH the footnote states for ``pair``, as the caller computed it (with the
         patient's ``f`` values); default the trial-average LHH of the pair (f = 1). The chart
         never computes a second LHH for the same pair.
+    harm_names : mapping of str to str, optional
+        Harm label -> the harm's plain name for the caption ("... to have infusion reaction
+        within 24 h"), so that no name is cut out of a label. Default: the label itself (for the
+        default rows, the adverse event's label from :mod:`jia_teach.labels`).
     context : str, optional
         The trial (and time point) the rows come from, put at the start of the title, e.g.
         ``"TENDER (tocilizumab), week 12"``. Default: ``"TENDER, week 12"`` for the default
@@ -159,7 +166,11 @@ def benefit_risk_chart(
 
     defaults = benefits is None and harms is None
     benefits = dict(benefits) if benefits is not None else _default_benefits(directory)
-    harms = dict(harms) if harms is not None else _default_harms(directory)
+    if harms is None:
+        harms, names = _default_harms(directory)
+    else:
+        harms, names = dict(harms), {}
+    names.update(harm_names or {})
     rows: list[tuple[str, str, float, tuple[float, float] | None]] = []
     for label, r in benefits.items():
         rows.append(("benefit", label, r.nnt, _nn_span(r)))
@@ -271,6 +282,7 @@ def benefit_risk_chart(
             (kind, label): (value, y) for y, (kind, label, value, _) in zip(ys, rows, strict=True)
         },
         "defaults": defaults,
+        "names": names,
         "rings": [ax.plot([], [], **ring, zorder=5)[0] for _ in range(2)],
         "foot": None,
         "pair_text": None,
@@ -403,8 +415,8 @@ def set_benefit_risk_pair(
         f"one more to reach {benefit}"
     )
     if harm is not None:
-        name = harm.split(" (")[0]
-        name = name[:1].lower() + name[1:]  # "neutrophils < 1 x 10^9/L": keep the unit's "L"
+        name = state["names"].get(harm, harm)
+        name = name[:1].lower() + name[1:]  # "neutrophils < 1 × 10⁹/L": keep the unit's "L"
         text += (
             f", while about {round_up(points[('harm', harm)][0]):.0f} need treatment for one "
             f"more to have {name}"

@@ -14,6 +14,7 @@ from typing import Any
 import ipywidgets as w
 
 from jia_teach.coreset import CORE_VARIABLES, Variable, variable
+from jia_teach.patient import status_text as status_label
 
 __all__ = [
     "BUTTON_BLUE",
@@ -193,28 +194,6 @@ def verdict_mark(v: bool | None) -> tuple[str, str]:
     if v is None:
         return "?", "#000000"
     return ("\u2714", TEXT_BLUE) if v else ("\u2718", TEXT_VERMILLION)
-
-
-def status_label(status: str, pct: float | None, limit: float, level: float = 30) -> str:
-    """A variable's status in words a reader cannot take for a clinical statement.
-
-    The library's ``"unchanged"`` means "neither improved by the level nor worsened beyond
-    the limit"; a 28.6 % improvement is *not improved (< 30%)*, not "unchanged".
-
-    Examples
-    --------
-    >>> status_label("unchanged", 28.57, 30), status_label("unchanged", -10.0, 30)
-    ('not improved (< 30%)', 'not worsened (\u2264 30% worse)')
-    >>> status_label("unchanged", 0.0, 30), status_label("improved", 50.0, 30)
-    ('no change', 'improved')
-    """
-    if status != "unchanged":
-        return status
-    if pct is None or pct == 0:
-        return "no change"
-    if pct > 0:
-        return f"not improved (< {level:g}%)"
-    return f"not worsened (\u2264 {limit:g}% worse)"
 
 
 def change_text(pct: float | None) -> str:

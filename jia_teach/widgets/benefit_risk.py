@@ -401,6 +401,7 @@ class BenefitRiskExplorer(View):
             fig = figures.benefit_risk_chart(
                 {label: self._compare(k) for k, label in benefits.items()},
                 {label: self._harm_measure(k) for k, label in harms.items()},
+                harm_names={label: self._harms[k].measure_label for k, label in harms.items()},
                 context=context,
                 directory=self.directory,
             )

@@ -396,7 +396,8 @@ class PatientCalculator(View):
             unit = f" {var.unit}" if var.unit else ""
             lines.append(
                 f"  {var.plain}: {_num(c.baseline)} -> {_num(c.followup)}{unit}: "
-                f"{change_text(c.percent_improvement)} [{c.status}]"
+                f"{change_text(c.percent_improvement)} "
+                f"[{status_label(c.status, c.percent_improvement, limit)}]"
             )
         lines += [f"{name}: {verdict_word(v)}" for name, v in a.responses.items()]
         lines += [f"{name}: {verdict_word(v)}" for name, v in self.adapted.items()]

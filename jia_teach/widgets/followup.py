@@ -14,8 +14,7 @@ joint counts by one joint each. Brunner 2002 (as recorded on the evidence sheet,
 calls it a flare; the trial-style definition, which asks a global to rise >= 2 cm and a joint
 count >= 2 joints, does not.
 
-No JADAS cut-off set is shipped: the cited sets (Consolaro 2014, Backstrom, Trincianti 2021)
-differ, and the evidence sheet does not record their values.
+No JADAS cut-off set is applied; :data:`jia_teach.activity.NO_CUTOFF_NOTE` says why.
 """
 
 from __future__ import annotations
@@ -26,7 +25,13 @@ from typing import Any
 import ipywidgets as w
 import numpy as np
 
-from ..activity import INACTIVE_ITEMS, inactive_disease, inactive_disease_items, jadas_text
+from ..activity import (
+    INACTIVE_ITEMS,
+    NO_CUTOFF_NOTE,
+    inactive_disease,
+    inactive_disease_items,
+    jadas_text,
+)
 from ..coreset import core_set, variable
 from ..definitions import FLARE_BRUNNER_2002, FLARE_TRIAL, FlareDefinition
 from ..patient import FlareAssessment, explain_flare
@@ -60,10 +65,6 @@ DEFAULT_VISIT2: dict[str, float] = {
     "marker": 18.0,
 }
 
-NO_CUTOFF_NOTE = (
-    "No JADAS cut-offs are shown: the published cut-off sets (Consolaro 2014, Backstrom, "
-    "Trincianti 2021) differ, and the evidence sheet does not record their values."
-)
 
 _DEFS: dict[str, FlareDefinition] = {"trial": FLARE_TRIAL, "brunner2002": FLARE_BRUNNER_2002}
 _DEF_LABEL = {"trial": "trial-style flare", "brunner2002": "Brunner 2002 flare"}
