@@ -42,11 +42,11 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
 # --- the two commands of the README ----------------------------------------
-# The lab opens copies in workspace/ (git-ignored; tools/lab_workspace.py refreshes them from
+# The lab opens copies in workspace/ (git-ignored; tools.lab_workspace refreshes them from
 # notebooks/ without overwriting a learner's edits), so autosave never touches the tracked
 # notebooks. The JupyterLab command line is lab_workspace.lab_command (the tests use it too).
 lab: $(ENV_LAB)  ## open the tutorials in JupyterLab (copies in workspace/; token on; URL printed)
-	$(BIN)/python tools/lab_workspace.py --port=$(PORT) $(if $(filter no,$(OPEN_BROWSER)),--no-browser)
+	$(BIN)/python -m tools.lab_workspace --port=$(PORT) $(if $(filter no,$(OPEN_BROWSER)),--no-browser)
 
 test: $(ENV_TEST) node_modules/.package-lock.json  ## lint, unit + property tests, nbval, book, slides, browser tests
 	$(MAKE) lint
@@ -72,24 +72,24 @@ nbval: $(ENV_TEST)  ## every tutorial against its stored outputs (strict)
 	    --nbval-sanitize-with tests/nbval_sanitize.cfg -o addopts=""
 
 notebooks: $(ENV_TEST)  ## re-execute every notebook in place (refresh stored outputs on purpose)
-	$(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb notebooks/research/*.ipynb
+	$(BIN)/python -m tools.execute_notebooks notebooks/*.ipynb notebooks/research/*.ipynb
 
 browser: book  ## browser tests of the built book and the live deck (installs Debian's chromium if missing)
 	bash tools/ensure-chromium.sh
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/browser -o addopts=""
 
 book: $(ENV_TEST) node_modules/.package-lock.json  ## build the Jupyter Book offline into book/_build/html
-	$(BIN)/python tools/build_book.py
+	$(BIN)/python -m tools.build_book
 
 present: $(ENV_TEST) node_modules/.package-lock.json  ## serve the grand-rounds deck live with Voila on 127.0.0.1
-	$(BIN)/python tools/present.py --port $(PRESENT_PORT) notebooks/grand_rounds.ipynb
+	$(BIN)/python -m tools.present --port $(PRESENT_PORT) notebooks/grand_rounds.ipynb
 
 slides: export JIA_PRESENTER := $(PRESENTER)
 slides: export JIA_DATE := $(DATE)
 slides: export JIA_VENUE := $(VENUE)
 slides: $(ENV_TEST) node_modules/.package-lock.json  ## offline reveal.js slideshow, PDF and 2-up handout (PRESENTER=, DATE=, VENUE=)
 	bash tools/ensure-chromium.sh
-	$(BIN)/python tools/export_slides.py notebooks/grand_rounds.ipynb --config "$(SLIDES_CONFIG)" \
+	$(BIN)/python -m tools.export_slides notebooks/grand_rounds.ipynb --config "$(SLIDES_CONFIG)" \
 	    --presenter "$$JIA_PRESENTER" --date "$$JIA_DATE" --venue "$$JIA_VENUE"
 
 bench: $(ENV_BENCH)  ## benchmarks; writes benchmarks/results.json

@@ -8,12 +8,10 @@ A missing or unfinished piece is recorded as "not available" with the reason.
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 from harness import ROOT, Row, unavailable
@@ -27,20 +25,11 @@ def _tail(text: str, lines: int = 3) -> str:
     return " | ".join(line.strip() for line in text.strip().splitlines()[-lines:])
 
 
-def _is_placeholder(path: Path) -> bool:
-    try:
-        meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
-    except (OSError, ValueError):
-        return False
-    return bool(meta.get("jia_teach", {}).get("placeholder"))
-
-
 def nbval() -> tuple[Row, dict[str, Any]]:
     what = "nbval: every notebook, strict (wall)"
     notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
-    real = [p for p in notebooks if not _is_placeholder(p)]
-    if not real:
-        return unavailable("suite.nbval", what, "no tutorial notebooks yet"), {}
+    if not notebooks:
+        return unavailable("suite.nbval", what, "no tutorial notebooks"), {}
     cmd = [
         sys.executable,
         "-m",
@@ -65,7 +54,6 @@ def nbval() -> tuple[Row, dict[str, Any]]:
     elapsed = time.perf_counter() - start
     detail = {
         "notebooks": [p.name for p in notebooks],
-        "placeholders": [p.name for p in notebooks if _is_placeholder(p)],
         "returncode": proc.returncode,
         "summary": _tail(proc.stdout, 1),
     }

@@ -240,5 +240,4 @@ def _env() -> dict[str, str]:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1]))
     main()

@@ -21,9 +21,7 @@ import time
 import traceback
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(1, str(HERE.parent))
+HERE = Path(__file__).resolve().parent  # a script: its folder is already on sys.path
 
 import bench_cohort  # noqa: E402
 import bench_import  # noqa: E402

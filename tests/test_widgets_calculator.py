@@ -162,7 +162,5 @@ def test_a_change_below_the_level_is_not_called_unchanged():
     # 7 -> 5 is 28.6 % better: not improved at the 30 % level, which is not "unchanged"
     calc = PatientCalculator()
     calc.set(physician_global_baseline=7.0, physician_global_followup=5.0)
-    line = next(
-        ln for ln in calc.summary_text().splitlines() if ln.strip().startswith("Physician")
-    )
+    line = next(ln for ln in calc.summary_text().splitlines() if ln.strip().startswith("Physician"))
     assert line.endswith("28.6% better [not improved (< 30%)]"), line

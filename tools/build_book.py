@@ -8,10 +8,6 @@ Steps:
    ``book/_vendor/`` (git-ignored), which ``_config.yml`` serves as ``html_static_path``;
 3. run ``jupyter-book build --warningiserror --keep-going book/``;
 4. fail if any built page loads a script, stylesheet or font from another host.
-
-``--placeholders`` creates a minimal placeholder for each notebook named in ``book/_toc.yml``
-that does not exist yet (never overwriting a file), for building before the tutorials are
-written. A placeholder carries the notebook metadata ``{"jia_teach": {"placeholder": true}}``.
 """
 
 from __future__ import annotations
@@ -28,10 +24,8 @@ from pathlib import Path
 
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from offline_check import external_references
-from web_assets import copy_web_assets
+from tools.offline_check import external_references
+from tools.web_assets import copy_web_assets
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
@@ -60,56 +54,6 @@ def toc_notebooks(toc_path: Path = BOOK / "_toc.yml") -> list[str]:
 
     walk(toc)
     return names
-
-
-def placeholder_notebook(name: str) -> dict:
-    """A tiny valid notebook with a title and one code cell with its stored output."""
-    title = name.replace("_", " ")
-    return {
-        "cells": [
-            {
-                "cell_type": "markdown",
-                "id": "placeholder-title",
-                "metadata": {},
-                "source": [f"# {title}\n", "\n", "Placeholder: this tutorial is being written."],
-            },
-            {
-                "cell_type": "code",
-                "execution_count": 1,
-                "id": "placeholder-code",
-                "metadata": {},
-                "outputs": [
-                    {
-                        "data": {"text/plain": ["2"]},
-                        "execution_count": 1,
-                        "metadata": {},
-                        "output_type": "execute_result",
-                    }
-                ],
-                "source": ["1 + 1"],
-            },
-        ],
-        "metadata": {
-            "jia_teach": {"placeholder": True},
-            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-            "language_info": {"name": "python"},
-        },
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
-
-
-def make_placeholders(names: list[str]) -> list[Path]:
-    """Create placeholders for missing notebooks only; return the paths created."""
-    created = []
-    for name in names:
-        path = NOTEBOOKS / f"{name}.ipynb"
-        if path.exists():
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(placeholder_notebook(name), indent=1) + "\n", encoding="utf-8")
-        created.append(path)
-    return created
 
 
 def lift_alt_text(path: Path) -> bool:
@@ -179,15 +123,11 @@ def build(*, clean: bool = False) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point; returns the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--placeholders", action="store_true", help="create missing notebooks")
     parser.add_argument("--all", action="store_true", help="rebuild every page")
     args = parser.parse_args(argv)
     start = time.perf_counter()
 
     names = toc_notebooks()
-    if args.placeholders:
-        for path in make_placeholders(names):
-            print(f"created placeholder {path.relative_to(ROOT)}")
     missing = [n for n in names if not (NOTEBOOKS / f"{n}.ipynb").exists()]
     if missing:
         print(

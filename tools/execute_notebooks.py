@@ -1,6 +1,6 @@
 """Re-execute notebooks in place so their stored outputs are refreshed on purpose.
 
-Usage: python tools/execute_notebooks.py notebooks/*.ipynb
+Usage: python -m tools.execute_notebooks notebooks/*.ipynb
 
 Runs each notebook top to bottom on a fresh kernel from the notebooks/ folder
 (as JupyterLab and nbval do), with a fixed hash seed so that set and dict

@@ -23,7 +23,7 @@ once in a fresh browser, with the reason printed; a second failure ends with one
 :func:`check_pdf` (also used by the tests) checks the page count and that a page rendered to
 PNG is not blank.
 
-Usage: ``python tools/export_slides.py [NOTEBOOK] [--no-pdf] [--presenter NAME] [--date DATE]
+Usage: ``python -m tools.export_slides [NOTEBOOK] [--no-pdf] [--presenter NAME] [--date DATE]
 [--venue PLACE] [--config slides.toml]``. The title fields can also come from a small TOML file
 (``presenter = "..."``, ``date = "..."``, ``venue = "..."``); the command line wins.
 """
@@ -47,10 +47,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from offline_check import external_references
-from web_assets import copy_web_assets
+from tools.offline_check import external_references
+from tools.web_assets import copy_web_assets
 
 ROOT = Path(__file__).resolve().parents[1]
 DECK = ROOT / "notebooks" / "grand_rounds.ipynb"

@@ -18,7 +18,7 @@ token (printed with the URL), no news feed, no update check, a read-only extensi
 and ``notebook_shim`` off (it read the deprecated ``ServerApp.token`` and printed a
 DeprecationWarning at every start; JupyterLab 4 does not need it).
 
-Usage: ``python tools/lab_workspace.py [--port 8888] [--no-browser] [--sync-only]
+Usage: ``python -m tools.lab_workspace [--port 8888] [--no-browser] [--sync-only]
 [--source notebooks] [--workspace workspace]``.
 """
 

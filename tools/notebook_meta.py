@@ -1,6 +1,6 @@
 """Apply the presentation metadata every notebook needs (idempotent; re-run after any merge).
 
-``python tools/notebook_meta.py [--check] [notebooks/*.ipynb]`` (default: every notebook in
+``python -m tools.notebook_meta [--check] [notebooks/*.ipynb]`` (default: every notebook in
 ``notebooks/``). For each notebook:
 
 1. **Self-checks do not show their answer key.** A code cell that builds a ``SelfCheck``

@@ -5,7 +5,7 @@ A built page must work with no network: every ``<script src>``, ``<link href>``,
 relative path, ``data:`` or ``blob:``). Hyperlinks (``<a href>``) are allowed to point anywhere:
 they load nothing until clicked.
 
-Usage: ``python tools/offline_check.py book/_build/html [build/slides ...]`` exits 1 and lists
+Usage: ``python -m tools.offline_check book/_build/html [build/slides ...]`` exits 1 and lists
 the offending references when there are any.
 """
 

@@ -19,7 +19,7 @@ The live deck runs code, so it lets no one else in (issue 11):
   ``--max-kernels`` run at once (``tools/voila/jia_voila.py``; a further request gets HTTP 503);
 * tracebacks are never sent to the browser.
 
-Usage: ``python tools/present.py [--port 8866] [--template jia_reveal|lab] [NOTEBOOK]``.
+Usage: ``python -m tools.present [--port 8866] [--template jia_reveal|lab] [NOTEBOOK]``.
 The browser tests import :func:`voila_command` so they start Voila exactly as ``make present``.
 """
 
@@ -33,9 +33,7 @@ import shutil
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from web_assets import copy_reveal
+from tools.web_assets import copy_reveal
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE_SRC = ROOT / "tools" / "voila" / "jia_reveal"

@@ -11,7 +11,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,7 +20,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tools"))
 
 CHROMIUM = Path("/usr/bin/chromium")
 # The issue's flags; Playwright adds --headless itself (headless=True) and the fresh
@@ -54,7 +52,7 @@ def book_html() -> Path:
 @pytest.fixture(scope="session")
 def book_url(book_html: Path) -> Iterator[str]:
     """The built book served by a local HTTP server on 127.0.0.1 (free port)."""
-    from export_slides import serve  # tools/ is on sys.path (above)
+    from tools.export_slides import serve
 
     with serve(book_html) as url:
         yield url
@@ -196,7 +194,7 @@ def live_deck(folder: Path, **options: int) -> Iterator[LiveDeck]:
     ``options`` go to ``voila_command`` (``max_kernels``, ``cull_idle_s``, ...). Voila runs in
     a new session, so that it and the kernels it starts are stopped by its process group id.
     """
-    from present import DECK, new_token, voila_command
+    from tools.present import DECK, new_token, voila_command
 
     if not DECK.exists():
         pytest.fail(f"{DECK} is missing")

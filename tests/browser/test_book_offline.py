@@ -10,8 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from build_book import toc_notebooks
-from offline_check import external_references, is_external
+
+from tools.build_book import toc_notebooks
+from tools.offline_check import external_references, is_external
 
 
 def test_no_external_scripts_styles_or_fonts(book_html: Path) -> None:

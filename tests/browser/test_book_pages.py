@@ -11,7 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from build_book import toc_notebooks
+
+from tools.build_book import toc_notebooks
 
 from .conftest import RequestLog
 

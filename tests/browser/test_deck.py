@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from present import DECK
+from tools.present import DECK
 
 
 def _cells() -> list[dict]:
@@ -54,7 +54,7 @@ def test_calculator_comes_from_the_library_and_is_checked() -> None:
         )
         if has_widget:
             tags = cell.get("metadata", {}).get("tags", [])
-            assert "nbval-ignore-output" in tags, f"cell {i}: run tools/notebook_meta.py"
+            assert "nbval-ignore-output" in tags, f"cell {i}: run python -m tools.notebook_meta"
             following = cells[i + 1]
             assert "summary_text()" in _source(following), f"cell {i + 1} should print the state"
             assert following["outputs"], f"cell {i + 1} has no stored output"

@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from lab_workspace import lab_command, sync, write_lab_overrides
+
+from tools.lab_workspace import lab_command, sync, write_lab_overrides
 
 from .conftest import ROOT, _wait_for_port, free_port
 

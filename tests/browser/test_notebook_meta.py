@@ -1,6 +1,6 @@
 """Every notebook carries the presentation metadata of ``tools/notebook_meta.py`` (no browser).
 
-If this fails after a merge or a new notebook, run ``.venv/bin/python tools/notebook_meta.py``
+If this fails after a merge or a new notebook, run ``.venv/bin/python -m tools.notebook_meta``
 and commit the result: it hides self-check answer keys, turns ``# NBVAL_IGNORE_OUTPUT`` into
 the nbval tag, adds the "Run All Cells first" hint and says where to try things.
 """
@@ -11,8 +11,9 @@ import copy
 import json
 from pathlib import Path
 
-import notebook_meta
 import pytest
+
+from tools import notebook_meta
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
 
@@ -21,7 +22,7 @@ NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.i
 def test_notebook_metadata_is_applied(path: Path) -> None:
     nb = json.loads(path.read_text(encoding="utf-8"))
     pending = notebook_meta.apply(copy.deepcopy(nb))
-    assert not pending, f"{path.name}: run tools/notebook_meta.py: {pending}"
+    assert not pending, f"{path.name}: run python -m tools.notebook_meta: {pending}"
     cells = nb["cells"]
     checks = [c for c in cells if notebook_meta.is_selfcheck(c)]
     for cell in checks:

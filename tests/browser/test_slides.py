@@ -17,7 +17,8 @@ import math
 from pathlib import Path
 
 import pytest
-from export_slides import (
+
+from tools.export_slides import (
     DECK,
     LIVE_ONLY,
     OUT,
