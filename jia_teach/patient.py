@@ -74,7 +74,6 @@ def status_text(status: str, pct: float | None, limit: float, level: float = 30)
     return f"not worsened (\u2264 {limit:g}% worse)"
 
 
-
 def _names(mask: np.ndarray, names: tuple[str, ...]) -> str:
     return ", ".join(variable(n).short for n, m in zip(names, mask, strict=True) if m)
 

@@ -21,6 +21,7 @@ LAYERS: dict[str, int] = {
     "jia_teach.definitions": 0,
     "jia_teach.labels": 0,
     "jia_teach.render": 0,
+    "jia_teach.display": 0,
     # 1 tables: scoring a table or a patient
     "jia_teach.inputs": 1,
     "jia_teach.criteria": 1,
@@ -49,6 +50,7 @@ LAYERS: dict[str, int] = {
     "jia_teach.effects": 4,
     "jia_teach.effects.": 4,
     "jia_teach.trial_effects": 4,
+    "jia_teach.evidence_tables": 4,
     "jia_teach.figures": 4,
     "jia_teach.figures.": 4,
     "jia_teach.cohort_model": 4,

@@ -211,7 +211,7 @@ class PatientCalculator(View):
     def _compact_ui(self) -> w.Widget:
         """Sliders in a grid on the left, readouts on the right, about 1150 x 430 px."""
         cells: list[w.Widget] = [
-            w.HTML("<b>Calculator</b> <small>(illustrative, not trial data)</small>"),
+            w.HTML("<b>Calculator</b> (illustrative, not trial data)"),
             w.HTML("<b>Baseline</b>"),
             w.HTML("<b>Follow-up</b>"),
         ]
@@ -233,13 +233,13 @@ class PatientCalculator(View):
         c = self.controls
         c["marker"].style = {"description_width": "54px", "button_width": "56px"}
         c["chaq_step"].style = {"description_width": "70px", "button_width": "70px"}
-        c["fever"].style = {"description_width": "54px", "button_width": "84px"}
+        c["fever"].style = {"description_width": "54px", "button_width": "96px"}
         c["fever"].description = "Fever at follow-up"
         c["worsening_limit"].description = "Worse limit %"
-        c["worsening_limit"].style = {"description_width": "90px"}
-        c["worsening_limit"].layout = {"width": "250px"}
+        c["worsening_limit"].style = {"description_width": "112px"}
+        c["worsening_limit"].layout = {"width": "270px"}
         c["missing"].description = "Not recorded"
-        c["missing"].style = {"description_width": "86px"}
+        c["missing"].style = {"description_width": "104px"}
         c["missing"].layout = {"width": "250px"}
         options = w.VBox(
             [
@@ -328,7 +328,7 @@ class PatientCalculator(View):
         a = self.assessment
         limit = float(self.controls["worsening_limit"].value)
         td = "padding:0 6px;line-height:1.25"
-        size = "13px" if self.compact else "14px"
+        size = "1em" if self.compact else "14px"  # compact: the slide's CSS sets the size
         rows = []
         for c in a.changes:
             symbol, colour = STATUS_STYLE[c.status]
