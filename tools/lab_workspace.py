@@ -68,10 +68,12 @@ def sync(source: Path, workspace: Path) -> dict[str, list[str]]:
     except (FileNotFoundError, json.JSONDecodeError):
         manifest = {}
     outcome: dict[str, list[str]] = {"copied": [], "refreshed": [], "kept": [], "current": []}
-    for src in sorted(source.glob("*.ipynb")):
-        dst = workspace / src.name
+    for src in sorted([*source.glob("*.ipynb"), *source.glob("*/*.ipynb")]):
+        name = src.relative_to(source).as_posix()  # research/registry_scoring.ipynb too
+        dst = workspace / name
+        dst.parent.mkdir(parents=True, exist_ok=True)
         src_sha = _sha(src)
-        seen = manifest.get(src.name, {})
+        seen = manifest.get(name, {})
         if not dst.exists():
             kind = "copied"
         elif seen.get("source") == src_sha:
@@ -79,12 +81,12 @@ def sync(source: Path, workspace: Path) -> dict[str, list[str]]:
         elif seen.get("copy") == _sha(dst):
             kind = "refreshed"
         else:
-            outcome["kept"].append(src.name)
+            outcome["kept"].append(name)
             continue
         if kind != "current":
             _copy_atomic(src, dst)
-            manifest[src.name] = {"source": src_sha, "copy": src_sha}
-        outcome[kind].append(src.name)
+            manifest[name] = {"source": src_sha, "copy": src_sha}
+        outcome[kind].append(name)
     tmp = manifest_path.with_name(manifest_path.name + ".tmp")
     tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     os.replace(tmp, manifest_path)

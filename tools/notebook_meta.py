@@ -148,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="*", type=Path)
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if needed")
     args = parser.parse_args(argv)
-    paths = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    folder = ROOT / "notebooks"
+    paths = args.notebooks or sorted([*folder.glob("*.ipynb"), *folder.glob("research/*.ipynb")])
     pending = 0
     for path in paths:
         changes = process(path, check=args.check)

@@ -13,6 +13,7 @@ nothing themselves. One module per figure:
 * :mod:`~jia_teach.figures.forest` - :func:`forest_plot`
 * :mod:`~jia_teach.figures.benefit_risk` - :func:`benefit_risk_chart`,
   :func:`set_benefit_risk_pair`
+* :mod:`~jia_teach.figures.response_time` - :func:`response_over_time_chart` (registries)
 * :mod:`~jia_teach.figures._style` - the palette, :func:`caption`, :func:`image`
 
 Colours follow the Okabe-Ito palette: treated arm blue (#0072B2), control orange (#E69F00).
@@ -33,6 +34,7 @@ from jia_teach.figures.benefit_risk import (
 )
 from jia_teach.figures.forest import forest_plot
 from jia_teach.figures.response_bars import response_rate_bars
+from jia_teach.figures.response_time import response_over_time_chart
 
 __all__ = [
     "COLORS",
@@ -42,6 +44,7 @@ __all__ = [
     "forest_plot",
     "harm_label",
     "image",
+    "response_over_time_chart",
     "response_rate_bars",
     "set_benefit_risk_pair",
 ]

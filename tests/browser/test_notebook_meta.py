@@ -15,7 +15,8 @@ import pytest
 
 from tools import notebook_meta
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
+_FOLDER = Path(__file__).resolve().parents[2] / "notebooks"
+NOTEBOOKS = sorted([*_FOLDER.glob("*.ipynb"), *_FOLDER.glob("research/*.ipynb")])
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
