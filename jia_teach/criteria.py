@@ -1,5 +1,7 @@
 """The vectorised core: per-variable change and the decisions built on it.
 
+(About 500 lines, most of them the rules at the edges in words and their examples.)
+
 Every function takes arrays of shape ``(n, 6)`` in the fixed core-set order
 (:data:`jia_teach.coreset.CORE_VARIABLES` followed by the marker) and decides
 all ``n`` patients at once. Missing values are ``NaN``.

@@ -8,7 +8,9 @@ the data dictionary.
 Every loader returns a *new* :class:`pandas.DataFrame` (a copy of a cached, validated table),
 with ``Int64`` counts, ``Float64`` numbers and percentages and ``string`` text and codes. A file
 that does not match its schema raises :class:`jia_teach.errors.DataFileError` naming the file,
-the 1-based data row (``row N (line N+1 of the file)``) and the column.
+the 1-based data row, the true line of the file (``row 2 (line 4 of the file)`` when a blank
+line or a quoted line break comes first) and the column. The module is longer than most
+because each of its dozen loaders carries its own runnable example.
 
 Loaders
 -------

@@ -2,7 +2,9 @@
 
 Every problem raises :class:`jia_teach.errors.DataFileError` naming the file, the 1-based data
 row, the line of the file (blank lines and quoted newlines counted) and the column. The schemas
-themselves are :mod:`jia_teach.schema`.
+themselves are :mod:`jia_teach.schema`. One rule function per kind of file (outcomes, adverse
+events, effects, the cohort fit, the appraisal files) makes it a little over 500 lines; they
+share the cell parser and the error builder, which is why they live together.
 
 Examples
 --------
