@@ -187,3 +187,37 @@ def test_bad_prior_parameters_and_weights_are_refused() -> None:
         informed_prior(64, 75, 9, 37, weight=1.5)
     with pytest.raises(JiaInputError, match="delta"):
         reanalyse(1, 2, 1, 2).prob_above(math.nan)
+
+
+def test_density_rule_agrees_with_four_times_the_nodes() -> None:
+    """The 128-node density (betas._GL_NODES) against a 512-node rule written out here."""
+    from jia_teach.appraisal import betas
+    from jia_teach.appraisal.counts import count_pairs
+
+    assert betas._GL_NODES == 128
+    nodes, weights = np.polynomial.legendre.leggauss(512)
+    grid = np.linspace(-1, 1, 801)
+    worst = 0.0
+    for pair in count_pairs():
+        for prior in bayes.NAMED_PRIORS.values():
+            rd = reanalyse(**pair.as_kwargs(), prior=prior).posterior
+            q_lo, q_hi = rd.control.ppf(1e-14), rd.control.ppf(1 - 1e-14)
+            lo = np.maximum(q_lo, -grid)[:, None]
+            hi = np.minimum(q_hi, 1 - grid)[:, None]
+            half = np.clip(hi - lo, 0.0, None) / 2
+            y = half * nodes[None, :] + (lo + hi) / 2
+            f = rd.treated.pdf(grid[:, None] + y) * rd.control.pdf(y)
+            ref = (f * weights[None, :]).sum(axis=1) * half[:, 0]
+            worst = max(worst, float(np.max(np.abs(rd.density(grid) - ref)) / ref.max()))
+    assert worst < 1e-10
+
+
+def test_scalar_density_is_the_vector_density() -> None:
+    """The plain-math density used inside quad equals the numpy one, edges included."""
+    from jia_teach.appraisal.betas import BetaDistribution
+
+    for a, b in ((1, 1), (0.5, 0.5), (65, 12), (2.7, 53.25)):
+        beta = BetaDistribution(a, b)
+        scalar = beta._scalar_pdf()
+        for y in (0.0, 1e-9, 0.013, 0.5, 0.87, 1 - 1e-9, 1.0, -0.2, 1.3):
+            assert scalar(y) == pytest.approx(beta.pdf(y), rel=1e-12, abs=0.0)

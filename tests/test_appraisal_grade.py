@@ -88,7 +88,9 @@ def test_absolute_effects_per_1000() -> None:
     assert neut.difference_ci == pytest.approx(
         (1000 * ref.risk_difference_ci[0], 1000 * ref.risk_difference_ci[1])
     )
-    assert neut.absolute_text == "67 more per 1,000 (95% CI 35 fewer to 147 more)"
+    assert neut.absolute_text == (
+        "67 more per 1,000 (95% CI 35 fewer to 147 more) (from derived counts)"
+    )
     assert neut.relative.endswith("(from derived counts)")
     assert sof["tender_infections"].difference is None
     # flare: 1 - (1 - 0.75) ** HR, HR 0.36 (0.17 to 0.75)
@@ -97,7 +99,10 @@ def test_absolute_effects_per_1000() -> None:
     assert flare.difference_ci == pytest.approx(
         (1000 * (1 - 0.25**0.17) - 750, 1000 * (1 - 0.25**0.75) - 750)
     )
-    assert flare.absolute_text == "357 fewer per 1,000 (95% CI 540 fewer to 104 fewer)"
+    assert flare.absolute_text == (
+        "357 fewer per 1,000 (95% CI 540 fewer to 104 fewer)"
+        " (from the HR and the placebo Kaplan-Meier risk)"
+    )
     mas = sof["mas_rate"]
     assert mas.absolute_text == "49 fewer per 1,000 patient-years (95% CI 156 fewer to 59 more)"
 

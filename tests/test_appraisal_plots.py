@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from jia_teach.appraisal import plots
@@ -87,3 +88,30 @@ def test_prior_posterior_figure() -> None:
         "prior",
         "posterior (prior + trial)",
     ]
+
+
+def test_redrawn_chart_is_the_figure_drawn_afresh() -> None:
+    """Blitting (new curves over the kept frame, a new threshold over the kept curves) gives
+    the same pixels as drawing the final state once."""
+    import io
+
+    from PIL import Image
+
+    from jia_teach.appraisal.posterior_chart import PriorPosteriorChart
+    from jia_teach.render import figure_png
+
+    chart = PriorPosteriorChart()
+    first = reanalyse(20, 43, 1, 41, "sceptical", label="Canakinumab trial 1, ACR90")
+    final = reanalyse(64, 75, 9, 37, "neutral", label="TENDER primary")
+    chart.show(first, 0.3, drug="canakinumab")
+    chart.show(final, 0.1, drug="tocilizumab")
+    caption_now = chart.show(final, 0.25, drug="tocilizumab")  # threshold only: blitted
+    fresh = plots.prior_posterior(final, 0.25, drug="tocilizumab")
+    assert caption_now == caption(fresh)
+
+    def pixels(png: bytes) -> np.ndarray:
+        return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"), dtype=int)
+
+    shown, drawn = pixels(chart.png()), pixels(figure_png(fresh))
+    assert shown.shape == drawn.shape
+    assert np.abs(shown - drawn).max() <= 1  # at most rounding in one channel

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from jia_teach.activity import NO_CUTOFF_NOTE
 from jia_teach.widgets import FollowUpCalculator
 
 
@@ -67,7 +68,9 @@ def test_jadas_at_each_visit(view: FollowUpCalculator) -> None:
     assert j["JADAS-71"] == "21.5"
     assert j["cJADAS-10"] == "15.5"
     assert view.jadas["visit1"]["JADAS-10"] == "3.5"
-    assert "No JADAS cut-offs are shown" in view.summary_text()
+    text = view.summary_text()
+    assert NO_CUTOFF_NOTE in text  # no cut-off set applied, and why
+    assert "high disease activity" not in text.replace(NO_CUTOFF_NOTE, "")
 
 
 def test_crp_gives_clinical_jadas_only(view: FollowUpCalculator) -> None:

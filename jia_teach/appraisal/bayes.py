@@ -9,7 +9,7 @@ distribution is computed *exactly* by one-dimensional integration, not by sampli
 
 with ``f`` the Beta density and ``S`` the Beta survival function (scipy.stats.beta), integrated
 with scipy.integrate.quad over the central ``1 - 2e-14`` of the control posterior's mass. The
-density of RD (for figures only) uses a fixed 512-node Gauss-Legendre rule.
+density of RD (for figures only) uses a fixed 128-node Gauss-Legendre rule.
 
 The named priors (neutral, sceptical, enthusiastic, informed by another trial with a stated
 down-weighting) are defined in :mod:`jia_teach.appraisal.priors` and re-exported here.

@@ -3,7 +3,7 @@
 :class:`BetaDistribution` is one arm's risk; :class:`RiskDifference` is
 ``p_treated - p_control`` for two independent Betas, whose tail probability is computed by
 exact one-dimensional integration (scipy.integrate.quad) and whose density (for figures) by a
-512-node Gauss-Legendre rule. Used by :mod:`jia_teach.appraisal.priors` and
+128-node Gauss-Legendre rule. Used by :mod:`jia_teach.appraisal.priors` and
 :mod:`jia_teach.appraisal.bayes`.
 
 Examples
@@ -16,6 +16,7 @@ Examples
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from numbers import Real
@@ -83,6 +84,25 @@ class BetaDistribution:
         out = np.where(inside, out, 0.0)
         return float(out) if out.ndim == 0 else out
 
+    def _scalar_pdf(self) -> Callable[[float], float]:
+        """The same density as :meth:`pdf` for one float inside (0, 1), in plain ``math``.
+
+        For the integrand of ``scipy.integrate.quad``, which calls it thousands of times
+        per probability: a numpy call per point costs about 10 us, this about 1 us.
+        """
+        from scipy.special import betaln
+
+        a, b = self.params
+        a1, b1, norm = a - 1.0, b - 1.0, float(betaln(a, b))
+        log, log1p, exp = math.log, math.log1p, math.exp
+
+        def pdf(y: float) -> float:
+            if not 0.0 < y < 1.0:
+                return 0.0
+            return exp(a1 * log(y) + b1 * log1p(-y) - norm)
+
+        return pdf
+
     def cdf(self, y: float) -> float:
         """``P(p <= y)``: the regularized incomplete Beta function."""
         from scipy.special import betainc
@@ -100,12 +120,15 @@ class BetaDistribution:
 
 
 _TAIL = 1e-14  # mass left out at each end of the control posterior (bounded error)
-_GL_NODES = 512
+#: 128 nodes: over every comparison in ``data/`` under every named prior, the densities
+#: differ from a 512-node rule by at most 2e-14 of their peak (tests/test_appraisal_bayes.py),
+#: and a figure's curves cost a quarter of the time (a slider move redraws them).
+_GL_NODES = 128
 
 
 @lru_cache(maxsize=1)
 def _gauss_legendre() -> tuple[np.ndarray, np.ndarray]:
-    """Nodes and weights of the 512-point rule (computed once: about 0.4 s)."""
+    """Nodes and weights of the Gauss-Legendre rule (computed once)."""
     return np.polynomial.legendre.leggauss(_GL_NODES)
 
 
@@ -163,7 +186,7 @@ class RiskDifference:
         from scipy.special import betaincc
 
         a1, b1 = self.treated.params
-        ctrl_pdf = self.control.pdf
+        ctrl_pdf = self.control._scalar_pdf()
         q_lo, q_hi = self.control.ppf(_TAIL), self.control.ppf(1 - _TAIL)
         # S_treated(y + d) is 1 for y <= -d and 0 for y >= 1 - d
         certain = self.control.cdf(-d) if d < 0 else 0.0
@@ -202,30 +225,55 @@ class RiskDifference:
         return _interval(self.treated.params, self.control.params, float(level))
 
     def _interval(self, level: float) -> tuple[float, float]:
-        from scipy.optimize import brentq
+        """Each limit by Newton's method on the exact CDF (its derivative is the density),
+        started from the normal approximation: about 4 exact tail integrals per limit instead
+        of about 17 for a bracketing search. A start that does not converge inside (-1, 1)
+        falls back to scipy's brentq on a bracket, as before."""
+        import warnings
+
+        from scipy.optimize import brentq, newton
+        from scipy.special import ndtri
 
         tail = (1 - level) / 2
         out = []
         for target in (tail, 1 - tail):
             f = lambda d, t=target: self.cdf(d) - t  # noqa: E731
-            lo, hi = self._bracket()
-            if not f(lo) < 0 < f(hi):
-                lo, hi = -1.0, 1.0
-            out.append(float(brentq(f, lo, hi, xtol=1e-10)))
+            start = min(0.999, max(-0.999, self.mean + float(ndtri(target)) * self._sd()))
+            with warnings.catch_warnings():  # a zero derivative ends in the fallback below
+                warnings.simplefilter("ignore", RuntimeWarning)
+                root, info = newton(
+                    f,
+                    start,
+                    fprime=lambda d: float(self.density([d])[0]),
+                    tol=1e-12,
+                    maxiter=30,
+                    full_output=True,
+                    disp=False,
+                )
+            if not (info.converged and -1.0 < root < 1.0 and abs(f(root)) < 1e-9):
+                lo, hi = self._bracket()
+                if not f(lo) < 0 < f(hi):
+                    lo, hi = -1.0, 1.0
+                root = brentq(f, lo, hi, xtol=1e-10)
+            out.append(float(root))
         return (out[0], out[1])
 
-    def _bracket(self) -> tuple[float, float]:
-        """Mean +- 10 SD (exact Beta variances), clipped to (-1, 1): a tight start."""
+    def _sd(self) -> float:
+        """Exact SD of RD (the two Beta variances add)."""
 
         def var(b: BetaDistribution) -> float:
             s = b.a + b.b
             return b.a * b.b / (s * s * (s + 1))
 
-        sd = math.sqrt(var(self.treated) + var(self.control))
+        return math.sqrt(var(self.treated) + var(self.control))
+
+    def _bracket(self) -> tuple[float, float]:
+        """Mean +- 10 SD (exact Beta variances), clipped to (-1, 1): a tight start."""
+        sd = self._sd()
         return (max(-1.0, self.mean - 10 * sd), min(1.0, self.mean + 10 * sd))
 
     def density(self, d: np.ndarray | list[float]) -> np.ndarray:
-        """Density of RD at ``d`` (for figures): 512-node Gauss-Legendre per point.
+        """Density of RD at ``d`` (for figures): 128-node Gauss-Legendre per point.
 
         ``f(d) = integral of f_treated(y + d) f_control(y) dy`` over the ``y`` where both
         are positive; accurate to about 1e-6 for Beta(a, b) with a, b >= 1.

@@ -12,7 +12,8 @@ meaning rests on colour alone.
 * :func:`traffic_lights` - robvis-style risk-of-bias grid (symbols and words, not colour
   alone), e.g. a learner's judgements beside the worked ones.
 * :func:`prior_posterior` - prior and posterior densities of the risk difference with the
-  probability of exceeding a threshold.
+  probability of exceeding a threshold (from :mod:`jia_teach.appraisal.posterior_chart`,
+  which also redraws it in place for the Bayesian explorer).
 
 References
 ----------
@@ -29,13 +30,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from jia_teach.appraisal.posterior_chart import prior_posterior
 from jia_teach.errors import InvalidValueError
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from jia_teach.appraisal.bayes import BayesianReanalysis
     from jia_teach.effects import ArmComparison
 
 __all__ = [
@@ -415,78 +416,3 @@ def traffic_lights(
     if title:
         fig.suptitle(title, fontsize=10.5)
     return _finish(fig, "Risk of bias, " + ". ".join(captions) + ".")
-
-
-def prior_posterior(result: BayesianReanalysis, delta: float, *, drug: str = "the drug") -> Figure:
-    """Prior and posterior densities of the risk difference, shaded beyond ``delta``.
-
-    Parameters
-    ----------
-    result : BayesianReanalysis
-        From :func:`jia_teach.appraisal.bayes.reanalyse`.
-    delta : float
-        The threshold, a proportion (0.2 = 20 percentage points).
-    drug : str
-        For the caption.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        Caption in ``fig.jia_caption``.
-
-    Examples
-    --------
-    >>> from jia_teach.appraisal.bayes import reanalyse
-    >>> fig = prior_posterior(reanalyse(20, 43, 1, 41, "sceptical"), 0.2, drug="canakinumab")
-    >>> fig.jia_caption
-    'Under the sceptical prior, the probability that the benefit of canakinumab exceeds 20 percentage points is 88.5% after the trial (the prior alone gave 9.9%).'
-    """  # noqa: E501
-    from matplotlib.figure import Figure
-
-    grid = np.linspace(-1, 1, 801)
-    post = result.posterior.density(grid)
-    prior = result.prior.risk_difference.density(grid)
-    p_post, p_prior = result.prob_above(delta), result.prior_prob_above(delta)
-    fig = Figure(figsize=(8, 4.4))
-    fig.subplots_adjust(left=0.09, right=0.98, bottom=0.12, top=0.92)  # fixed: no layout pass
-    ax = fig.add_subplot()
-    x = 100 * grid
-    ax.plot(x, prior / 100, color=_ORANGE, linestyle="--", linewidth=2, label="prior")
-    ax.plot(x, post / 100, color=_BLUE, linewidth=2.2, label="posterior (prior + trial)")
-    mask = grid >= delta
-    ax.fill_between(
-        x[mask],
-        0,
-        post[mask] / 100,
-        color=_BLUE,
-        alpha=0.25,
-        linewidth=0,
-        label=f"posterior beyond {100 * delta:g} points",
-    )
-    ax.axvline(100 * delta, color="#000000", linestyle=":", linewidth=1.2)
-    ax.axvline(0, color=_GREY, linewidth=0.8)
-    what = "benefit" if result.outcome == "benefit" else "excess harm"
-    ax.text(
-        0.02,
-        0.95,
-        f"P({what} > {100 * delta:g} points) = {100 * p_post:.1f}%\n(prior alone: "
-        f"{100 * p_prior:.1f}%)",
-        transform=ax.transAxes,
-        va="top",
-        fontsize=10,
-        bbox={"facecolor": "white", "edgecolor": _GREY, "boxstyle": "round"},
-    )
-    ax.set_xlim(-100, 100)
-    ax.set_ylim(bottom=0)
-    ax.set_xlabel("Risk difference, drug minus placebo (percentage points)")
-    ax.set_ylabel("Probability density (per percentage point)")
-    ax.legend(loc="upper right", fontsize=8.5, frameon=False)
-    ax.spines[["top", "right"]].set_visible(False)
-    tag = " (from derived counts)" if result.derived_counts else ""
-    ax.set_title(f"{result.label or 'Re-analysis'}: {result.prior.name} prior{tag}", fontsize=10)
-    text = (
-        f"Under the {result.prior.name} prior, the probability that the {what} of {drug} "
-        f"exceeds {100 * delta:g} percentage points is {100 * p_post:.1f}% after the trial "
-        f"(the prior alone gave {100 * p_prior:.1f}%){tag}."
-    )
-    return _finish(fig, text)

@@ -3,10 +3,11 @@
 The learner picks a published comparison with counts in both arms, a prior (neutral,
 sceptical, enthusiastic, or informed by another comparison with a stated down-weighting) and
 a threshold: the smallest benefit worth having, in percentage points. The view draws the
-prior and the posterior of the risk difference
-(:func:`jia_teach.appraisal.plots.prior_posterior`) and reads out the probability that the
-benefit exceeds the threshold, computed exactly by :mod:`jia_teach.appraisal.bayes`, with the
-same probability under every named prior for comparison. The view computes nothing itself.
+prior and the posterior of the risk difference (one
+:class:`jia_teach.appraisal.posterior_chart.PriorPosteriorChart`, repainted in place) and
+reads out the probability that the benefit exceeds the threshold, computed exactly by
+:mod:`jia_teach.appraisal.bayes`, with the same probability under every named prior for
+comparison. The view computes nothing itself.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from typing import Any
 
 import ipywidgets as w
 
-from jia_teach.appraisal import bayes, plots
+from jia_teach.appraisal import bayes
 from jia_teach.appraisal.counts import ArmCounts, count_pairs
+from jia_teach.appraisal.posterior_chart import PriorPosteriorChart
 from jia_teach.errors import InvalidValueError
-from jia_teach.widgets._base import View, figure_png
+from jia_teach.widgets._base import View
 
 __all__ = ["BayesExplorer"]
 
@@ -124,12 +126,16 @@ class BayesExplorer(View):
                 step=0.05,
                 description="Down-weighting (share of a child)",
                 readout_format=".2f",
+                # a new weight is a new prior: two densities and exact integrals (about
+                # 60-80 ms), so the answer comes when the slider is let go, not per pixel
+                continuous_update=False,
                 style={"description_width": "260px"},
                 layout={"width": "640px"},
             ),
         }
         self._results: dict[tuple, bayes.BayesianReanalysis] = {}
         self._png: dict[tuple, tuple[bytes, str]] = {}
+        self._chart = PriorPosteriorChart()  # one figure, its curves kept between moves
         self._image = w.Image(format="png", layout={"max_width": "640px"})
         self._caption = w.HTML()
         self._caption.add_class("jia-caption")  # the chart's alt text (tools/web/widget_a11y.js)
@@ -186,10 +192,11 @@ class BayesExplorer(View):
         return self.counts.treated_arm
 
     def _figure(self) -> tuple[bytes, str]:
+        """The chart's PNG and caption (cached; a miss redraws only what changed)."""
         key = (*self._key(), self.delta)
         if key not in self._png:
-            fig = plots.prior_posterior(self.result, self.delta, drug=self._drug())
-            self._png[key] = (figure_png(fig), fig.jia_caption)
+            caption = self._chart.show(self.result, self.delta, drug=self._drug())
+            self._png[key] = (self._chart.png(), caption)
         return self._png[key]
 
     def _table(self) -> list[dict[str, object]]:
