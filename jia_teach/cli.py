@@ -32,8 +32,8 @@ from typing import IO, Any
 
 import pandas as pd
 
-from .definitions import FLARE_PRESETS
-from .errors import JiaInputError, MalformedFileError
+from .definitions import FLARE_PRESETS, WORSENING_LIMIT_ALLOWED, check_worsening_limit
+from .errors import InvalidValueError, JiaInputError, MalformedFileError
 
 __all__ = ["main"]
 
@@ -52,16 +52,13 @@ class _Stopped(BaseException):
 
 
 def _limit(text: str) -> float:
+    """``--worsening-limit``: the library's one rule (definitions.check_worsening_limit)."""
     try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not (math.isfinite(value) and 0 < value <= 100):
+        return check_worsening_limit(text)
+    except InvalidValueError:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not a worsening limit (allowed: a finite percentage more than 0 and "
-            "at most 100)"
-        )
-    return value
+            f"{text!r} is not a worsening limit (allowed: {WORSENING_LIMIT_ALLOWED})"
+        ) from None
 
 
 def _window(text: str) -> tuple[float, float]:
@@ -128,7 +125,7 @@ def _parser() -> argparse.ArgumentParser:
         "--worsening-limit",
         type=_limit,
         default=30.0,
-        help="percent worse that counts as worsening, more than 0 and at most 100 (default 30)",
+        help="percent worse that counts as worsening: finite, 0 or more (default 30)",
     )
     s.add_argument("--flare", choices=sorted(FLARE_PRESETS), default="trial")
     s.add_argument(

@@ -40,12 +40,48 @@ __all__ = [
     "FLARE_TRIAL",
     "LEVELS",
     "RESPONSE_PRESETS",
+    "WORSENING_LIMIT_ALLOWED",
     "FlareDefinition",
     "ResponseDefinition",
+    "check_worsening_limit",
 ]
 
 #: The published JIA ACR Pedi levels.
 LEVELS: tuple[int, ...] = (30, 50, 70, 90, 100)
+
+
+#: The one rule for a worsening limit, wherever it is given (a definition, ``score()``, the
+#: CLI's ``--worsening-limit``): a finite percentage, 0 or more. 0 means any worsening
+#: counts; there is no upper bound (150 means "more than 2.5 times worse"). The sliders show
+#: 0 to 100 %, a teaching range, not a validity rule.
+WORSENING_LIMIT_ALLOWED = "a finite percentage, 0 or more (the published criteria use 30)"
+
+
+def check_worsening_limit(value: Any, field: str = "worsening_limit") -> float:
+    """``value`` as a float when it is a valid worsening limit, else a clear error.
+
+    Examples
+    --------
+    >>> check_worsening_limit("30"), check_worsening_limit(0)
+    (30.0, 0.0)
+    >>> check_worsening_limit(float("inf"))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    jia_teach.errors.InvalidValueError: column 'worsening_limit': inf is not a worsening limit...
+    """
+    import math
+
+    try:
+        number = float(value) if not isinstance(value, bool) else math.nan
+    except (TypeError, ValueError):
+        number = math.nan
+    if not (math.isfinite(number) and number >= 0):
+        from .errors import InvalidValueError
+
+        raise InvalidValueError(
+            f"{value!r} is not a worsening limit", column=field, allowed=WORSENING_LIMIT_ALLOWED
+        )
+    return number
 
 
 def _check(cond: bool, field: str, value: Any, allowed: str) -> None:
@@ -106,14 +142,8 @@ worsening by more than 30%'
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "level", float(self.level))
-        object.__setattr__(self, "worsening_limit", float(self.worsening_limit))
+        object.__setattr__(self, "worsening_limit", check_worsening_limit(self.worsening_limit))
         _check(0 < self.level <= 100, "level", self.level, "more than 0 and at most 100 %")
-        _check(
-            self.worsening_limit >= 0,
-            "worsening_limit",
-            self.worsening_limit,
-            "0 % or more",
-        )
         _check(
             isinstance(self.min_improved, int) and 1 <= self.min_improved <= 6,
             "min_improved",

@@ -11,15 +11,20 @@ table's marker.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 
 import pandas as pd
 
 from .coreset import Marker
 from .criteria import ResponseProfile, meets_flare, percent_improvement
-from .definitions import FLARE_TRIAL, LEVELS, FlareDefinition, ResponseDefinition
-from .errors import InvalidValueError, JiaInputError, OutputExistsError
+from .definitions import (
+    FLARE_TRIAL,
+    LEVELS,
+    FlareDefinition,
+    ResponseDefinition,
+    check_worsening_limit,
+)
+from .errors import JiaInputError, OutputExistsError
 from .inputs import CoreSetTable, VasUnit, read_core_set
 
 __all__ = ["added_columns", "decisions", "score"]
@@ -32,20 +37,6 @@ def _default_definitions(worsening_limit: float, marker: Marker) -> dict[str, Re
         )
         for level in LEVELS
     }
-
-
-def _check_limit(worsening_limit: float) -> float:
-    try:
-        value = float(worsening_limit)
-    except (TypeError, ValueError):
-        value = math.nan
-    if not (math.isfinite(value) and value >= 0):
-        raise InvalidValueError(
-            f"{worsening_limit!r} is not a worsening limit",
-            column="worsening_limit",
-            allowed="a finite percentage, 0 or more (the published criteria use 30)",
-        )
-    return value
 
 
 def _agree(name: str, marker: Marker, table_marker: Marker, kind: str) -> None:
@@ -137,7 +128,7 @@ def decisions(
        acr30  acr50  acr70  acr90  acr100  acr_n  flare
     0   True   True  False  False   False  66.67  False
     """
-    limit = _check_limit(worsening_limit)
+    limit = check_worsening_limit(worsening_limit)
     data = read_core_set(table, marker=marker, vas_unit=vas_unit)
     defs, flare_def = _resolve(data, limit, flare, definitions)
     fever = data.fever_followup

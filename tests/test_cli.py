@@ -5,11 +5,13 @@ Every test runs the real console script (``.venv/bin/jia-teach``) in a temporary
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from jia_teach import score
 from jia_teach.cli import main
 
 from .clitools import EXE, HEADER, ROWS, big_csv, one_line, run
@@ -185,15 +187,20 @@ def test_blank_cell_means_missing_is_said(tmp_path):
     assert "numbers 0 to 200 mm/h, or a blank cell for a missing value" in line
 
 
-@pytest.mark.parametrize("value", ["inf", "-inf", "nan", "0", "-5", "100.5", "thirty"])
-def test_worsening_limit_must_be_finite_in_0_100(visits, value):
+@pytest.mark.parametrize("value", ["inf", "-inf", "nan", "-5", "-0.01", "thirty", ""])
+def test_worsening_limit_must_be_finite_and_not_negative(visits, value):
     r = run("score", visits, "-o", "-", f"--worsening-limit={value}")
     assert r.returncode == 2
-    assert "is not a worsening limit" in one_line(r)
+    assert "is not a worsening limit (allowed: a finite percentage, 0 or more" in one_line(r)
 
 
-def test_worsening_limit_100_is_accepted(visits):
-    assert run("score", visits, "-o", "-", "--worsening-limit", "100").returncode == 0
+@pytest.mark.parametrize("value", ["0", "30", "100", "150"])
+def test_worsening_limit_the_library_takes_is_accepted(visits, value):
+    r = run("score", visits, "-o", "-", "--worsening-limit", value)
+    assert r.returncode == 0
+    scored = pd.read_csv(io.StringIO(r.stdout))["acr30"].astype("boolean")
+    expected = score(pd.read_csv(visits), worsening_limit=float(value))["acr30"]
+    pd.testing.assert_series_equal(scored, expected.astype("boolean"), check_names=False)
 
 
 # --- the true physical line ----------------------------------------------------------------

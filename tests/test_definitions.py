@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import pandas as pd
 import pytest
 
 from jia_teach.definitions import (
@@ -51,6 +52,8 @@ def test_frozen():
         ({"min_improved": 7}, "min_improved"),
         ({"max_worsened": -1}, "max_worsened"),
         ({"worsening_limit": -5}, "worsening_limit"),
+        ({"worsening_limit": float("inf")}, "worsening_limit"),
+        ({"worsening_limit": float("nan")}, "worsening_limit"),
         ({"marker": "pcr"}, "marker"),
     ],
 )
@@ -58,6 +61,23 @@ def test_bad_response_definitions_name_the_field(kwargs, field):
     with pytest.raises(InvalidValueError) as err:
         ResponseDefinition(name="x", **kwargs)
     assert err.value.column == field
+
+
+@pytest.mark.parametrize("value", [-1, -0.001, float("inf"), float("nan"), "thirty", None, True])
+def test_one_rule_for_the_worsening_limit(value):
+    """A definition, score() and the CLI (tests/test_cli.py) refuse the same values."""
+    from jia_teach import score
+    from jia_teach.definitions import WORSENING_LIMIT_ALLOWED, check_worsening_limit
+
+    for attempt in (
+        lambda: check_worsening_limit(value),
+        lambda: ResponseDefinition(name="x", worsening_limit=value),
+        lambda: score(pd.DataFrame(), worsening_limit=value),
+    ):
+        with pytest.raises(InvalidValueError) as err:
+            attempt()
+        assert err.value.column == "worsening_limit"
+        assert WORSENING_LIMIT_ALLOWED in str(err.value)
 
 
 def test_bad_flare_definition():
