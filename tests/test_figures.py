@@ -179,6 +179,35 @@ def test_forest_plot_custom() -> None:
         forest_plot({})
 
 
+def test_forest_plot_rows_are_the_default_rows_chosen() -> None:
+    """``rows=`` keeps the chosen pairs, in that order, labelled as in the full plot, with the
+    trial-2 footnote; the footnote and the warning stay clear of the axes with few rows."""
+    keys = [("canakinumab-1", "adapted_acr30", "day 15"), ("TENDER", "acr70", "week 12")]
+    fig = forest_plot(rows=keys)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    full = [t.get_text() for t in forest_plot().axes[0].get_yticklabels()]
+    assert labels == [
+        next(x for x in full if x.startswith("Canakinumab trial 1 | Adapted JIA ACR30 | day 15")),
+        next(x for x in full if x.startswith("TENDER (tocilizumab) | JIA ACR70 | week 12")),
+    ]  # in the order asked for (the first row at the top)
+    text = _texts(fig)
+    assert "Hazard ratio 0.36 (95% CI 0.17 to 0.75)" in text
+    assert "from 63 to 74 more per 100" in caption(fig)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    axes_box = fig.axes[0].get_tightbbox(renderer)
+    foot = next(t for t in fig.texts if t.get_text().startswith("Intervals:"))
+    assert foot.get_window_extent(renderer).y1 < axes_box.y0  # the footnote is below the axes
+    assert fig._suptitle.get_window_extent(renderer).y0 > axes_box.y1  # the warning above
+    with pytest.raises(InvalidValueError, match="not both"):
+        forest_plot({"x": compare_arms(1, 2, 1, 2)}, rows=keys)
+    with pytest.raises(InvalidValueError):
+        forest_plot(rows=[("TENDER", "acr70", "week 13")])
+
+
 def test_benefit_risk_chart_default() -> None:
     fig = benefit_risk_chart()
     ax = fig.axes[0]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jia_teach.errors import InvalidValueError
-from jia_teach.figures._style import _FOOT, COLORS, _finish
+from jia_teach.figures._style import _FOOT, COLORS, _finish, _footnote
 from jia_teach.labels import trial_label
 from jia_teach.trial_effects import compare_pair
 
@@ -42,6 +42,7 @@ def _default_rows(directory: str | Path | None) -> list[tuple[str, ArmComparison
 def forest_plot(
     comparisons: Mapping[str, ArmComparison | ArmPair] | None = None,
     *,
+    rows: Sequence[tuple[str, str, str]] | None = None,
     directory: str | Path | None = None,
 ) -> Figure:
     """Forest plot of risk differences (treated minus placebo) with Newcombe intervals.
@@ -54,6 +55,10 @@ def forest_plot(
         :func:`jia_teach.evidence.benefit_pairs`, labelled by trial, end point, time point and
         population. Canakinumab trial 2 reports a hazard ratio, not counts; the footnote quotes
         it as reported.
+    rows : sequence of (trial, end point, time point), optional
+        Instead of ``comparisons``: these pairs of :func:`jia_teach.evidence.pair` only, in
+        this order, labelled as the default rows are (a slide shows a few rows, large enough
+        to read when projected).
     directory : str or Path, optional
         Data folder to read instead of the package data.
 
@@ -74,7 +79,14 @@ def forest_plot(
 
     from jia_teach import evidence
 
-    if comparisons is None:
+    if comparisons is not None and rows is not None:
+        raise InvalidValueError(
+            "give comparisons or rows, not both", column="rows", allowed="one of the two"
+        )
+    if rows is not None:
+        chosen = [evidence.pair(*key, directory=directory) for key in rows]
+        items = [(_row_label(p), compare_pair(p), p.trial) for p in chosen]
+    elif comparisons is None:
         items = _default_rows(directory)
     else:
         items = [
@@ -168,8 +180,13 @@ def forest_plot(
             f" Not shown: canakinumab trial 2 (randomized withdrawal) reports flare as "
             f"{hr.text}, a different kind of measure."
         )
-    fig.text(0.01, 0.0, foot, **_FOOT)
-    fig.get_layout_engine().set(rect=(0, 0.06, 1, 0.94))
+    foot = _footnote(fig, foot)
+    # room at the bottom for the footnote as wrapped, in inches, so that a plot of a few rows
+    # (a slide) keeps it clear of the axis label as a long one does (rect: left, bottom,
+    # width, height; constrained layout makes room for the warning above)
+    bottom = ((foot.get_text().count("\n") + 1) * 1.25 * _FOOT["fontsize"] + 8) / 72
+    share = bottom / fig.get_figheight()
+    fig.get_layout_engine().set(rect=(0, share, 1, 1 - share))
     rds = [100 * r.risk_difference for _, r, _ in items]
     text = (
         f"Each row shows how many more patients per 100 responded on the drug than on placebo "

@@ -107,6 +107,32 @@ def test_static_slides_show_frozen_widgets_and_stay_offline(
     assert not log.outside(), f"requests left 127.0.0.1: {log.outside()}"
 
 
+_SLIDE_HEIGHTS = """() => Reveal.getSlides().map((s) => {
+  const ix = Reveal.getIndices(s);
+  Reveal.slide(ix.h, ix.v);
+  const heading = s.querySelector('h1, h2, h3');
+  return [heading ? heading.textContent.replace('\u00b6', '') : '(no heading)', s.scrollHeight];
+})"""
+
+
+def test_every_slide_fits_its_page(
+    page_and_log: tuple[object, RequestLog], slides_built: int
+) -> None:
+    """No slide's content runs past the reveal.js page (1280 x 800), where it would be cut
+    off when projected and on paper (Harms and the risk-of-bias slide once did)."""
+    from tools.export_slides import SLIDE_SIZE
+
+    page, _log = page_and_log
+    page.set_viewport_size({"width": 1280, "height": 720})
+    with serve(OUT) as base:
+        page.goto(f"{base}/{HTML.name}", wait_until="load")
+        page.wait_for_selector("html[data-jia-slides-ready], html[data-jia-slides-error]")
+        heights = page.evaluate(_SLIDE_HEIGHTS)
+    assert len(heights) == slides_built
+    too_tall = [(title, h) for title, h in heights if h > SLIDE_SIZE[1]]
+    assert not too_tall, f"slides taller than {SLIDE_SIZE[1]} px: {too_tall}"
+
+
 def test_live_only_sentences_are_tagged_in_the_deck() -> None:
     """The deck says what only the live deck can do in cells tagged live-only."""
     cells = json.loads(DECK.read_text(encoding="utf-8"))["cells"]
