@@ -38,6 +38,12 @@ def _coalesce_streams(nb: nbformat.NotebookNode) -> None:
             cell["outputs"] = merged
 
 
+def _drop_timings(nb: nbformat.NotebookNode) -> None:
+    """No execution timestamps in the stored notebook (older runs recorded them)."""
+    for cell in nb.cells:
+        cell.get("metadata", {}).pop("execution", None)
+
+
 def execute(path: Path) -> float:
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
@@ -45,9 +51,11 @@ def execute(path: Path) -> float:
         nb,
         timeout=300,
         kernel_name="python3",
+        record_timing=False,
         resources={"metadata": {"path": str(path.parent)}},
     ).execute()
     _coalesce_streams(nb)
+    _drop_timings(nb)
     nbformat.write(nb, path)
     return time.perf_counter() - start
 

@@ -17,6 +17,7 @@ _VIEWS: dict[str, str] = {
     "TrialExplorer": "trial_explorer",
     "BenefitRiskExplorer": "benefit_risk",
     "SelfCheck": "selfcheck",
+    "SelfCheckProgress": "selfcheck",
     "RiskOfBiasExercise": "appraisal",
     "BayesExplorer": "bayes",
     "View": "_base",

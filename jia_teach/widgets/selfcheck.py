@@ -5,6 +5,11 @@ book by ``tools/notebook_meta.py``; the feedback appears only after the learner 
 The choices are a named radio group, the feedback a polite live region (announced when it
 appears, through ``tools/web/widget_a11y.js`` in Voila and the book), and every colour of the
 feedback passes 4.5:1 on white.
+
+:class:`SelfCheckProgress` (``SelfCheck.progress()``) is the tally at the end of a tutorial:
+"2 of 4 answered, 1 right". It lives in the kernel's memory only: nothing is written to a
+file or sent anywhere, and it starts again with the kernel. A question asked again (its cell
+run again) replaces its earlier self in the tally, so it is counted once.
 """
 
 from __future__ import annotations
@@ -15,7 +20,70 @@ import ipywidgets as w
 
 from ._controls import BUTTON_BLUE, TEXT_GREEN, TEXT_VERMILLION
 
-__all__ = ["SelfCheck"]
+__all__ = ["SelfCheck", "SelfCheckProgress"]
+
+
+class SelfCheckProgress:
+    """How many self-checks of this kernel session were answered, and how many right.
+
+    Examples
+    --------
+    >>> tally = SelfCheckProgress()
+    >>> a = SelfCheck("1 + 1?", ["2", "3"], 0, ["Right.", "No."], progress=tally)
+    >>> b = SelfCheck("2 + 2?", ["4", "5"], 0, ["Right.", "No."], progress=tally)
+    >>> tally.text()
+    'Self-checks in this tutorial: 0 of 2 answered.'
+    >>> _ = a.choose(0); _ = b.choose(1)
+    >>> tally.text()
+    'Self-checks in this tutorial: 2 of 2 answered, 1 right.'
+    """
+
+    def __init__(self) -> None:
+        self._questions: dict[str, SelfCheck] = {}
+        self._out = w.HTML(value="")
+        self._out.add_class("jia-live")
+        self.ui = w.VBox([self._out], layout={"margin": "6px 0"})
+        self._refresh()
+
+    def add(self, check: SelfCheck) -> None:
+        """Count ``check`` (a question asked again replaces its earlier self)."""
+        self._questions[check.question] = check
+        self._refresh()
+
+    @property
+    def answered(self) -> int:
+        """Questions checked at least once."""
+        return sum(q.correct is not None for q in self._questions.values())
+
+    @property
+    def right(self) -> int:
+        """Questions whose latest checked answer is right."""
+        return sum(q.correct is True for q in self._questions.values())
+
+    def text(self) -> str:
+        """The tally as one sentence."""
+        total = len(self._questions)
+        head = f"Self-checks in this tutorial: {self.answered} of {total} answered"
+        return head + (f", {self.right} right." if self.answered else ".")
+
+    def _refresh(self) -> None:
+        self._out.value = (
+            f"<p><b>{self.text()}</b> Kept in this session only: nothing is saved or sent.</p>"
+        )
+
+    def _repr_mimebundle_(self, **kwargs: object) -> object:
+        return self.ui._repr_mimebundle_(**kwargs)
+
+
+#: The tally every SelfCheck joins unless given another (one per kernel, i.e. per notebook),
+#: made on first use so that no widget exists before a question does.
+_SESSION: list[SelfCheckProgress] = []
+
+
+def _session() -> SelfCheckProgress:
+    if not _SESSION:
+        _SESSION.append(SelfCheckProgress())
+    return _SESSION[0]
 
 
 class SelfCheck:
@@ -47,7 +115,13 @@ class SelfCheck:
     """
 
     def __init__(
-        self, question: str, options: Sequence[str], answer: int, feedback: Sequence[str]
+        self,
+        question: str,
+        options: Sequence[str],
+        answer: int,
+        feedback: Sequence[str],
+        *,
+        progress: SelfCheckProgress | None = None,
     ) -> None:
         if len(feedback) != len(options):
             raise ValueError("give one feedback text per option")
@@ -69,6 +143,8 @@ class SelfCheck:
         self._out = w.HTML(value="")
         self._out.add_class("jia-live")
         self._button.on_click(lambda _b: self._check())
+        self._progress = progress if progress is not None else _session()
+        self._progress.add(self)
         self.ui = w.VBox(
             [w.HTML(f"<b>Self-check.</b> {question}"), self._choice, self._button, self._out],
             layout={"border": "1px solid #0072B2", "padding": "6px", "margin": "6px 0"},
@@ -84,7 +160,13 @@ class SelfCheck:
         mark = "&#10004; Correct." if self.correct else "&#10008; Not quite."
         colour = TEXT_GREEN if self.correct else TEXT_VERMILLION
         self._out.value = f'<span style="color:{colour}"><b>{mark}</b></span> {text}'
+        self._progress._refresh()
         return text
+
+    @staticmethod
+    def progress() -> SelfCheckProgress:
+        """The tally of this session's self-checks, to show at the end of a tutorial."""
+        return _session()
 
     def choose(self, index: int) -> str:
         """Pick option ``index`` and press Check, as a learner would; returns the feedback."""
