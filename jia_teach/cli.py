@@ -125,7 +125,7 @@ def _parser() -> argparse.ArgumentParser:
         "--worsening-limit",
         type=_limit,
         default=30.0,
-        help="percent worse that counts as worsening: finite, 0 or more (default 30)",
+        help="percent worse that counts as worsening, more than 0 and at most 100 (default 30)",
     )
     s.add_argument("--flare", choices=sorted(FLARE_PRESETS), default="trial")
     s.add_argument(

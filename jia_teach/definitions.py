@@ -51,10 +51,11 @@ LEVELS: tuple[int, ...] = (30, 50, 70, 90, 100)
 
 
 #: The one rule for a worsening limit, wherever it is given (a definition, ``score()``, the
-#: CLI's ``--worsening-limit``): a finite percentage, 0 or more. 0 means any worsening
-#: counts; there is no upper bound (150 means "more than 2.5 times worse"). The sliders show
-#: 0 to 100 %, a teaching range, not a validity rule.
-WORSENING_LIMIT_ALLOWED = "a finite percentage, 0 or more (the published criteria use 30)"
+#: CLI's ``--worsening-limit``, the sliders' ranges): a finite percentage more than 0 and at
+#: most 100, as issue 11 specified for the CLI. The published criteria use 30.
+WORSENING_LIMIT_ALLOWED = (
+    "a finite percentage more than 0 and at most 100 (the published criteria use 30)"
+)
 
 
 def check_worsening_limit(value: Any, field: str = "worsening_limit") -> float:
@@ -62,8 +63,8 @@ def check_worsening_limit(value: Any, field: str = "worsening_limit") -> float:
 
     Examples
     --------
-    >>> check_worsening_limit("30"), check_worsening_limit(0)
-    (30.0, 0.0)
+    >>> check_worsening_limit("30"), check_worsening_limit(100)
+    (30.0, 100.0)
     >>> check_worsening_limit(float("inf"))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
@@ -75,7 +76,7 @@ def check_worsening_limit(value: Any, field: str = "worsening_limit") -> float:
         number = float(value) if not isinstance(value, bool) else math.nan
     except (TypeError, ValueError):
         number = math.nan
-    if not (math.isfinite(number) and number >= 0):
+    if not (math.isfinite(number) and 0 < number <= 100):
         from .errors import InvalidValueError
 
         raise InvalidValueError(

@@ -115,3 +115,34 @@ def test_redrawn_chart_is_the_figure_drawn_afresh() -> None:
     shown, drawn = pixels(chart.png()), pixels(figure_png(fresh))
     assert shown.shape == drawn.shape
     assert np.abs(shown - drawn).max() <= 1  # at most rounding in one channel
+
+
+def test_repainted_traffic_lights_are_the_grid_drawn_afresh() -> None:
+    """The exercise's chart, after several judgements, shows the pixels of traffic_lights()
+    drawn once with the final judgements."""
+    import io
+
+    from PIL import Image
+
+    from jia_teach.appraisal.traffic_chart import TrafficLightChart
+    from jia_teach.render import figure_png
+
+    worked = dict(worked_assessment("TENDER", "efficacy_week12").judgements)
+    labels = ["Your judgements", "Worked judgements"]
+    chart = TrafficLightChart(labels, title="TENDER", note="Worked: ours.")
+    chart.show([("Your judgements", {}), ("Worked judgements", worked)])
+    chart.show([("Your judgements", {"randomization": "high"}), ("Worked judgements", worked)])
+    final = [("Your judgements", {"randomization": "low", "deviations": "some_concerns"})]
+    final.append(("Worked judgements", worked))
+    text = chart.show(final)
+    fresh = plots.traffic_lights(final, title="TENDER", note="Worked: ours.")
+    assert text == caption(fresh)
+
+    def pixels(png: bytes) -> np.ndarray:
+        return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"), dtype=int)
+
+    shown, drawn = pixels(chart.png()), pixels(figure_png(fresh))
+    assert shown.shape == drawn.shape
+    assert np.abs(shown - drawn).max() <= 1
+    with pytest.raises(JiaInputError):
+        chart.show(final[:1])  # the rows are the chart's rows

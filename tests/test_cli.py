@@ -187,14 +187,16 @@ def test_blank_cell_means_missing_is_said(tmp_path):
     assert "numbers 0 to 200 mm/h, or a blank cell for a missing value" in line
 
 
-@pytest.mark.parametrize("value", ["inf", "-inf", "nan", "-5", "-0.01", "thirty", ""])
-def test_worsening_limit_must_be_finite_and_not_negative(visits, value):
+@pytest.mark.parametrize("value", ["inf", "-inf", "nan", "0", "-5", "100.5", "thirty", ""])
+def test_worsening_limit_must_be_finite_in_0_100(visits, value):
     r = run("score", visits, "-o", "-", f"--worsening-limit={value}")
     assert r.returncode == 2
-    assert "is not a worsening limit (allowed: a finite percentage, 0 or more" in one_line(r)
+    assert "is not a worsening limit (allowed: a finite percentage more than 0 and at most 100" in (
+        one_line(r)
+    )
 
 
-@pytest.mark.parametrize("value", ["0", "30", "100", "150"])
+@pytest.mark.parametrize("value", ["0.5", "30", "100"])
 def test_worsening_limit_the_library_takes_is_accepted(visits, value):
     r = run("score", visits, "-o", "-", "--worsening-limit", value)
     assert r.returncode == 0

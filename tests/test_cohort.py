@@ -214,7 +214,7 @@ def test_nnt_is_infinite_when_the_arms_are_equal():
 @given(
     level=st.floats(1, 100),
     min_improved=st.integers(1, 6),
-    worsening_limit=st.floats(0, 200),
+    worsening_limit=st.floats(0.5, 100),
     max_worsened=st.integers(0, 6),
 )
 def test_any_definition_gives_consistent_rates(level, min_improved, worsening_limit, max_worsened):

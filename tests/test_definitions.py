@@ -63,7 +63,9 @@ def test_bad_response_definitions_name_the_field(kwargs, field):
     assert err.value.column == field
 
 
-@pytest.mark.parametrize("value", [-1, -0.001, float("inf"), float("nan"), "thirty", None, True])
+@pytest.mark.parametrize(
+    "value", [-1, -0.001, 0, 100.001, 150, float("inf"), float("nan"), "thirty", None, True]
+)
 def test_one_rule_for_the_worsening_limit(value):
     """A definition, score() and the CLI (tests/test_cli.py) refuse the same values."""
     from jia_teach import score
@@ -89,3 +91,16 @@ def test_bad_flare_definition():
 def test_describe_mentions_fever_for_adapted():
     assert ADAPTED_ACR30.describe().endswith("and no fever at follow-up")
     assert "2 cm" in FLARE_TRIAL.describe() and "cm" not in FLARE_BRUNNER_2002.describe()
+
+
+def test_the_worsening_sliders_stay_inside_the_rule():
+    """The views offer only limits the library accepts (one rule, definitions.py)."""
+    from jia_teach.definitions import check_worsening_limit
+    from jia_teach.widgets import PatientCalculator, ThresholdExplorer
+
+    for view in (PatientCalculator(), ThresholdExplorer()):
+        slider = view.controls["worsening_limit"]
+        assert check_worsening_limit(slider.min) == slider.min
+        assert check_worsening_limit(slider.max) == slider.max == 100
+        with pytest.raises(InvalidValueError):
+            check_worsening_limit(slider.min - slider.step)

@@ -106,7 +106,7 @@ def test_acr_n_agrees_with_the_levels(p):
         assert bool(meets_response(pct, ResponseDefinition(name="x", level=lv))[0]) == (n >= lv)
 
 
-@given(pair(allow_missing=True), st.sampled_from(LEVELS), st.sampled_from((0, 20, 30, 50)))
+@given(pair(allow_missing=True), st.sampled_from(LEVELS), st.sampled_from((1, 20, 30, 50)))
 def test_response_matches_the_reference(p, level, limit):
     d = ResponseDefinition(name="x", level=level, worsening_limit=limit)
     assert as_py(responses(*p, d)) == reference.response(*p, level=level, limit=limit)
@@ -146,7 +146,7 @@ def test_score_equals_the_per_row_result(rows):
     st.lists(pair(allow_missing=True), min_size=1, max_size=6),
     st.sampled_from((*LEVELS, 45)),
     st.integers(1, 6),
-    st.sampled_from((0, 30, 50)),
+    st.sampled_from((1, 30, 50)),
     st.integers(0, 6),
 )
 def test_profile_agrees_with_meets_response(rows, level, k, limit, m):

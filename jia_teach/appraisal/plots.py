@@ -10,7 +10,8 @@ meaning rests on colour alone.
   spared) children on the drug, and below, the risk difference on Altman's NNT scale, which
   runs "NNTB ... to infinity to ... NNTH" when the interval crosses zero.
 * :func:`traffic_lights` - robvis-style risk-of-bias grid (symbols and words, not colour
-  alone), e.g. a learner's judgements beside the worked ones.
+  alone), e.g. a learner's judgements beside the worked ones (from
+  :mod:`jia_teach.appraisal.traffic_chart`, which also repaints it in place for the exercise).
 * :func:`prior_posterior` - prior and posterior densities of the risk difference with the
   probability of exceeding a threshold (from :mod:`jia_teach.appraisal.posterior_chart`,
   which also redraws it in place for the Bayesian explorer).
@@ -24,13 +25,14 @@ McGuinness LA, Higgins JPT. Risk-of-bias VISualization (robvis). Res Synth Metho
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from jia_teach.appraisal.posterior_chart import prior_posterior
+from jia_teach.appraisal.traffic_chart import JUDGEMENT_STYLE, traffic_lights
 from jia_teach.errors import InvalidValueError
 
 if TYPE_CHECKING:
@@ -49,16 +51,7 @@ __all__ = [
 ]
 
 _BLUE, _ORANGE, _GREEN, _VERMILLION = "#0072B2", "#E69F00", "#009E73", "#D55E00"
-_YELLOW, _GREY, _DARK = "#F0E442", "#767676", "#333333"
-
-#: Judgement -> (fill colour, symbol, label). Symbols are black on every fill (contrast >= 4.5).
-JUDGEMENT_STYLE: dict[str | None, tuple[str, str, str]] = {
-    "low": (_GREEN, "+", "Low"),
-    "some_concerns": (_YELLOW, "-", "Some concerns"),
-    "high": (_VERMILLION, "x", "High"),
-    "not_applicable": ("#BBBBBB", "n/a", "Not applicable"),
-    None: ("#FFFFFF", "?", "Not judged yet"),
-}
+_GREY, _DARK = "#767676", "#333333"
 
 
 def _finish(fig: Figure, text: str) -> Figure:
@@ -298,121 +291,3 @@ def _ceil(x: float) -> str:
     import math
 
     return "infinity" if math.isinf(x) else str(math.ceil(abs(x) - 1e-9))
-
-
-def traffic_lights(
-    rows: Sequence[tuple[str, Mapping[str, str | None]]],
-    *,
-    title: str = "",
-    note: str = "",
-) -> Figure:
-    """A robvis-style grid: one row per assessment, D1-D5 and the overall judgement.
-
-    Parameters
-    ----------
-    rows : sequence of (label, {domain: judgement or None})
-        E.g. ``[("You", learner), ("Worked (our appraisal)", worked.judgements)]``. The
-        overall column is computed by :func:`jia_teach.appraisal.rob.overall_judgement`.
-    title, note : str
-        Title and a footnote (e.g. "our appraisal, argued from the published design").
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        Caption in ``fig.jia_caption`` listing every judgement in words.
-
-    Examples
-    --------
-    >>> from jia_teach.appraisal.rob import worked_assessment
-    >>> a = worked_assessment("canakinumab-2", "flare_randomized")
-    >>> fig = traffic_lights([("Worked", a.judgements)])
-    >>> fig.jia_caption.split(": ")[0]
-    'Risk of bias, Worked'
-    """
-    import textwrap
-
-    from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Circle
-
-    from jia_teach.appraisal.rob import DOMAINS, JUDGEMENT_LABELS, overall_judgement
-
-    if not rows:
-        raise InvalidValueError("no rows to draw", column="rows", allowed="at least one row")
-    columns = [*(f"D{d.number}" for d in DOMAINS.values()), "Overall"]
-    n = len(rows)
-    fig = Figure(figsize=(9.5, 2.2 + 0.62 * n), layout="constrained")
-    grid = fig.add_gridspec(2, 1, height_ratios=[0.62 * n + 0.45, 1.0])
-    ax, key = fig.add_subplot(grid[0]), fig.add_subplot(grid[1])
-    key.axis("off")
-    captions = []
-    unjudged = False
-    for y, (label, judgements) in enumerate(reversed(rows)):
-        values = [judgements.get(code) for code in DOMAINS]
-        unjudged |= any(v is None for v in values)
-        try:
-            overall = overall_judgement(dict(zip(DOMAINS, values, strict=True)))
-        except InvalidValueError:
-            overall = None  # e.g. not_applicable mixed with other judgements: no overall
-        unjudged |= overall is None
-        for x, value in enumerate([*values, overall]):
-            colour, symbol, _ = JUDGEMENT_STYLE[value]
-            ax.add_patch(Circle((x, y), 0.36, facecolor=colour, edgecolor=_DARK, linewidth=1))
-            ax.text(
-                x,
-                y,
-                symbol,
-                ha="center",
-                va="center",
-                fontweight="bold",
-                fontsize=8 if len(symbol) > 1 else 12,
-                color="#000000",
-            )
-        words = ", ".join(
-            f"D{DOMAINS[c].number} {JUDGEMENT_LABELS[v] if v else 'not judged'}"
-            for c, v in zip(DOMAINS, values, strict=True)
-        )
-        over = JUDGEMENT_LABELS[overall] if overall else "not yet determined"
-        captions.append(f"{label}: {words}; overall {over}")
-    captions.reverse()
-    ax.set_xticks(range(len(columns)), columns, fontsize=9)
-    ax.xaxis.tick_top()
-    ax.set_yticks(range(n), [textwrap.fill(label, 46) for label, _ in reversed(rows)], fontsize=8.5)
-    ax.set_xlim(-0.55, len(columns) - 0.45)
-    ax.set_ylim(-0.55, n - 0.45)
-    ax.set_aspect("equal")
-    ax.axvline(len(columns) - 1.5, color=_GREY, linewidth=0.8)
-    for side in ax.spines.values():
-        side.set_visible(False)
-    ax.tick_params(length=0)
-    handles = [
-        Line2D(
-            [],
-            [],
-            marker="o",
-            markersize=11,
-            linestyle="none",
-            markerfacecolor=c,
-            markeredgecolor=_DARK,
-            label=f"{s}  {lab}",
-        )
-        for k, (c, s, lab) in JUDGEMENT_STYLE.items()
-        if k is not None or unjudged
-    ]
-    key.legend(handles=handles, loc="upper center", ncols=len(handles), fontsize=8, frameon=False)
-    foot = "; ".join(f"D{d.number} {d.title}" for d in DOMAINS.values())
-    foot += "; Overall by the RoB 2 rule."
-    foot += f" {note}" if note else ""
-    key.text(
-        0.0,
-        0.0,
-        textwrap.fill(foot, 140),
-        transform=key.transAxes,
-        fontsize=7.5,
-        color=_DARK,
-        ha="left",
-        va="bottom",
-    )
-    if title:
-        fig.suptitle(title, fontsize=10.5)
-    return _finish(fig, "Risk of bias, " + ". ".join(captions) + ".")

@@ -3,8 +3,9 @@
 The learner picks a trial and outcome, records a judgement for each of the five domains
 (low, some concerns, high, not applicable), then ticks "Show the worked judgements" to see,
 domain by domain, the worked judgement with its supporting facts, sources and why. A traffic
-light plot (:func:`jia_teach.appraisal.plots.traffic_lights`) shows the learner's row and,
-once revealed, the worked row, with symbols and words as well as colour.
+light plot (:class:`jia_teach.appraisal.traffic_chart.TrafficLightChart`, its cells repainted
+in place) shows the learner's row and, once revealed, the worked row, with symbols and words as
+well as colour.
 
 The worked judgements are *our appraisal, argued from the published design*
 (``data/risk_of_bias.csv``); every overall judgement comes from
@@ -19,9 +20,10 @@ from typing import Any
 
 import ipywidgets as w
 
-from jia_teach.appraisal import OUR_APPRAISAL, plots, rob
+from jia_teach.appraisal import OUR_APPRAISAL, rob
+from jia_teach.appraisal.traffic_chart import TrafficLightChart
 from jia_teach.errors import InvalidValueError
-from jia_teach.widgets._base import View, figure_png
+from jia_teach.widgets._base import View
 
 __all__ = ["RiskOfBiasExercise"]
 
@@ -77,6 +79,7 @@ class RiskOfBiasExercise(View):
             k: dict.fromkeys(rob.DOMAINS) for k in keys
         }
         self._png: dict[tuple, tuple[bytes, str]] = {}
+        self._charts: dict[tuple, TrafficLightChart] = {}
         style = {"description_width": "270px"}
         self.controls: dict[str, w.Widget] = {
             "assessment": w.Dropdown(
@@ -197,15 +200,23 @@ class RiskOfBiasExercise(View):
         )
 
     def _figure(self) -> tuple[bytes, str]:
+        """The grid's PNG and caption (cached; a new judgement repaints only the cells of one
+        chart per assessment and per rows shown)."""
         key = (self.controls["assessment"].value, tuple(self.learner.values()), self.revealed)
         if key not in self._png:
             rows: list[tuple[str, dict[str, str | None]]] = [("Your judgements", self.learner)]
             if self.revealed:
                 rows.append(("Worked judgements", dict(self.assessment.judgements)))
-            fig = plots.traffic_lights(
-                rows, title=self.assessment.title, note=f"Worked judgements: {OUR_APPRAISAL}."
-            )
-            self._png[key] = (figure_png(fig), fig.jia_caption)
+            chart_key = (self.controls["assessment"].value, self.revealed)
+            if chart_key not in self._charts:
+                self._charts[chart_key] = TrafficLightChart(
+                    [label for label, _ in rows],
+                    title=self.assessment.title,
+                    note=f"Worked judgements: {OUR_APPRAISAL}.",
+                )
+            chart = self._charts[chart_key]
+            caption = chart.show(rows)
+            self._png[key] = (chart.png(), caption)
         return self._png[key]
 
     def update(self) -> None:

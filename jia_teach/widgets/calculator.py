@@ -146,7 +146,7 @@ class PatientCalculator(View):
         )
         self.controls["worsening_limit"] = w.FloatSlider(
             value=worsening_limit,
-            min=0,
+            min=1,  # definitions.check_worsening_limit: more than 0, at most 100
             max=100,
             step=1,
             description="Worsening limit (%)",

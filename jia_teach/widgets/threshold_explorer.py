@@ -70,7 +70,7 @@ class ThresholdExplorer(View):
     """Rates of both simulated arms, risk difference and NNT under a definition you build.
 
     Controls: ``trial`` (``"TENDER"`` / ``"canakinumab-1"``), ``level`` (improvement %, 5-100),
-    ``min_improved`` (1-6), ``worsening_limit`` (0-100 %), ``scale_limit`` (worsening limit =
+    ``min_improved`` (1-6), ``worsening_limit`` (5-100 %), ``scale_limit`` (worsening limit =
     level), ``max_worsened`` (0-6) and ``fever`` (``"not required"`` / ``"no fever at
     follow-up"``).
 
@@ -112,7 +112,7 @@ class ThresholdExplorer(View):
                 value=3, min=1, max=6, description="Variables improved", **slider
             ),
             "worsening_limit": w.IntSlider(
-                value=30, min=0, max=100, step=5, description="Worsening limit (%)", **slider
+                value=30, min=5, max=100, step=5, description="Worsening limit (%)", **slider
             ),
             "scale_limit": w.Checkbox(value=False, description="Worsening limit = level"),
             "max_worsened": w.IntSlider(
