@@ -129,9 +129,12 @@ def test_repainted_traffic_lights_are_the_grid_drawn_afresh() -> None:
 
     worked = dict(worked_assessment("TENDER", "efficacy_week12").judgements)
     labels = ["Your judgements", "Worked judgements"]
-    chart = TrafficLightChart(labels, title="TENDER", note="Worked: ours.")
+    chart = TrafficLightChart(labels, title="Canakinumab trial 2", note="Worked: ours.")
     chart.show([("Your judgements", {}), ("Worked judgements", worked)])
-    chart.show([("Your judgements", {"randomization": "high"}), ("Worked judgements", worked)])
+    chart.show(
+        [("Your judgements", {"randomization": "high"}), ("Worked judgements", worked)],
+        title="TENDER",  # one chart serves every assessment: the title is repainted too
+    )
     final = [("Your judgements", {"randomization": "low", "deviations": "some_concerns"})]
     final.append(("Worked judgements", worked))
     text = chart.show(final)

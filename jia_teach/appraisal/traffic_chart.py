@@ -4,8 +4,9 @@
 RoB 2 rule) with a symbol and a word for every judgement, not colour alone.
 :class:`TrafficLightChart` is the same picture for the learner's exercise
 (:class:`jia_teach.widgets.RiskOfBiasExercise`): the grid's labels, key and footnote are drawn
-once and kept; a new judgement repaints only the circles and symbols (matplotlib blitting),
-about 10 ms instead of a new figure and a full draw (about 120 ms).
+once and kept; a new judgement (or a new assessment's title) repaints only the circles, the
+symbols and the title (matplotlib blitting), about 10 ms instead of a new figure and a full
+draw (about 120 ms).
 
 References
 ----------
@@ -176,13 +177,17 @@ class TrafficLightChart:
             ha="left",
             va="bottom",
         )
-        if title:
-            self.figure.suptitle(title, fontsize=10.5)
+        # the title is repainted with the cells, so one chart serves every assessment
+        self._title = self.figure.suptitle(title or " ", fontsize=10.5)
+        self._title.set_animated(animated)
         self._animated = animated
         self._background: Any = None
 
-    def show(self, rows: Rows) -> str:
-        """Set every row's judgements (labels as given to the chart); return the caption."""
+    def show(self, rows: Rows, *, title: str | None = None) -> str:
+        """Set every row's judgements (labels as given to the chart) and, if given, the
+        title; return the caption."""
+        if title is not None:
+            self._title.set_text(title or " ")
         if [label for label, _ in rows] != self.labels:
             raise InvalidValueError(
                 "the rows must be the chart's rows, in order",
@@ -207,6 +212,7 @@ class TrafficLightChart:
                 for circle, symbol in cells:
                     self.ax.draw_artist(circle)
                     self.ax.draw_artist(symbol)
+            self.figure.draw_artist(self._title)
         return text
 
     def png(self) -> bytes:

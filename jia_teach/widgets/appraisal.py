@@ -79,7 +79,7 @@ class RiskOfBiasExercise(View):
             k: dict.fromkeys(rob.DOMAINS) for k in keys
         }
         self._png: dict[tuple, tuple[bytes, str]] = {}
-        self._charts: dict[tuple, TrafficLightChart] = {}
+        self._charts: dict[bool, TrafficLightChart] = {}
         style = {"description_width": "270px"}
         self.controls: dict[str, w.Widget] = {
             "assessment": w.Dropdown(
@@ -125,6 +125,7 @@ class RiskOfBiasExercise(View):
         self._questions.value = self._questions_html()
         self._current = start
         self._connect()
+        self._chart(True)  # drawn now, so that ticking "Show" repaints instead of drawing
 
     # ------------------------------------------------------------------ state
     @property
@@ -200,24 +201,30 @@ class RiskOfBiasExercise(View):
         )
 
     def _figure(self) -> tuple[bytes, str]:
-        """The grid's PNG and caption (cached; a new judgement repaints only the cells of one
-        chart per assessment and per rows shown)."""
+        """The grid's PNG and caption (cached; a new judgement or assessment repaints only the
+        cells and the title of one chart per rows shown)."""
         key = (self.controls["assessment"].value, tuple(self.learner.values()), self.revealed)
         if key not in self._png:
             rows: list[tuple[str, dict[str, str | None]]] = [("Your judgements", self.learner)]
             if self.revealed:
                 rows.append(("Worked judgements", dict(self.assessment.judgements)))
-            chart_key = (self.controls["assessment"].value, self.revealed)
-            if chart_key not in self._charts:
-                self._charts[chart_key] = TrafficLightChart(
-                    [label for label, _ in rows],
-                    title=self.assessment.title,
-                    note=f"Worked judgements: {OUR_APPRAISAL}.",
-                )
-            chart = self._charts[chart_key]
-            caption = chart.show(rows)
+            chart = self._chart(self.revealed)
+            caption = chart.show(rows, title=self.assessment.title)
             self._png[key] = (chart.png(), caption)
         return self._png[key]
+
+    def _chart(self, revealed: bool) -> TrafficLightChart:
+        """The chart with one row (the learner's) or two (and the worked one), made once and
+        shared by every assessment; the first show draws what it keeps."""
+        if revealed not in self._charts:
+            labels = ["Your judgements"] + (["Worked judgements"] if revealed else [])
+            chart = TrafficLightChart(
+                labels, title=self.assessment.title, note=f"Worked judgements: {OUR_APPRAISAL}."
+            )
+            rows = [(label, {}) for label in labels]
+            chart.show(rows, title=self.assessment.title)
+            self._charts[revealed] = chart
+        return self._charts[revealed]
 
     def update(self) -> None:
         """Redraw the traffic lights and the feedback."""
