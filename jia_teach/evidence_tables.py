@@ -21,20 +21,10 @@ from jia_teach import data, evidence
 from jia_teach.coreset import variable
 from jia_teach.display import Table
 from jia_teach.effects import round_up
-from jia_teach.labels import CONTROL_ARM, arm_label, trial_label
+from jia_teach.labels import BASELINE_LABELS, CONTROL_ARM, arm_label, trial_label
 from jia_teach.trial_effects import compare_pair, number_needed
 
 __all__ = ["baseline_table", "harms_table", "mas_table"]
-
-#: Baseline variables that are not core-set variables, in words.
-_OTHER_VARIABLES = {
-    "age": "Age",
-    "disease_duration": "Disease duration",
-    "glucocorticoid_dose": "Glucocorticoid dose",
-    "fever": "Fever",
-    "prior_biologics": "Any prior biologic",
-    "prior_anakinra": "Prior anakinra",
-}
 
 
 def _nnh_cell(p: evidence.ArmPair) -> str:
@@ -106,8 +96,8 @@ def _baseline_cell(r: dict, population: str, n: int | None) -> str:
 
 
 def _variable_label(name: str) -> str:
-    if name in _OTHER_VARIABLES:
-        return _OTHER_VARIABLES[name]
+    if name in BASELINE_LABELS:
+        return BASELINE_LABELS[name]
     try:
         return variable(name).plain
     except KeyError:

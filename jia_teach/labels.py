@@ -22,6 +22,7 @@ from typing import Literal
 
 __all__ = [
     "ARM_LABELS",
+    "BASELINE_LABELS",
     "CONTROL_ARM",
     "ENDPOINT_LABELS",
     "EVENT_LABELS",
@@ -34,6 +35,17 @@ __all__ = [
     "event_label",
     "trial_label",
 ]
+
+#: Baseline variables that are not core-set variables, in words (the core-set ones take
+#: their plain label from :func:`jia_teach.coreset.variable`).
+BASELINE_LABELS: Mapping[str, str] = {
+    "age": "Age",
+    "disease_duration": "Disease duration",
+    "glucocorticoid_dose": "Glucocorticoid dose",
+    "fever": "Fever",
+    "prior_biologics": "Any prior biologic",
+    "prior_anakinra": "Prior anakinra",
+}
 
 #: Trial codes and their display labels.
 TRIAL_LABELS: Mapping[str, str] = {
