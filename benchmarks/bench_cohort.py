@@ -54,10 +54,10 @@ def _numpy_floor(pcts: list[np.ndarray], d: Any) -> list[float]:
 def run(quick: bool = False) -> tuple[list[Row], dict[str, Any]]:
     what = "cohort: rescore 2 arms x 10,000 (new definition)"
     try:
-        from jia_teach import cohort
-        from jia_teach.definitions import ACR30
+        from jia_teach.rules.definitions import ACR30
+        from jia_teach.simulation import cohort
     except ImportError as exc:  # pragma: no cover - depends on the tree
-        reason = f"jia_teach.cohort: {exc}"
+        reason = f"jia_teach.simulation.cohort: {exc}"
         return [unavailable("cohort.rescore", what, reason, "p95 << 100 ms")], {}
     t0 = time.perf_counter()
     try:

@@ -102,9 +102,9 @@ def acr30_per_row(df: pd.DataFrame) -> list[bool | None]:
 
 def acr30_vectorised(df: pd.DataFrame) -> pd.arrays.BooleanArray:
     """The package's ACR30 alone: checked read, percent improvement, one decision."""
-    from jia_teach.criteria import meets_response, percent_improvement
-    from jia_teach.definitions import ACR30
-    from jia_teach.inputs import read_core_set
+    from jia_teach.rules.definitions import ACR30
+    from jia_teach.scoring.criteria import meets_response, percent_improvement
+    from jia_teach.scoring.inputs import read_core_set
 
     data = read_core_set(df)
     pct = percent_improvement(data.baseline, data.followup)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from .definitions import (
+from jia_teach.rules.definitions import (
     ACR30,
     ACR50,
     ACR70,
@@ -35,28 +35,39 @@ from .definitions import (
     FlareDefinition,
     ResponseDefinition,
 )
-from .errors import JiaInputError
-from .patient import assess
-from .scoring import score
-from .visits import pair_visits, score_visits
+from jia_teach.rules.errors import JiaInputError
+from jia_teach.scoring.patient import assess
+from jia_teach.scoring.scorer import score
+from jia_teach.scoring.visits import pair_visits, score_visits
 
 __version__ = "0.1.0"
 
-# name -> module that defines it; loaded on first attribute access.
-_LAZY: dict[str, str] = {
-    "activity": "jia_teach.activity",
-    "cohort": "jia_teach.cohort",
+# Subpackages and modules reachable as attributes; loaded on first use.
+_MODULES: dict[str, str] = {
+    "activity": "jia_teach.scoring.activity",
+    "appraisal": "jia_teach.appraisal",
+    "cohort": "jia_teach.simulation.cohort",
     "data": "jia_teach.data",
     "effects": "jia_teach.effects",
-    "figures": "jia_teach.figures",
+    "evidence": "jia_teach.evidence",
+    "io": "jia_teach.io",
+    "present": "jia_teach.present",
+    "rules": "jia_teach.rules",
+    "scoring": "jia_teach.scoring",
+    "simulation": "jia_teach.simulation",
     "widgets": "jia_teach.widgets",
-    "jadas": "jia_teach.activity",
-    "cjadas": "jia_teach.activity",
-    "inactive_disease": "jia_teach.activity",
-    "score_meta": "jia_teach.distributed",
-    "score_parquet": "jia_teach.distributed",
-    "score_dask": "jia_teach.distributed",
 }
+# Functions and classes: name -> the module that defines it; loaded on first use.
+_FUNCTIONS: dict[str, str] = {
+    "jadas": "jia_teach.scoring.activity",
+    "cjadas": "jia_teach.scoring.activity",
+    "inactive_disease": "jia_teach.scoring.activity",
+    "score_meta": "jia_teach.io.distributed",
+    "score_parquet": "jia_teach.io.distributed",
+    "score_dask": "jia_teach.io.distributed",
+    "use_data": "jia_teach.data.location",
+}
+_LAZY = {**_MODULES, **_FUNCTIONS}
 
 __all__ = [
     "ACR30",
@@ -89,7 +100,7 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module 'jia_teach' has no attribute {name!r}")
     mod = importlib.import_module(module)
-    value = mod if module.endswith("." + name) else getattr(mod, name)
+    value = mod if name in _MODULES else getattr(mod, name)
     globals()[name] = value
     return value
 

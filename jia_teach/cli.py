@@ -3,7 +3,7 @@
 The promises, each tested by running the real console script:
 
 * The input is only ever opened for reading; no file but the output is
-  written. The output is written atomically (:mod:`jia_teach.atomic`): a
+  written. The output is written atomically (:mod:`jia_teach.io.atomic`): a
   unique temporary file in its folder, the old file's mode, ``fsync``, one
   rename; an existing output is replaced only with ``--force``; a device,
   FIFO, folder, link, or the input itself (by path or by inode) is refused.
@@ -32,8 +32,12 @@ from typing import IO, Any
 
 import pandas as pd
 
-from .definitions import FLARE_PRESETS, WORSENING_LIMIT_ALLOWED, check_worsening_limit
-from .errors import InvalidValueError, JiaInputError, MalformedFileError
+from jia_teach.rules.definitions import (
+    FLARE_PRESETS,
+    WORSENING_LIMIT_ALLOWED,
+    check_worsening_limit,
+)
+from jia_teach.rules.errors import InvalidValueError, JiaInputError, MalformedFileError
 
 __all__ = ["main"]
 
@@ -170,7 +174,7 @@ def _stdout() -> IO[bytes]:
 
 @contextmanager
 def _output(args: argparse.Namespace) -> Iterator[IO[bytes]]:
-    from .atomic import atomic_output
+    from jia_teach.io.atomic import atomic_output
 
     if args.output == "-":
         yield _stdout()
@@ -209,9 +213,9 @@ def _relocated(exc: JiaInputError, where: str) -> JiaInputError:
 
 
 def _score_wide(args: argparse.Namespace, source: Any) -> int:
-    from .inputs import FEVER_COLUMN, check_columns, needed_columns
-    from .scoring import added_columns, decisions
-    from .tablefile import write_chunks
+    from jia_teach.io.tablefile import write_chunks
+    from jia_teach.scoring.inputs import FEVER_COLUMN, check_columns, needed_columns
+    from jia_teach.scoring.scorer import added_columns, decisions
 
     header = source.header
     try:
@@ -280,10 +284,10 @@ def _empty_core(needed: list[str]) -> pd.DataFrame:
 
 
 def _score_long(args: argparse.Namespace, source: Any) -> int:
-    from .inputs import check_columns, check_unique
-    from .scoring import score
-    from .tablefile import write_chunks
-    from .visits import pair_visits
+    from jia_teach.io.tablefile import write_chunks
+    from jia_teach.scoring.inputs import check_columns, check_unique
+    from jia_teach.scoring.scorer import score
+    from jia_teach.scoring.visits import pair_visits
 
     if not args.patient or not args.time:
         raise JiaInputError("--long needs --patient COLUMN and --time COLUMN")
@@ -356,14 +360,14 @@ def _score_long(args: argparse.Namespace, source: Any) -> int:
 
 
 def _out_kind(args: argparse.Namespace) -> str:
-    from .tablefile import output_format
+    from jia_teach.io.tablefile import output_format
 
     return "csv" if args.output == "-" else output_format(args.output)
 
 
 def _score(args: argparse.Namespace) -> int:
-    from .atomic import check_output
-    from .tablefile import open_source
+    from jia_teach.io.atomic import check_output
+    from jia_teach.io.tablefile import open_source
 
     if args.output != "-":
         _out_kind(args)

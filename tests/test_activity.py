@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from jia_teach.activity import cjadas, inactive_disease, jadas, normalised_esr
-from jia_teach.errors import InvalidValueError
+from jia_teach.rules.errors import InvalidValueError
+from jia_teach.scoring.activity import cjadas, inactive_disease, jadas, normalised_esr
 
 
 @pytest.mark.parametrize(("esr", "expected"), [(0, 0), (20, 0), (21, 0.1), (120, 10), (200, 10)])

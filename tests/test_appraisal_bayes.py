@@ -24,7 +24,7 @@ from jia_teach.appraisal.bayes import (
     informed_prior,
     reanalyse,
 )
-from jia_teach.errors import JiaInputError
+from jia_teach.rules.errors import JiaInputError
 
 N_DRAWS = 4_000_000
 SEED = 20261201

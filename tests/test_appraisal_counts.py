@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from jia_teach.appraisal.counts import arm_counts, count_pairs
-from jia_teach.errors import JiaInputError
+from jia_teach.rules.errors import JiaInputError
 
 from .datacopy import copy_data, edit_csv
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from jia_teach.appraisal import fragility
 from jia_teach.appraisal.counts import count_pairs
 from jia_teach.appraisal.fragility import fragility_index, fragility_rows
-from jia_teach.errors import JiaInputError
+from jia_teach.rules.errors import JiaInputError
 
 ALPHA = Fraction(1, 20)
 

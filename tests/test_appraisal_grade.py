@@ -14,7 +14,7 @@ from jia_teach.appraisal.grade import (
     summary_of_findings,
 )
 from jia_teach.effects import compare_arms
-from jia_teach.errors import DataFileError, JiaInputError
+from jia_teach.rules.errors import DataFileError, JiaInputError
 
 from .datacopy import copy_data, edit_csv
 

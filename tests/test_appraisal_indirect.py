@@ -9,7 +9,7 @@ import pytest
 from jia_teach.appraisal.comparability import why_not_comparable
 from jia_teach.appraisal.counts import arm_counts
 from jia_teach.appraisal.indirect import bucher, direct_effect
-from jia_teach.errors import JiaInputError
+from jia_teach.rules.errors import JiaInputError
 
 TENDER = (64, 75, 9, 37)  # tocilizumab vs placebo, primary end point
 CAN1 = (36, 43, 4, 41)  # canakinumab vs placebo, trial 1 primary end point

@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from jia_teach.appraisal import plots
 from jia_teach.appraisal.bayes import reanalyse
 from jia_teach.appraisal.rob import worked_assessment
 from jia_teach.effects import compare_arms
-from jia_teach.errors import JiaInputError
-from jia_teach.figures import caption
-from jia_teach.render import figure_png
+from jia_teach.present import appraisal_plots as plots
+from jia_teach.present import caption
+from jia_teach.present.render import figure_png
+from jia_teach.rules.errors import JiaInputError
 
 
 @pytest.mark.parametrize(
@@ -97,8 +97,8 @@ def test_redrawn_chart_is_the_figure_drawn_afresh() -> None:
 
     from PIL import Image
 
-    from jia_teach.appraisal.posterior_chart import PriorPosteriorChart
-    from jia_teach.render import figure_png
+    from jia_teach.present.posterior_chart import PriorPosteriorChart
+    from jia_teach.present.render import figure_png
 
     chart = PriorPosteriorChart()
     first = reanalyse(20, 43, 1, 41, "sceptical", label="Canakinumab trial 1, ACR90")
@@ -124,8 +124,8 @@ def test_repainted_traffic_lights_are_the_grid_drawn_afresh() -> None:
 
     from PIL import Image
 
-    from jia_teach.appraisal.traffic_chart import TrafficLightChart
-    from jia_teach.render import figure_png
+    from jia_teach.present.render import figure_png
+    from jia_teach.present.traffic_chart import TrafficLightChart
 
     worked = dict(worked_assessment("TENDER", "efficacy_week12").judgements)
     labels = ["Your judgements", "Worked judgements"]

@@ -16,7 +16,7 @@ from jia_teach.appraisal.rob import (
     worked_assessment,
     worked_assessments,
 )
-from jia_teach.errors import DataFileError, JiaInputError
+from jia_teach.rules.errors import DataFileError, JiaInputError
 
 from .datacopy import copy_data, edit_csv
 

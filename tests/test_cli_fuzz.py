@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jia_teach.cli import main
-from jia_teach.inputs import KNOWN_COLUMNS
+from jia_teach.scoring.inputs import KNOWN_COLUMNS
 
 NAMES = [*KNOWN_COLUMNS, "patient", "fever_follow_up", "chaq_followup ", "", "acr30", "x"]
 CELLS = ["", "1", "2.5", "0", "10", "75", "-1", "1e3", "nan", "NA", "yes", "no", '"q"', " 3", "a,b",

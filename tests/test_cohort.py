@@ -11,18 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jia_teach import calibration, cohort
-from jia_teach.calibration import refit
-from jia_teach.cohort import (
-    SIMULATED_NOTE,
-    SimulatedArm,
-    load_parameters,
-    simulate_arm,
-    simulate_trial,
-)
-from jia_teach.coreset import core_set
 from jia_teach.data import data_dir
-from jia_teach.definitions import (
+from jia_teach.rules.coreset import core_set
+from jia_teach.rules.definitions import (
     ACR30,
     ACR50,
     ACR70,
@@ -31,8 +22,17 @@ from jia_teach.definitions import (
     RESPONSE_PRESETS,
     ResponseDefinition,
 )
-from jia_teach.errors import DataFileError, InvalidValueError
+from jia_teach.rules.errors import DataFileError, InvalidValueError
 from jia_teach.scoring import score
+from jia_teach.simulation import calibration, cohort
+from jia_teach.simulation.calibration import refit
+from jia_teach.simulation.cohort import (
+    SIMULATED_NOTE,
+    SimulatedArm,
+    load_parameters,
+    simulate_arm,
+    simulate_trial,
+)
 
 N = 20_000
 SEED = 2012
@@ -259,7 +259,7 @@ def test_refit_small_cohort_writes_a_loadable_file(tmp_path):
 
 
 def test_cli_without_refit_prints_help(capsys):
-    assert cohort.main([]) == 0
+    assert calibration.main([]) == 0
     assert "--refit" in capsys.readouterr().out
 
 

@@ -8,8 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jia_teach.criteria import acr_n, classify, meets_flare, meets_response, percent_improvement
-from jia_teach.definitions import (
+from jia_teach.rules.definitions import (
     ACR30,
     ACR50,
     ACR100,
@@ -18,6 +17,13 @@ from jia_teach.definitions import (
     FLARE_TRIAL,
     ResponseDefinition,
 )
+from jia_teach.scoring.criteria import (
+    acr_n,
+    classify,
+    meets_response,
+    percent_improvement,
+)
+from jia_teach.scoring.flare import meets_flare
 
 NA = pd.NA
 nan = math.nan

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jia_teach.csvfile import CsvSource
-from jia_teach.errors import MalformedFileError
+from jia_teach.io.csvfile import CsvSource
+from jia_teach.rules.errors import MalformedFileError
 
 field = st.text(alphabet=st.sampled_from(list('ab1 ,;"\n\r.-é')), max_size=6)
 

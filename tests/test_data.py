@@ -13,7 +13,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import jia_teach.data as data_mod
 from jia_teach.data import (
     claims_check,
     data_dir,
@@ -26,8 +25,9 @@ from jia_teach.data import (
     load_reported_effects,
     load_source_claims,
     load_sources,
+    location,
 )
-from jia_teach.errors import DataFileError, JiaInputError
+from jia_teach.rules.errors import DataFileError, JiaInputError
 
 NA = None
 TAPER = "Part Ic (open label, before randomization)"
@@ -801,7 +801,7 @@ def test_data_dir_prefers_packaged_copy(tmp_path: Path, monkeypatch) -> None:
     assert data_dir().name == "data" or data_dir().name == "_data"
     pkg = tmp_path / "jia_teach"
     (pkg / "_data").mkdir(parents=True)
-    monkeypatch.setattr(data_mod, "__file__", str(pkg / "data.py"))
+    monkeypatch.setattr(location, "__file__", str(pkg / "data" / "location.py"))
     assert data_dir() == (pkg / "_data").resolve()
     (pkg / "_data").rmdir()
     assert data_dir() == (tmp_path / "data").resolve()

@@ -7,7 +7,7 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from jia_teach.definitions import (
+from jia_teach.rules.definitions import (
     ACR30,
     ACR100,
     ADAPTED_ACR30,
@@ -17,7 +17,7 @@ from jia_teach.definitions import (
     FlareDefinition,
     ResponseDefinition,
 )
-from jia_teach.errors import InvalidValueError
+from jia_teach.rules.errors import InvalidValueError
 
 
 def test_presets_keep_the_worsening_limit_at_30_at_every_level():
@@ -69,7 +69,7 @@ def test_bad_response_definitions_name_the_field(kwargs, field):
 def test_one_rule_for_the_worsening_limit(value):
     """A definition, score() and the CLI (tests/test_cli.py) refuse the same values."""
     from jia_teach import score
-    from jia_teach.definitions import WORSENING_LIMIT_ALLOWED, check_worsening_limit
+    from jia_teach.rules.definitions import WORSENING_LIMIT_ALLOWED, check_worsening_limit
 
     for attempt in (
         lambda: check_worsening_limit(value),
@@ -95,7 +95,7 @@ def test_describe_mentions_fever_for_adapted():
 
 def test_the_worsening_sliders_stay_inside_the_rule():
     """The views offer only limits the library accepts (one rule, definitions.py)."""
-    from jia_teach.definitions import check_worsening_limit
+    from jia_teach.rules.definitions import check_worsening_limit
     from jia_teach.widgets import PatientCalculator, ThresholdExplorer
 
     for view in (PatientCalculator(), ThresholdExplorer()):

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 import jia_teach
-from jia_teach.distributed import score_dask, score_meta, score_parquet
-from jia_teach.errors import JiaInputError
+from jia_teach.io.distributed import score_dask, score_meta, score_parquet
+from jia_teach.rules.errors import JiaInputError
 
 HIGH = {"physician_global": 10, "parent_global": 10, "chaq": 3, "esr": 200}
 

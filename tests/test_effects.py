@@ -23,7 +23,7 @@ from jia_teach.effects import (
     number_needed,
     round_up,
 )
-from jia_teach.errors import InvalidValueError, JiaInputError
+from jia_teach.rules.errors import InvalidValueError, JiaInputError
 
 Z = NormalDist().inv_cdf(0.975)
 

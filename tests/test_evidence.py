@@ -6,9 +6,9 @@ import pytest
 
 from jia_teach import evidence
 from jia_teach.effects import likelihood_helped_harmed, nnh
-from jia_teach.errors import InvalidValueError
 from jia_teach.evidence import reported_effect, reported_effects
-from jia_teach.trial_effects import compare, compare_pair, number_needed
+from jia_teach.evidence.trial_effects import compare, compare_pair, number_needed
+from jia_teach.rules.errors import InvalidValueError
 
 
 # ------------------------------------------------------------------------------------------

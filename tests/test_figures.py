@@ -11,8 +11,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from jia_teach.effects import compare_arms, nnh
-from jia_teach.errors import InvalidValueError
-from jia_teach.figures import (
+from jia_teach.present import (
     COLORS,
     benefit_risk_chart,
     caption,
@@ -20,6 +19,7 @@ from jia_teach.figures import (
     response_rate_bars,
     set_benefit_risk_pair,
 )
+from jia_teach.rules.errors import InvalidValueError
 
 
 def _texts(fig: Figure) -> str:
@@ -236,7 +236,7 @@ def test_benefit_risk_chart_custom_and_errors() -> None:
 
 def test_no_pyplot_needed() -> None:
     code = (
-        "import sys; from jia_teach.figures import response_rate_bars, forest_plot, "
+        "import sys; from jia_teach.present import response_rate_bars, forest_plot, "
         "benefit_risk_chart; [f() for f in (response_rate_bars, forest_plot, "
         "benefit_risk_chart)]; print('matplotlib.pyplot' in sys.modules)"
     )

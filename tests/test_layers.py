@@ -1,6 +1,17 @@
-"""The import graph of jia_teach runs one way: rules <- tables <- data <- evidence <- effects /
-figures <- widgets, with no cycles and no upward import (decision 2026-12-01, "a view formats,
-never decides"). Every import is read from the source, function-level imports included.
+"""The folders of jia_teach are its layers, and the import graph says the same thing.
+
+Each folder has a rank; a module may import its own folder and folders of a lower rank, never a
+folder of the same rank or above (decision 2026-12-04, issue 18: "the tree shows the
+architecture"). Every import is read from the source, function-level imports included.
+
+    rank 0  rules/                            what the definitions are (no numpy, no pandas)
+    rank 1  effects/ scoring/                 arithmetic on counts; scoring patients and tables
+    rank 2  io/ data/                         files in and out; the shipped data files
+    rank 3  evidence/                         the only query layer over data/
+    rank 4  appraisal/ simulation/            appraisal arithmetic; simulated cohorts
+    rank 5  present/                          charts, tables, palette, labels shown
+    rank 6  widgets/                          the interactive views
+    rank 7  the package itself and cli.py     entry points
 """
 
 from __future__ import annotations
@@ -12,64 +23,46 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "jia_teach"
 
-#: Layer of every module (a package prefix ending in "." covers its modules). Lower layers
-#: never import higher ones.
-LAYERS: dict[str, int] = {
-    # 0 rules: what the definitions are
-    "jia_teach.errors": 0,
-    "jia_teach.coreset": 0,
-    "jia_teach.definitions": 0,
-    "jia_teach.labels": 0,
-    "jia_teach.render": 0,
-    "jia_teach.display": 0,
-    # 1 tables: scoring a table or a patient
-    "jia_teach.inputs": 1,
-    "jia_teach.criteria": 1,
-    "jia_teach.scoring": 1,
-    "jia_teach.patient": 1,
-    "jia_teach.activity": 1,
-    "jia_teach.tables.": 1,
-    "jia_teach.visits": 1,
-    "jia_teach.explain": 1,
-    "jia_teach.distributed": 1,
-    "jia_teach.io": 1,
-    "jia_teach.readers": 1,
-    "jia_teach.writers": 1,
-    "jia_teach.atomic": 1,  # atomic output files (the CLI's writer)
-    "jia_teach.csvfile": 1,  # CSV blocks with true line numbers
-    "jia_teach.tablefile": 1,  # CSV / Excel / Parquet by extension
-    "jia_teach.simregistry": 1,  # the simulated visit table of notebooks/research
-    # 2 data: the shipped files and their schema
-    "jia_teach.schema": 2,
-    "jia_teach.validate": 2,
-    "jia_teach.data": 2,
-    # 3 evidence: which pairs, which counts, why not
-    "jia_teach.evidence": 3,
-    "jia_teach.evidence.": 3,
-    # 4 arithmetic, figures, simulation
-    "jia_teach.effects": 4,
-    "jia_teach.effects.": 4,
-    "jia_teach.trial_effects": 4,
-    "jia_teach.evidence_tables": 4,
-    "jia_teach.figures": 4,
-    "jia_teach.figures.": 4,
-    "jia_teach.cohort_model": 4,
-    "jia_teach.cohort": 4,
-    "jia_teach.calibration": 4,
-    "jia_teach.appraisal": 4,
-    "jia_teach.appraisal.": 4,
-    # 5 views
-    "jia_teach.widgets": 5,
-    "jia_teach.widgets.": 5,
-    # 6 entry points
-    "jia_teach.cli": 6,
-    "jia_teach": 6,
-    "jia_teach.__main__": 6,
+#: Rank of every folder of jia_teach (and of the top-level modules, "").
+RANKS: dict[str, int] = {
+    "rules": 0,
+    "effects": 1,
+    "scoring": 1,
+    "io": 2,
+    "data": 2,
+    "evidence": 3,
+    "appraisal": 4,
+    "simulation": 4,
+    "present": 5,
+    "widgets": 6,
+    "": 7,
 }
 
-#: effects is arithmetic only: it may import the rules layer (errors) and itself, nothing else.
+#: At most this many modules at the top of jia_teach besides __init__.py.
+MAX_TOP_LEVEL = 5
+#: No module longer than this many lines.
+MAX_LINES = 500
+
+#: effects is arithmetic only: it may import the rules layer and itself, nothing else.
 PURE_PREFIX = "jia_teach.effects"
-PURE_ALLOWED = ("jia_teach.errors", "jia_teach.effects")
+PURE_ALLOWED = ("jia_teach.rules", "jia_teach.effects")
+
+
+def _folder(module: str) -> str:
+    """The layer folder of a dotted module name ("" for the package and its top modules)."""
+    parts = module.split(".")
+    if len(parts) == 1:
+        return ""
+    if (PACKAGE / parts[1]).is_dir():
+        return parts[1]
+    return ""
+
+
+def _layer(module: str) -> int:
+    folder = _folder(module)
+    if folder not in RANKS:
+        raise AssertionError(f"{module}: folder {folder!r} has no rank in tests/test_layers.py")
+    return RANKS[folder]
 
 
 def _module_name(path: Path) -> str:
@@ -78,17 +71,6 @@ def _module_name(path: Path) -> str:
     if parts[-1] == "__init__":
         parts = parts[:-1]
     return ".".join(parts)
-
-
-def _layer(module: str) -> int:
-    if module in LAYERS:
-        return LAYERS[module]
-    prefixes = [p for p in LAYERS if p.endswith(".") and module.startswith(p)]
-    if not prefixes:
-        raise AssertionError(
-            f"{module} has no layer: add it to LAYERS in tests/test_layers.py (and say why)"
-        )
-    return LAYERS[max(prefixes, key=len)]
 
 
 def _imports(path: Path) -> set[str]:
@@ -130,14 +112,32 @@ GRAPH = _graph()
 
 
 @pytest.mark.parametrize("module", sorted(GRAPH))
-def test_no_module_imports_from_a_layer_above_it(module: str) -> None:
-    mine = _layer(module)
+def test_no_module_imports_a_folder_at_or_above_its_rank(module: str) -> None:
+    mine, folder = _layer(module), _folder(module)
     for target in sorted(GRAPH[module]):
         if target == "jia_teach":
             continue  # the package itself (its lazy attributes)
-        assert _layer(target) <= mine, (
-            f"{module} (layer {mine}) imports {target} ({_layer(target)})"
+        if _folder(target) == folder:
+            continue  # a folder may import itself
+        assert _layer(target) < mine, (
+            f"{module} ({folder or 'top'}, rank {mine}) imports {target} "
+            f"({_folder(target) or 'top'}, rank {_layer(target)})"
         )
+
+
+def test_every_folder_has_a_rank_and_the_top_is_small() -> None:
+    folders = {p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").is_file()}
+    assert folders == set(RANKS) - {""}, "a folder of jia_teach is missing from RANKS"
+    top = sorted(p.name for p in PACKAGE.glob("*.py") if p.name != "__init__.py")
+    assert len(top) <= MAX_TOP_LEVEL, f"{len(top)} modules at the top of jia_teach: {top}"
+
+
+@pytest.mark.parametrize(
+    "path", sorted(p for p in PACKAGE.rglob("*.py") if "_data" not in p.parts), ids=str
+)
+def test_no_module_is_over_the_line_limit(path: Path) -> None:
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    assert lines <= MAX_LINES, f"{path.relative_to(PACKAGE.parent)} has {lines} lines"
 
 
 def test_effects_reads_no_data() -> None:
@@ -169,10 +169,10 @@ def test_the_import_graph_has_no_cycle() -> None:
 
 def test_views_do_not_read_data_files_or_name_the_control_arm() -> None:
     """Widgets and figures take pairs and labels from the library: no loader, no literal
-    "placebo" arm code (the control arm is named once, in jia_teach.labels)."""
+    "placebo" arm code (the control arm is named once, in jia_teach.rules.labels)."""
     for path in [
         *PACKAGE.joinpath("widgets").glob("*.py"),
-        *PACKAGE.joinpath("figures").glob("*.py"),
+        *PACKAGE.joinpath("present").glob("*.py"),
     ]:
         module = _module_name(path)
         assert "jia_teach.data" not in GRAPH[module], f"{module} imports jia_teach.data"

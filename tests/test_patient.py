@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from jia_teach import assess, score
-from jia_teach.errors import InvalidValueError, UnknownColumnError
+from jia_teach.rules.errors import InvalidValueError, UnknownColumnError
 
 BASE = dict(physician_global=6, parent_global=5, chaq=1.5, active_joints=12, lom_joints=10, esr=60)
 UP = dict(physician_global=2, parent_global=3, chaq=1.0, active_joints=3, lom_joints=9, esr=20)

@@ -11,8 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jia_teach import score
-from jia_teach.criteria import acr_n, meets_flare, meets_response, percent_improvement
-from jia_teach.definitions import FLARE_BRUNNER_2002, FLARE_TRIAL, LEVELS, ResponseDefinition
+from jia_teach.rules.definitions import FLARE_BRUNNER_2002, FLARE_TRIAL, LEVELS, ResponseDefinition
+from jia_teach.scoring.criteria import acr_n, meets_response, percent_improvement
+from jia_teach.scoring.flare import meets_flare
 
 from . import reference
 
@@ -151,7 +152,7 @@ def test_score_equals_the_per_row_result(rows):
 )
 def test_profile_agrees_with_meets_response(rows, level, k, limit, m):
     """The sorted-row fast path decides exactly as the counting path, gaps included."""
-    from jia_teach.criteria import ResponseProfile
+    from jia_teach.scoring.criteria import ResponseProfile
 
     b = np.array([r[0] for r in rows])
     f = np.array([r[1] for r in rows])

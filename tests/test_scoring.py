@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from jia_teach import FLARE_BRUNNER_2002, ResponseDefinition, score
-from jia_teach.errors import (
+from jia_teach.rules.errors import (
     InvalidValueError,
     JiaInputError,
     MissingColumnError,

@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import jia_teach
-from jia_teach.tablefile import MissingDependencyError, require
+from jia_teach.io.tablefile import MissingDependencyError, require
 
 from .clitools import HEADER, ROWS, one_line, run
 

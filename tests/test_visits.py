@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import jia_teach
 from jia_teach import pair_visits, score, score_visits
-from jia_teach.errors import InvalidValueError, JiaInputError, MissingColumnError
+from jia_teach.rules.errors import InvalidValueError, JiaInputError, MissingColumnError
 
 from .clitools import one_line, run
 

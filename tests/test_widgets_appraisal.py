@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jia_teach.errors import JiaInputError
+from jia_teach.rules.errors import JiaInputError
 from jia_teach.widgets import RiskOfBiasExercise
 
 

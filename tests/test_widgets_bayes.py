@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from jia_teach.appraisal.bayes import informed_prior, reanalyse
-from jia_teach.errors import JiaInputError
+from jia_teach.rules.errors import JiaInputError
 from jia_teach.widgets import BayesExplorer
 
 

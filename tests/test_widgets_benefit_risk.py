@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from jia_teach.errors import JiaInputError
+from jia_teach.rules.errors import JiaInputError
 from jia_teach.widgets.benefit_risk import BenefitRiskExplorer
 
 from .datacopy import copy_data, edit_csv

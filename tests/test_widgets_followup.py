@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jia_teach.activity import NO_CUTOFF_NOTE
+from jia_teach.scoring.activity import NO_CUTOFF_NOTE
 from jia_teach.widgets import FollowUpCalculator
 
 

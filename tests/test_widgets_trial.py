@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from jia_teach.errors import JiaInputError
+from jia_teach.rules.errors import JiaInputError
 from jia_teach.widgets.trial_explorer import TrialExplorer
 
 from .datacopy import copy_data, edit_csv
@@ -146,7 +146,7 @@ def test_unconfirmed_figure_is_flagged_and_withheld(tmp_path: Path) -> None:
 
 def test_every_chart_is_drawn_at_construction(monkeypatch: pytest.MonkeyPatch) -> None:
     """A learner's first choice of a trial must not wait for a first draw (80-120 ms)."""
-    from jia_teach import figures
+    from jia_teach import present
 
     view = TrialExplorer()
     keys = {(t, p) for t, _, p in view._groups}
@@ -155,7 +155,7 @@ def test_every_chart_is_drawn_at_construction(monkeypatch: pytest.MonkeyPatch) -
     def no_drawing(*args: object, **kwargs: object) -> None:
         raise AssertionError("a chart was drawn after construction")
 
-    monkeypatch.setattr(figures, "response_rate_bars", no_drawing)
+    monkeypatch.setattr(present, "response_rate_bars", no_drawing)
     for trial in [v for _, v in view.controls["trial"].options]:
         view.set(trial=trial)
         for timepoint in [v for _, v in view.controls["timepoint"].options]:

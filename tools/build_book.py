@@ -59,7 +59,7 @@ def toc_notebooks(toc_path: Path = BOOK / "_toc.yml") -> list[str]:
 def lift_alt_text(path: Path) -> bool:
     """Give myst-nb the alt text of each figure output.
 
-    The notebooks show figures with ``jia_teach.figures.image(fig)``, which stores the
+    The notebooks show figures with ``jia_teach.present.image(fig)``, which stores the
     caption as the output's ``image/png`` ``alt`` metadata; myst-nb reads alt text only
     from the cell's ``mystnb.image.alt`` metadata, so the copy gets it there. Returns
     whether the file changed (its mtime is kept otherwise, for incremental builds).

@@ -16,7 +16,7 @@ One module per concept, each usable on its own:
   effects per 1,000, certainty, each down- or up-grade with its reason), with
   :mod:`~jia_teach.appraisal.imprecision` (the optimal information size and the imprecision
   rule) and :mod:`~jia_teach.appraisal.sof` (the table and how it shows itself);
-* :mod:`~jia_teach.appraisal.plots` - icon arrays, the NNT scale through infinity, traffic
+* :mod:`~jia_teach.present.appraisal_plots` - icon arrays, the NNT scale through infinity, traffic
   lights and the prior/posterior figure;
 * :mod:`~jia_teach.appraisal.counts` - the one place these tools read trial counts (through
   the evidence layer; ANAJIS from ``appraisal_outcomes.csv``);
@@ -36,6 +36,6 @@ Examples
 
 from __future__ import annotations
 
-from jia_teach.schema import OUR_APPRAISAL  # the label every worked judgement carries
+from jia_teach.data.schema import OUR_APPRAISAL  # the label every worked judgement carries
 
 __all__ = ["OUR_APPRAISAL"]

@@ -48,7 +48,7 @@ from jia_teach.appraisal.priors import (
     informed_prior,
     named_prior,
 )
-from jia_teach.errors import InvalidValueError
+from jia_teach.rules.errors import InvalidValueError
 
 __all__ = [
     "ENTHUSIASTIC",

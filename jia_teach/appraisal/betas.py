@@ -23,7 +23,7 @@ from numbers import Real
 
 import numpy as np
 
-from jia_teach.errors import InvalidValueError
+from jia_teach.rules.errors import InvalidValueError
 
 __all__ = ["BetaDistribution", "RiskDifference"]
 

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jia_teach import evidence
-from jia_teach.errors import InvalidValueError
-from jia_teach.labels import CONTROL_ARM, arm_role, endpoint_label, event_label, trial_label
+from jia_teach.rules.errors import InvalidValueError
+from jia_teach.rules.labels import CONTROL_ARM, arm_role, endpoint_label, event_label, trial_label
 
 if TYPE_CHECKING:
     from jia_teach.effects import ArmComparison
@@ -232,7 +232,7 @@ def arm_counts(
 
     Raises
     ------
-    jia_teach.errors.InvalidValueError
+    jia_teach.rules.errors.InvalidValueError
         When the data hold no such comparison with counts in both arms.
     """
     pairs = _pairs(directory)

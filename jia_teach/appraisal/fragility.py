@@ -55,7 +55,7 @@ from math import comb
 from numbers import Integral, Real
 from typing import Any, Protocol
 
-from jia_teach.errors import InvalidValueError
+from jia_teach.rules.errors import InvalidValueError
 
 __all__ = ["FragilityResult", "fisher_p", "fragility_index", "fragility_rows"]
 
@@ -284,7 +284,7 @@ def fragility_index(
 
     Raises
     ------
-    jia_teach.errors.InvalidValueError
+    jia_teach.rules.errors.InvalidValueError
         Counts that are not whole numbers or outside 0..total, or alpha outside (0, 1).
 
     Examples

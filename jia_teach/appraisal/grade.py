@@ -58,7 +58,7 @@ from jia_teach.appraisal.imprecision import (
     optimal_information_size,
 )
 from jia_teach.appraisal.sof import CERTAINTY, Finding, SummaryOfFindings, Table
-from jia_teach.errors import InvalidValueError
+from jia_teach.rules.errors import InvalidValueError
 
 __all__ = [
     "CERTAINTY",
@@ -78,7 +78,7 @@ ROB_TO_GRADE: dict[str, int] = {"low": 0, "some_concerns": -1, "high": -2}
 
 
 def _fail(file: str, frame: Any, index: int, column: str, problem: str, allowed: str = ""):
-    from jia_teach.validate import data_error
+    from jia_teach.data.validate import data_error
 
     lines = frame.attrs.get("lines", ())
     row = index + 1
@@ -112,7 +112,7 @@ def summary_of_findings(
 
     Raises
     ------
-    jia_teach.errors.DataFileError
+    jia_teach.rules.errors.DataFileError
         A judgement for an unknown outcome, an outcome without its inconsistency,
         indirectness or publication-bias judgement, a risk-of-bias judgement both computed
         and stored (or neither), an unknown RoB 2 outcome, or figures the data do not hold;
@@ -188,7 +188,7 @@ def _finding(
 
     from jia_teach import effects, evidence
     from jia_teach.effects import compare_arms
-    from jia_teach.labels import arm_role
+    from jia_teach.rules.labels import arm_role
 
     def given(v: Any) -> bool:
         return v is not None and not pd.isna(v)

@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from jia_teach.errors import InvalidValueError
+from jia_teach.rules.errors import InvalidValueError
 
 __all__ = [
     "DOMAIN_ORDER",

@@ -43,7 +43,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from numbers import Integral, Real
 
-from jia_teach.errors import InvalidValueError
+from jia_teach.rules.errors import InvalidValueError
 
 __all__ = ["MEASURES", "Caveat", "DirectEffect", "IndirectComparison", "bucher", "direct_effect"]
 

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from numbers import Integral, Real
 
 from jia_teach.appraisal.betas import BetaDistribution, RiskDifference
-from jia_teach.errors import InvalidValueError
+from jia_teach.rules.errors import InvalidValueError
 
 __all__ = [
     "ENTHUSIASTIC",

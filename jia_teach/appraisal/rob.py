@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from jia_teach.data import OUR_APPRAISAL, ROB_DOMAINS, ROB_JUDGEMENTS, TRIAL_LABELS
-from jia_teach.errors import InvalidValueError
+from jia_teach.rules.errors import InvalidValueError
 
 __all__ = [
     "DOMAINS",
@@ -175,7 +175,7 @@ def overall_judgement(
 
     Raises
     ------
-    jia_teach.errors.InvalidValueError
+    jia_teach.rules.errors.InvalidValueError
         An unknown domain or judgement, a missing domain, or ``not_applicable`` mixed with
         other judgements.
 
@@ -346,7 +346,7 @@ def worked_assessment(
 
     Raises
     ------
-    jia_teach.errors.InvalidValueError
+    jia_teach.rules.errors.InvalidValueError
         When the data hold no such assessment.
     """
     found = {a.key: a for a in worked_assessments(directory)}

@@ -20,8 +20,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from jia_teach.appraisal.imprecision import InformationSize, Rating
-from jia_teach.errors import InvalidValueError
-from jia_teach.schema import OUR_APPRAISAL
+from jia_teach.data.schema import OUR_APPRAISAL
+from jia_teach.rules.errors import InvalidValueError
 
 __all__ = ["CERTAINTY", "Finding", "SummaryOfFindings", "Table"]
 

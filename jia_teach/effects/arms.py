@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from jia_teach.effects._checks import _INF, DERIVED_TAG, MAX_COUNT, confidence_level, whole
 from jia_teach.effects.numbers_needed import _inv, number_needed_text
-from jia_teach.errors import InvalidValueError
+from jia_teach.rules.errors import InvalidValueError
 
 __all__ = ["ArmComparison", "compare_arms", "nnh", "proportion_ci"]
 
@@ -229,7 +229,7 @@ def compare_arms(
 
     Raises
     ------
-    jia_teach.errors.InvalidValueError
+    jia_teach.rules.errors.InvalidValueError
         Counts that are not whole numbers, events outside 0..total, totals below 1 or above
         :data:`MAX_COUNT`, a confidence outside (0, 1) or an unknown ``outcome``.
 

@@ -9,7 +9,7 @@ from numbers import Real
 
 from jia_teach.effects._checks import _INF, DERIVED_TAG
 from jia_teach.effects.arms import ArmComparison
-from jia_teach.errors import InvalidValueError
+from jia_teach.rules.errors import InvalidValueError
 
 __all__ = ["LikelihoodHelpedHarmed", "likelihood_helped_harmed"]
 
@@ -89,7 +89,7 @@ def likelihood_helped_harmed(
 
     Raises
     ------
-    jia_teach.errors.InvalidValueError
+    jia_teach.rules.errors.InvalidValueError
         A number needed that is not positive, a comparison whose point estimate goes the
         other way, an ``f`` that is not a finite positive number, or both numbers needed
         infinite (no benefit and no harm: the ratio is undefined).

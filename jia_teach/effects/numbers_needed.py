@@ -6,7 +6,7 @@ import math
 from numbers import Real
 
 from jia_teach.effects._checks import _INF
-from jia_teach.errors import InvalidValueError
+from jia_teach.rules.errors import InvalidValueError
 
 __all__ = ["number_needed", "number_needed_text", "round_up"]
 

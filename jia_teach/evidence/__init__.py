@@ -16,7 +16,7 @@ questions every view used to answer for itself:
 
 Views (widgets, figures, notebooks, slides) ask here and format the answer. This module
 does no arithmetic: the effect measures are :mod:`jia_teach.effects` (which reads no data),
-and :mod:`jia_teach.trial_effects` puts the two together (``compare(trial, endpoint,
+and :mod:`jia_teach.evidence.trial_effects` puts the two together (``compare(trial, endpoint,
 timepoint)``).
 
 Examples
@@ -31,6 +31,7 @@ Kaplan-Meier estimates, shown as reported: ...
 """
 
 from jia_teach.evidence.arm_figures import ArmFigure
+from jia_teach.evidence.baseline import baseline_records
 from jia_teach.evidence.pairs import (
     ArmPair,
     arm_size,
@@ -53,6 +54,7 @@ __all__ = [
     "PublishedRate",
     "ReportedEffect",
     "arm_size",
+    "baseline_records",
     "benefit_pairs",
     "citations",
     "harm_pair",

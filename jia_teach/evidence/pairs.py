@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 from jia_teach import data
-from jia_teach.errors import InvalidValueError
 from jia_teach.evidence.arm_figures import ArmFigure, harm_figure, outcome_figure
 from jia_teach.evidence.reasons import (
     harm_choice,
@@ -16,7 +15,8 @@ from jia_teach.evidence.reasons import (
     population,
     split,
 )
-from jia_teach.labels import endpoint_label, event_label, trial_label
+from jia_teach.rules.errors import InvalidValueError
+from jia_teach.rules.labels import endpoint_label, event_label, trial_label
 
 __all__ = [
     "ArmPair",
@@ -119,7 +119,7 @@ class ArmPair:
 
         Raises
         ------
-        jia_teach.errors.InvalidValueError
+        jia_teach.rules.errors.InvalidValueError
             With :attr:`why_not` when no comparison is possible.
 
         Examples
@@ -152,7 +152,7 @@ class ArmPair:
 
         Raises
         ------
-        jia_teach.errors.InvalidValueError
+        jia_teach.rules.errors.InvalidValueError
             With :attr:`why_no_point` when not even a point estimate exists.
 
         Examples
@@ -306,7 +306,7 @@ def pair(
 
     Raises
     ------
-    jia_teach.errors.InvalidValueError
+    jia_teach.rules.errors.InvalidValueError
         When ``trial_outcomes.csv`` has no row for that combination (listing those it has).
 
     Examples

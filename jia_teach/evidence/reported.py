@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jia_teach import data
-from jia_teach.errors import InvalidValueError
 from jia_teach.evidence.arm_figures import _none
+from jia_teach.rules.errors import InvalidValueError
 
 __all__ = ["ReportedEffect", "reported_effect", "reported_effects"]
 

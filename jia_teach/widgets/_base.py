@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from ..render import canvas_png, figure_png
+from jia_teach.present.render import canvas_png, figure_png
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -1,8 +1,8 @@
 """Controls built from the core-set definitions, and the words and marks of a verdict.
 
 Every slider for a core-set variable takes its range, step and readout from
-:class:`jia_teach.coreset.Variable`; no view restates a range or a label. The verdict marks pair
-a symbol and a word with every colour, so colour is never the only cue.
+:class:`jia_teach.rules.coreset.Variable`; no view restates a range or a label. The verdict marks
+pair a symbol and a word with every colour, so colour is never the only cue.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import Any
 
 import ipywidgets as w
 
-from jia_teach.coreset import CORE_VARIABLES, Variable, variable
-from jia_teach.patient import status_text as status_label
+from jia_teach.rules.coreset import CORE_VARIABLES, Variable, variable
+from jia_teach.scoring.patient import status_text as status_label
 
 __all__ = [
     "BUTTON_BLUE",
@@ -53,7 +53,8 @@ STATUS_STYLE: dict[str, tuple[str, str]] = {
 
 
 def marker_variable(stem: str, marker: str) -> Variable:
-    """The :class:`~jia_teach.coreset.Variable` behind a slider stem (``"marker"`` -> ESR/CRP).
+    """The :class:`~jia_teach.rules.coreset.Variable` behind a slider stem (``"marker"`` ->
+    ESR/CRP).
 
     Examples
     --------

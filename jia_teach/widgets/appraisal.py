@@ -3,7 +3,7 @@
 The learner picks a trial and outcome, records a judgement for each of the five domains
 (low, some concerns, high, not applicable), then ticks "Show the worked judgements" to see,
 domain by domain, the worked judgement with its supporting facts, sources and why. A traffic
-light plot (:class:`jia_teach.appraisal.traffic_chart.TrafficLightChart`, its cells repainted
+light plot (:class:`jia_teach.present.traffic_chart.TrafficLightChart`, its cells repainted
 in place) shows the learner's row and, once revealed, the worked row, with symbols and words as
 well as colour.
 
@@ -21,8 +21,8 @@ from typing import Any
 import ipywidgets as w
 
 from jia_teach.appraisal import OUR_APPRAISAL, rob
-from jia_teach.appraisal.traffic_chart import TrafficLightChart
-from jia_teach.errors import InvalidValueError
+from jia_teach.present.traffic_chart import TrafficLightChart
+from jia_teach.rules.errors import InvalidValueError
 from jia_teach.widgets._base import View
 
 __all__ = ["RiskOfBiasExercise"]

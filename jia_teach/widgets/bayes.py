@@ -4,7 +4,7 @@ The learner picks a published comparison with counts in both arms, a prior (neut
 sceptical, enthusiastic, or informed by another comparison with a stated down-weighting) and
 a threshold: the smallest benefit worth having, in percentage points. The view draws the
 prior and the posterior of the risk difference (one
-:class:`jia_teach.appraisal.posterior_chart.PriorPosteriorChart`, repainted in place) and
+:class:`jia_teach.present.posterior_chart.PriorPosteriorChart`, repainted in place) and
 reads out the probability that the benefit exceeds the threshold, computed exactly by
 :mod:`jia_teach.appraisal.bayes`, with the same probability under every named prior for
 comparison. The view computes nothing itself.
@@ -20,8 +20,8 @@ import ipywidgets as w
 
 from jia_teach.appraisal import bayes
 from jia_teach.appraisal.counts import ArmCounts, count_pairs
-from jia_teach.appraisal.posterior_chart import PriorPosteriorChart
-from jia_teach.errors import InvalidValueError
+from jia_teach.present.posterior_chart import PriorPosteriorChart
+from jia_teach.rules.errors import InvalidValueError
 from jia_teach.widgets._base import View
 
 __all__ = ["BayesExplorer"]

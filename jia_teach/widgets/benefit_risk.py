@@ -11,7 +11,7 @@ adverse event reported per patient in both arms of the same trial). The view sho
 * the likelihood of being helped or harmed, LHH = NNH / NNT (Straus and Sackett,
   :func:`jia_teach.effects.likelihood_helped_harmed`), optionally adjusted for a patient whose
   baseline risks differ from the trial's (``f_benefit``, ``f_harm``), read in plain language;
-* :func:`jia_teach.figures.benefit_risk_chart` for every usable benefit of the trial beside the
+* :func:`jia_teach.present.benefit_risk_chart` for every usable benefit of the trial beside the
   chosen harm.
 
 Harms that cannot give a per-patient proportion are not offered, and the view says why: counts
@@ -31,11 +31,12 @@ from typing import Any
 
 import ipywidgets as w
 
-from jia_teach import effects, evidence, figures
-from jia_teach.errors import InvalidValueError
+from jia_teach import effects, evidence, present
 from jia_teach.evidence import ArmPair
-from jia_teach.labels import event_label, trial_label
-from jia_teach.trial_effects import compare_pair, harm_effect
+from jia_teach.evidence.trial_effects import compare_pair, harm_effect
+from jia_teach.present.benefit_risk_text import harm_method_text, lhh_lines, nnh_text
+from jia_teach.rules.errors import InvalidValueError
+from jia_teach.rules.labels import event_label, trial_label
 from jia_teach.widgets._base import View, canvas_png
 from jia_teach.widgets._controls import TEXT_GREEN, TEXT_VERMILLION
 
@@ -184,7 +185,7 @@ class BenefitRiskExplorer(View):
         return self._benefits[key].label
 
     def _harm_option(self, key: Key) -> str:
-        return figures.harm_label(self._harms[key])
+        return present.harm_label(self._harms[key])
 
     # ------------------------------------------------------------------ controls
     @staticmethod
@@ -268,31 +269,8 @@ class BenefitRiskExplorer(View):
     def harm_method(self) -> str:
         """How the NNH was obtained, and the status of its figures, in one sentence."""
         pair = self._harms[self.harm_key]
-        t, p = pair.treated, pair.control
-        assert t is not None and p is not None  # a usable harm has both arms
-        status = "/".join(sorted({t.status, p.status}))
-        if pair.comparable:
-            how = (
-                "counts DERIVED from the reported percentages and arm sizes (the only whole "
-                "numbers that fit them)"
-                if pair.derived
-                else "counts of patients in both arms"
-            )
-            text = f"From {how} ({status}; {t.source}): NNH = 1 / risk difference, with the "
-            text += "Altman interval."
-            if compare_pair(pair, self.confidence).nnt_crosses_infinity:
-                text += (
-                    " The risk difference's interval includes 0, so the NNH interval runs "
-                    "through infinity: the harm is plausible, but this trial does not establish "
-                    "it."
-                )
-            return text[:1].upper() + text[1:]
-        return (
-            f"The source gives percentages of patients only ({status}; {t.source}): no counts "
-            f"or denominators are given, and none are invented here. The NNH is a point estimate "
-            f"from the percentages, 1 / ({t.percent:g}% - {p.percent:g}%), with no confidence "
-            f"interval; the percentages are rounded, so treat it as approximate."
-        )
+        crosses = pair.comparable and compare_pair(pair, self.confidence).nnt_crosses_infinity
+        return harm_method_text(pair, crosses_infinity=crosses)
 
     @property
     def lhh(self) -> effects.LikelihoodHelpedHarmed | None:
@@ -308,36 +286,11 @@ class BenefitRiskExplorer(View):
             return None
 
     def _nnh_text(self) -> str:
-        comparison = self.harm_comparison
-        if comparison is not None:
-            return comparison.nnt_text
-        value = self.nnh_value
-        if math.isinf(value) or value <= 0:
-            return "NNH not defined: no more patients harmed on treatment than on placebo"
-        return f"NNH {effects.round_up(value):.0f} (unrounded {value:.1f}; no confidence interval)"
+        return nnh_text(self.harm_comparison or self.nnh_value)
 
     def _lhh_lines(self) -> list[str]:
-        lhh = self.lhh
-        if lhh is None:
-            return [
-                "LHH not defined: it needs a benefit and a harm that both favour their stated "
-                "direction (a positive NNT and a positive NNH)."
-            ]
         fb, fh = self.controls["f_benefit"].value, self.controls["f_harm"].value
-        lines = [lhh.text]
-        if (fb, fh) != (1.0, 1.0):
-            lines.append(
-                f"Adjusted for this patient: f benefit {fb:.1f}, f harm {fh:.1f} (the patient's "
-                "risk relative to the trial's patients)."
-            )
-        lines.append(
-            "How to read it: LHH = NNH / NNT. Above 1, a patient like those in the trial is more "
-            "likely to be helped (reach the benefit because of treatment) than harmed (have the "
-            "harm because of treatment); below 1, more likely harmed. It weighs one benefit "
-            "against one harm as if they mattered equally, and it uses point estimates only: a "
-            "child and family may value the two outcomes very differently."
-        )
-        return lines
+        return lhh_lines(self.lhh, fb, fh)
 
     def _benefit_lines(self) -> list[str]:
         pair = self._benefits[self.benefit_key]
@@ -392,13 +345,13 @@ class BenefitRiskExplorer(View):
                 measure = self._harm_measure(hkey)
                 nn = measure.nnt if isinstance(measure, effects.ArmComparison) else measure
                 if hkey[0] == trial and 0 < nn < math.inf:
-                    harms[hkey] = figures.harm_label(self._harms[hkey])
+                    harms[hkey] = present.harm_label(self._harms[hkey])
             # The title names the trial (and the time point, when every benefit shares one).
             context = trial_label(trial)
             timepoints = {k[2] for k in benefits}
             if len(timepoints) == 1:
                 context += f", {next(iter(timepoints))}"
-            fig = figures.benefit_risk_chart(
+            fig = present.benefit_risk_chart(
                 {label: self._compare(k) for k, label in benefits.items()},
                 {label: self._harm_measure(k) for k, label in harms.items()},
                 harm_names={label: self._harms[k].measure_label for k, label in harms.items()},
@@ -406,7 +359,7 @@ class BenefitRiskExplorer(View):
                 directory=self.directory,
             )
             canvas = FigureCanvasAgg(fig)
-            dynamic = figures.set_benefit_risk_pair(
+            dynamic = present.set_benefit_risk_pair(
                 fig, next(iter(benefits.values())), next(iter(harms.values()), None)
             )
             for artist in dynamic:
@@ -451,16 +404,16 @@ class BenefitRiskExplorer(View):
                     allowed=", ".join(chart["harms"].values()) or "none",
                 )
             fig, canvas = chart["fig"], chart["canvas"]
-            figures.set_benefit_risk_pair(
+            present.set_benefit_risk_pair(
                 fig, chart["benefits"][bkey], chart["harms"][hkey], lhh=self.lhh
             )
             canvas.restore_region(chart["background"])
             for artist in chart["dynamic"]:
                 fig.draw_artist(artist)
-            self._png[(bkey, hkey, f)] = (canvas_png(canvas), figures.caption(fig))
+            self._png[(bkey, hkey, f)] = (canvas_png(canvas), present.caption(fig))
         else:  # the chart object may show another pair: put this one back on it
             chart = self._charts[bkey[0]]
-            figures.set_benefit_risk_pair(
+            present.set_benefit_risk_pair(
                 chart["fig"], chart["benefits"][bkey], chart["harms"][hkey], lhh=self.lhh
             )
         return self._png[(bkey, hkey, f)]

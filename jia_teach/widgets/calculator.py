@@ -2,9 +2,9 @@
 
 The view computes nothing itself: every verdict comes from :func:`jia_teach.assess` (the
 adapted verdicts too, three-valued when fever at follow-up is unknown) and, for JADAS,
-:func:`jia_teach.activity.jadas_text`. Its sliders are built from :mod:`jia_teach.coreset`. It
-only lays out controls and formats the answer, with a symbol and a word beside every colour so
-that colour is never the only cue.
+:func:`jia_teach.scoring.activity.jadas_text`. Its sliders are built from
+:mod:`jia_teach.rules.coreset`. It only lays out controls and formats the answer, with a symbol and
+a word beside every colour so that colour is never the only cue.
 
 The default patient is an illustrative child with systemic JIA (not trial data) whose baseline
 is close to the TENDER efficacy-population means on the evidence sheet (physician VAS 64.9 mm,
@@ -21,11 +21,11 @@ from typing import Any
 import ipywidgets as w
 import pandas as pd
 
-from ..activity import jadas_text
-from ..coreset import variable
-from ..patient import PatientAssessment, assess
-from ._base import View
-from ._controls import (
+from jia_teach.rules.coreset import variable
+from jia_teach.scoring.activity import jadas_text
+from jia_teach.scoring.patient import PatientAssessment, assess
+from jia_teach.widgets._base import View
+from jia_teach.widgets._controls import (
     STATUS_STYLE,
     STEMS,
     change_text,

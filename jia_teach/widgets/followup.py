@@ -1,12 +1,13 @@
 """Follow-up between two visits: flare (two definitions), JADAS and inactive disease.
 
 Every verdict comes from the library: flare and the variables that count as worse from
-:func:`jia_teach.patient.explain_flare` under :data:`~jia_teach.definitions.FLARE_TRIAL` and
-:data:`~jia_teach.definitions.FLARE_BRUNNER_2002` (each variable asked of ``meets_flare`` on its
-own, so the per-variable ticks follow exactly the rule of the verdict, minimum-rise rules
-included), JADAS from :func:`jia_teach.activity.jadas_text`, inactive disease and its checklist
-from :func:`jia_teach.activity.inactive_disease` and
-:func:`~jia_teach.activity.inactive_disease_items`.
+:func:`jia_teach.scoring.patient.explain_flare` under
+:data:`~jia_teach.rules.definitions.FLARE_TRIAL` and
+:data:`~jia_teach.rules.definitions.FLARE_BRUNNER_2002` (each variable asked of ``meets_flare`` on
+its own, so the per-variable ticks follow exactly the rule of the verdict, minimum-rise rules
+included), JADAS from :func:`jia_teach.scoring.activity.jadas_text`, inactive disease and its
+checklist from :func:`jia_teach.scoring.activity.inactive_disease` and
+:func:`~jia_teach.scoring.activity.inactive_disease_items`.
 
 The default child (illustrative, not trial data) was nearly quiet at visit 1 and has a small
 uptick at visit 2: every variable is 50 % or more worse, but the globals rose only 1.5 cm and the
@@ -14,7 +15,7 @@ joint counts by one joint each. Brunner 2002 (as recorded on the evidence sheet,
 calls it a flare; the trial-style definition, which asks a global to rise >= 2 cm and a joint
 count >= 2 joints, does not.
 
-No JADAS cut-off set is applied; :data:`jia_teach.activity.NO_CUTOFF_NOTE` says why.
+No JADAS cut-off set is applied; :data:`jia_teach.scoring.activity.NO_CUTOFF_NOTE` says why.
 """
 
 from __future__ import annotations
@@ -25,18 +26,18 @@ from typing import Any
 import ipywidgets as w
 import numpy as np
 
-from ..activity import (
+from jia_teach.rules.coreset import core_set, variable
+from jia_teach.rules.definitions import FLARE_BRUNNER_2002, FLARE_TRIAL, FlareDefinition
+from jia_teach.scoring.activity import (
     INACTIVE_ITEMS,
     NO_CUTOFF_NOTE,
     inactive_disease,
     inactive_disease_items,
     jadas_text,
 )
-from ..coreset import core_set, variable
-from ..definitions import FLARE_BRUNNER_2002, FLARE_TRIAL, FlareDefinition
-from ..patient import FlareAssessment, explain_flare
-from ._base import View
-from ._controls import (
+from jia_teach.scoring.patient import FlareAssessment, explain_flare
+from jia_teach.widgets._base import View
+from jia_teach.widgets._controls import (
     STEMS,
     TEXT_BLUE,
     TEXT_VERMILLION,

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 import ipywidgets as w
 
-from ._controls import BUTTON_BLUE, TEXT_GREEN, TEXT_VERMILLION
+from jia_teach.widgets._controls import BUTTON_BLUE, TEXT_GREEN, TEXT_VERMILLION
 
 __all__ = ["SelfCheck", "SelfCheckProgress"]
 

@@ -1,14 +1,15 @@
 """Move the response threshold over simulated trial cohorts and watch the trial result change.
 
-Simulated patients, not trial data: the cohorts come from :func:`jia_teach.cohort.simulate_trial`
-(a model calibrated to the published per-arm rates; 10,000 per arm by default). Each move builds
-one :class:`~jia_teach.definitions.ResponseDefinition` from the controls and asks the cohort for
+Simulated patients, not trial data: the cohorts come from
+:func:`jia_teach.simulation.cohort.simulate_trial` (a model calibrated to the published per-arm
+rates; 10,000 per arm by default). Each move builds one
+:class:`~jia_teach.rules.definitions.ResponseDefinition` from the controls and asks the cohort for
 both arms' rates, their difference and the NNT
-(:meth:`jia_teach.cohort.SimulatedTrial.compare`): point values only. No confidence interval,
-p-value or NNT interval is shown or offered: the simulated N is arbitrary, so an interval would
-describe the simulation's size, not a trial's uncertainty. Where the definition is exactly one
-a trial published, the published rate (:func:`jia_teach.evidence.published_rate`) is marked on
-the chart.
+(:meth:`jia_teach.simulation.cohort.SimulatedTrial.compare`): point values only. No confidence
+interval, p-value or NNT interval is shown or offered: the simulated N is arbitrary, so an interval
+would describe the simulation's size, not a trial's uncertainty. Where the definition is exactly one
+a trial published, the published rate (:func:`jia_teach.evidence.published_rate`) is marked on the
+chart.
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from ..definitions import ResponseDefinition
-from ..evidence import PublishedRate, published_rate
-from ._base import View, canvas_png
+from jia_teach.evidence import PublishedRate, published_rate
+from jia_teach.rules.definitions import ResponseDefinition
+from jia_teach.widgets._base import View, canvas_png
 
 if TYPE_CHECKING:
-    from ..cohort import SimulatedComparison, SimulatedTrial
+    from jia_teach.simulation.cohort import SimulatedComparison, SimulatedTrial
 
 __all__ = ["NOT_TRIAL_DATA", "ThresholdExplorer", "published_rates"]
 
@@ -39,7 +40,7 @@ _CONTROL = "#E69F00"
 
 @lru_cache(maxsize=4)
 def _simulated(trial: str, n_per_arm: int, seed: int) -> SimulatedTrial:
-    from ..cohort import simulate_trial
+    from jia_teach.simulation.cohort import simulate_trial
 
     return simulate_trial(trial, n_per_arm=n_per_arm, seed=seed)
 

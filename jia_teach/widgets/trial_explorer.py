@@ -2,7 +2,7 @@
 
 The learner picks a trial, an end point and a time point; only combinations that exist in
 ``data/trial_outcomes.csv`` are offered. The view shows the response figure
-(:func:`jia_teach.figures.response_rate_bars`), the two-arm comparison
+(:func:`jia_teach.present.response_rate_bars`), the two-arm comparison
 (:func:`jia_teach.effects.compare_arms`: risk difference with the Newcombe interval, relative
 risk, odds ratio, NNT the Altman way, Fisher's p) and, for every figure it shows, the source
 and its status:
@@ -17,7 +17,7 @@ Kaplan-Meier percentages and reported effect estimates (for example the hazard r
 canakinumab trial 2) are shown as reported and never recomputed. The view computes nothing
 itself: the pairs, their figures and the reason when no comparison is possible come from
 :mod:`jia_teach.evidence`, the numbers from :mod:`jia_teach.effects`, the chart from
-:mod:`jia_teach.figures`.
+:mod:`jia_teach.present`.
 """
 
 from __future__ import annotations
@@ -29,10 +29,10 @@ from typing import Any
 import ipywidgets as w
 
 from jia_teach import effects, evidence
-from jia_teach.errors import InvalidValueError
 from jia_teach.evidence import ArmFigure, ArmPair
-from jia_teach.labels import endpoint_label, trial_label
-from jia_teach.trial_effects import compare_pair
+from jia_teach.evidence.trial_effects import compare_pair
+from jia_teach.rules.errors import InvalidValueError
+from jia_teach.rules.labels import endpoint_label, trial_label
 from jia_teach.widgets._base import View, figure_png
 from jia_teach.widgets._controls import TEXT_VERMILLION
 
@@ -184,7 +184,7 @@ class TrialExplorer(View):
 
         Raises
         ------
-        jia_teach.errors.InvalidValueError
+        jia_teach.rules.errors.InvalidValueError
             For a value the data do not offer for the current selection.
         """
         self._select(**values)
@@ -250,9 +250,9 @@ class TrialExplorer(View):
                     f"{timepoint}: no end point there has counts in a treated and a placebo arm."
                 )
             else:
-                from jia_teach import figures
+                from jia_teach import present
 
-                fig = figures.response_rate_bars(
+                fig = present.response_rate_bars(
                     trial,
                     timepoint,
                     tuple(endpoints),
@@ -260,7 +260,7 @@ class TrialExplorer(View):
                     directory=self.directory,
                 )
                 self._png[key] = figure_png(fig)
-                self._captions[key] = figures.caption(fig)
+                self._captions[key] = present.caption(fig)
         return self._png[key], self._captions[key]
 
     def update(self) -> None:

@@ -121,9 +121,9 @@ def test_figures_carry_their_caption_as_alt_text(
 ) -> None:
     """Every figure output (not the widget snapshots) has the plain-language caption as alt."""
     page, _log = page_and_log
-    from jia_teach import figures
+    from jia_teach import present
 
-    expected = figures.caption(figures.forest_plot())
+    expected = present.caption(present.forest_plot())
     _open(page, f"{book_url}/tutorials/06_comparing_trials.html")
     alts = page.eval_on_selector_all(
         "article .cell_output img", "(imgs) => imgs.map((i) => i.getAttribute('alt') || '')"

@@ -76,7 +76,7 @@
   }
 
   // Voila draws a figure output from JSON (<script type="application/vnd.voila.cell-output+json">)
-  // with JupyterLab's image renderer, which drops the caption that jia_teach.figures.image
+  // with JupyterLab's image renderer, which drops the caption that jia_teach.present.image
   // stores as the output's alt metadata. Remember each caption by the image's data, and give
   // the drawn <img> its alt back.
   var PNG = "data:image/png;base64,";

@@ -1,0 +1,172 @@
+"""Scoring beyond one machine's memory, on an existing engine: Dask, or Parquet part by part.
+
+Rows are independent, so the same vectorised core (:func:`jia_teach.score`)
+runs on each partition; there is no second implementation of any rule.
+
+Dask::
+
+    import dask.dataframe as dd
+    import jia_teach
+    from jia_teach.io.distributed import score_meta
+
+    ddf = dd.read_parquet("registry/")                  # or dd.from_pandas(df, npartitions=8)
+    scored = ddf.map_partitions(jia_teach.score, meta=score_meta(ddf))
+    scored.to_parquet("scored/")                        # or .compute()
+
+Dask turns text columns into ``string[pyarrow]`` by default; the decisions
+are the same either way, and with ``dask.config.set({"dataframe.convert-string":
+False})`` the whole frame is identical to ``score(df)`` (tested).
+
+:func:`score_meta` builds the empty frame Dask needs to know the output
+columns and types without computing anything (it scores the input's own
+empty ``_meta``), and takes the same options as ``score`` (pass them to
+both). :func:`score_dask` does the two lines in one call and names the
+partition in an error.
+
+A folder of Parquet files (or one large file) is scored by
+:func:`score_parquet` one row group at a time into a folder of the same
+file names: memory stays that of one row group, whatever the total size.
+Each output file is written atomically (:mod:`jia_teach.io.atomic`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from jia_teach.rules.errors import JiaInputError, MalformedFileError
+from jia_teach.scoring.scorer import score
+
+__all__ = ["score_dask", "score_meta", "score_parquet"]
+
+
+def score_meta(frame: Any, **options: Any) -> pd.DataFrame:
+    """The empty output of :func:`jia_teach.score` for a pandas or Dask frame.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame or dask.dataframe.DataFrame
+        The input (only its columns and dtypes are used).
+    **options
+        As for :func:`jia_teach.score`.
+
+    Examples
+    --------
+    >>> import jia_teach
+    >>> t = pd.DataFrame({f"{v}_{s}": pd.Series([], dtype=float)
+    ...     for v in ("physician_global", "parent_global", "chaq", "active_joints",
+    ...               "lom_joints", "esr") for s in ("baseline", "followup")})
+    >>> score_meta(t).dtypes[-7:].astype(str).tolist()
+    ['boolean', 'boolean', 'boolean', 'boolean', 'boolean', 'float64', 'boolean']
+    """
+    empty = getattr(frame, "_meta", frame).iloc[:0]
+    return score(empty, **options)
+
+
+def _score_partition(
+    part: pd.DataFrame, options: dict[str, Any], partition_info: dict | None = None
+) -> pd.DataFrame:
+    try:
+        return score(part, **options)
+    except JiaInputError as exc:
+        if exc.row is None or partition_info is None:
+            raise
+        where = f"partition {partition_info['number']} row {exc.row}"
+        raise JiaInputError(exc.describe(row_label=where)) from None
+
+
+def score_dask(ddf: Any, **options: Any) -> Any:
+    """``ddf.map_partitions(score, meta=score_meta(ddf))``, naming the partition in errors.
+
+    Examples
+    --------
+    >>> import dask.dataframe as dd
+    >>> import jia_teach
+    >>> t = pd.DataFrame({"physician_global_baseline": [6.0] * 4,
+    ...     "physician_global_followup": [2.0] * 4, "parent_global_baseline": [5.0] * 4,
+    ...     "parent_global_followup": [3.0] * 4, "chaq_baseline": [1.5] * 4,
+    ...     "chaq_followup": [1.0] * 4, "active_joints_baseline": [12] * 4,
+    ...     "active_joints_followup": [3] * 4, "lom_joints_baseline": [10] * 4,
+    ...     "lom_joints_followup": [9] * 4, "esr_baseline": [60.0] * 4, "esr_followup": [20.0] * 4})
+    >>> out = score_dask(dd.from_pandas(t, npartitions=2)).compute(scheduler="threads")
+    >>> out.equals(jia_teach.score(t))
+    True
+    """
+    return ddf.map_partitions(_score_partition, options, meta=score_meta(ddf, **options))
+
+
+def score_parquet(
+    source: str | Path,
+    destination: str | Path,
+    *,
+    force: bool = False,
+    batch_rows: int = 65_536,
+    **options: Any,
+) -> list[Path]:
+    """Score a Parquet file, or every ``*.parquet`` file of a folder, a row group at a time.
+
+    Parameters
+    ----------
+    source : path
+        A ``.parquet`` file or a folder of them (sorted by name; not recursive).
+    destination : path
+        A folder (made if missing); each output has its input's file name.
+    force : bool
+        Replace existing output files.
+    batch_rows : int
+        Rows scored at a time (memory is about one batch).
+    **options
+        As for :func:`jia_teach.score`.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> t = pd.DataFrame({f"{v}_{s}": [1.0, 2.0]
+    ...     for v in ("physician_global", "parent_global", "chaq", "active_joints",
+    ...               "lom_joints", "esr") for s in ("baseline", "followup")})
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> t.to_parquet(folder / "part-0.parquet")
+    >>> [p.name for p in score_parquet(folder, folder / "scored")]
+    ['part-0.parquet']
+    """
+    from jia_teach.io.atomic import atomic_output
+    from jia_teach.io.tablefile import require
+
+    pq = require("pyarrow.parquet", "parquet", "scoring Parquet files")
+    pa = require("pyarrow", "parquet", "scoring Parquet files")
+    src = Path(source)
+    files = sorted(src.glob("*.parquet")) if src.is_dir() else [src]
+    if not files:
+        raise MalformedFileError(f"{src}: no .parquet files in this folder")
+    dest = Path(destination)
+    dest.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path in files:
+        reader = pq.ParquetFile(path)
+        meta = score_meta(reader.schema_arrow.empty_table().to_pandas(), **options)
+        schema = pa.Schema.from_pandas(meta, preserve_index=False)
+        offset = 0
+        with atomic_output(dest / path.name, force=force, inputs=files, text=False) as f:
+            with pq.ParquetWriter(f, schema) as writer:
+                for batch in reader.iter_batches(batch_size=batch_rows):
+                    part = batch.to_pandas()
+                    part.index = pd.RangeIndex(offset, offset + len(part))
+                    try:
+                        scored = score(part, **options)
+                    except JiaInputError as exc:
+                        if exc.row is None:
+                            raise JiaInputError(f"{path}: {exc}") from None
+                        where = f"{path} row {offset + exc.row}"
+                        raise JiaInputError(exc.describe(row_label=where)) from None
+                    offset += len(part)
+                    table = pa.Table.from_pandas(scored, schema=schema, preserve_index=False)
+                    writer.write_table(table)
+        written.append(dest / path.name)
+    return written

@@ -1,0 +1,15 @@
+"""The rules: what the published definitions say, with no table library.
+
+* :mod:`~jia_teach.rules.coreset` - the six core-set variables (label, unit, range, step);
+* :mod:`~jia_teach.rules.definitions` - response (JIA ACR30-100, adapted) and flare definitions;
+* :mod:`~jia_teach.rules.labels` - every human label of a code (trials, arms, end points);
+* :mod:`~jia_teach.rules.errors` - the error classes every layer raises.
+
+Nothing here imports numpy or pandas, so a rule can be read (and run) on its own.
+
+Examples
+--------
+>>> from jia_teach.rules.definitions import ACR30
+>>> ACR30.level, ACR30.min_improved
+(30.0, 3)
+"""
