@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from jia_teach import evidence
+from jia_teach.data.labels import EVENT_LABELS
 from jia_teach.present.display import Caption, Table
 from jia_teach.present.evidence_tables import baseline_table, harms_table, mas_table
-from jia_teach.rules.labels import EVENT_LABELS
 
 
 def test_harms_table_has_no_internal_codes_and_one_row_per_harm():

@@ -169,7 +169,7 @@ def test_the_import_graph_has_no_cycle() -> None:
 
 def test_views_do_not_read_data_files_or_name_the_control_arm() -> None:
     """Widgets and figures take pairs and labels from the library: no loader, no literal
-    "placebo" arm code (the control arm is named once, in jia_teach.rules.labels)."""
+    "placebo" arm code (the control arm is named once, in jia_teach.data.labels)."""
     for path in [
         *PACKAGE.joinpath("widgets").glob("*.py"),
         *PACKAGE.joinpath("present").glob("*.py"),

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from jia_teach import evidence
 from jia_teach.appraisal.counts import ArmCounts, count_pairs
-from jia_teach.rules.labels import endpoint_label
+from jia_teach.data.labels import endpoint_label
 
 if TYPE_CHECKING:
     from jia_teach.appraisal.indirect import Caveat, IndirectComparison

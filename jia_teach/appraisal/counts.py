@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jia_teach import evidence
+from jia_teach.data.labels import CONTROL_ARM, arm_role, endpoint_label, event_label, trial_label
 from jia_teach.rules.errors import InvalidValueError
-from jia_teach.rules.labels import CONTROL_ARM, arm_role, endpoint_label, event_label, trial_label
 
 if TYPE_CHECKING:
     from jia_teach.effects import ArmComparison

@@ -187,8 +187,8 @@ def _finding(
     import pandas as pd
 
     from jia_teach import effects, evidence
+    from jia_teach.data.labels import arm_role
     from jia_teach.effects import compare_arms
-    from jia_teach.rules.labels import arm_role
 
     def given(v: Any) -> bool:
         return v is not None and not pd.isna(v)

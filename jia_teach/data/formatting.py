@@ -20,8 +20,8 @@ from typing import Any
 
 import pandas as pd
 
+from jia_teach.data.labels import ENDPOINT_LABELS
 from jia_teach.data.loaders import load_source_claims
-from jia_teach.rules.labels import ENDPOINT_LABELS
 
 __all__ = ["claims_check", "figure_text", "pick"]
 

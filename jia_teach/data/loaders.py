@@ -18,7 +18,7 @@ load_sources, load_designs, load_outcomes, load_appraisal_outcomes, load_baselin
 load_adverse_events, load_reported_effects, load_source_claims, load_cohort_fit, and for the
 appraisal load_risk_of_bias, load_published_appraisals, load_grade_outcomes,
 load_grade_judgements; load_all loads and cross-checks every file. What a valid file looks
-like is :mod:`jia_teach.data.schema`; the labels of the codes are :mod:`jia_teach.rules.labels`
+like is :mod:`jia_teach.data.schema`; the labels of the codes are :mod:`jia_teach.data.labels`
 (re-exported here).
 
 Examples
@@ -39,6 +39,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from jia_teach.data.labels import (
+    ARM_LABELS,
+    ENDPOINT_LABELS,
+    EVENT_LABELS,
+    TRIAL_LABELS,
+    label_frame,
+)
+from jia_teach.data.labels import FILE as LABELS_FILE
 from jia_teach.data.location import data_dir, use_data
 from jia_teach.data.schema import (
     FILES,
@@ -50,7 +58,6 @@ from jia_teach.data.schema import (
     STATUSES,
 )
 from jia_teach.data.validate import data_error, parse_file
-from jia_teach.rules.labels import ARM_LABELS, ENDPOINT_LABELS, EVENT_LABELS, TRIAL_LABELS
 
 __all__ = [
     "ARM_LABELS",
@@ -433,6 +440,8 @@ def load_all(directory: str | Path | None = None) -> dict[str, pd.DataFrame]:
     known = set(zip(designs["trial"], designs["arm"], strict=True))
     for file in ("trial_outcomes.csv", "appraisal_outcomes.csv"):
         _arms_in_designs(file, tables[file], known)
+    with use_data(_resolve(directory)):
+        tables[LABELS_FILE] = label_frame()
     return tables
 
 

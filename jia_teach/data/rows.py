@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from jia_teach.data.labels import ENDPOINT_LABELS
 from jia_teach.data.schema import FIT_PARAMETERS, GRADE_UPGRADES, ROB_DOMAINS
 from jia_teach.rules.errors import DataFileError
-from jia_teach.rules.labels import ENDPOINT_LABELS
 
 __all__ = ["check_rows", "data_error", "decimals"]
 

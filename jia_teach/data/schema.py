@@ -2,7 +2,7 @@
 
 A schema is a tuple of columns (:class:`Column`): its kind (text, code, identifier, count,
 number, percent, source ids), whether it is required, the allowed codes or range. The codes come
-from :mod:`jia_teach.rules.labels`, so a code without a label cannot enter ``data/``. Reading a file
+from :mod:`jia_teach.data.labels`, so a code without a label cannot enter ``data/``. Reading a file
 against its schema (cells, then the rules that span a row) is :mod:`jia_teach.data.validate`;
 loading and caching is :mod:`jia_teach.data`.
 
@@ -14,10 +14,10 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-from jia_teach.rules.labels import ARM_LABELS, ENDPOINT_LABELS, EVENT_LABELS, TRIAL_LABELS
+from jia_teach.data.labels import ARM_LABELS, ENDPOINT_LABELS, EVENT_LABELS, TRIAL_LABELS
 
 __all__ = [
     "DTYPES",
@@ -61,7 +61,7 @@ class Column:
     name: str
     kind: str  # text | code | id | count | number | percent | sources
     required: bool = True
-    allowed: tuple[str, ...] | None = None
+    allowed: Collection[str] | None = None  # a Mapping of labels is read when checked
     multi: bool = False  # several codes separated by ";"
     minimum: float | None = 0.0
     maximum: float | None = None
@@ -72,7 +72,8 @@ def _t(name: str, required: bool = False) -> Column:
 
 
 def _c(name: str, allowed: tuple[str, ...] | Mapping[str, str], multi: bool = False) -> Column:
-    return Column(name, "code", allowed=tuple(allowed), multi=multi)
+    kept = allowed if isinstance(allowed, Mapping) else tuple(allowed)
+    return Column(name, "code", allowed=kept, multi=multi)
 
 
 _SOURCE = Column("source_id", "sources")
@@ -253,12 +254,11 @@ GRADE_DOMAINS: tuple[str, ...] = (
 #: GRADE domains that can only raise certainty (the others can only lower it).
 GRADE_UPGRADES: tuple[str, ...] = ("large_effect", "dose_response", "residual_confounding")
 _GRADE_KINDS = ("outcome", "harm", "hazard_ratio", "rate_difference")
-_ROB_TRIALS = ("TENDER", "canakinumab-1", "canakinumab-2")
 
 SCHEMAS.update(
     {
         "risk_of_bias.csv": (
-            _c("trial", _ROB_TRIALS),
+            _c("trial", TRIAL_LABELS),
             Column("outcome", "id"),
             _t("outcome_label", required=True),
             _c("domain", ROB_DOMAINS),

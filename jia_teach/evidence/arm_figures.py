@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from jia_teach import data
-from jia_teach.rules.labels import arm_label
+from jia_teach.data.labels import arm_label
 
 __all__ = ["ArmFigure", "harm_figure", "outcome_figure"]
 
@@ -25,7 +25,7 @@ class ArmFigure:
     Attributes
     ----------
     trial, arm : str
-        Codes (see :mod:`jia_teach.rules.labels`).
+        Codes (see :mod:`jia_teach.data.labels`).
     measure : str
         The end point code (outcomes) or adverse-event code (harms).
     timepoint : str

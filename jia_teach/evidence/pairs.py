@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from jia_teach import data
+from jia_teach.data.labels import endpoint_label, event_label, trial_label
 from jia_teach.evidence.arm_figures import ArmFigure, harm_figure, outcome_figure
 from jia_teach.evidence.reasons import (
     harm_choice,
@@ -16,7 +17,6 @@ from jia_teach.evidence.reasons import (
     split,
 )
 from jia_teach.rules.errors import InvalidValueError
-from jia_teach.rules.labels import endpoint_label, event_label, trial_label
 
 __all__ = [
     "ArmPair",

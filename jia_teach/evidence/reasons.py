@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from jia_teach.data.labels import CONTROL_ARM, arm_role
 from jia_teach.evidence.arm_figures import ArmFigure
-from jia_teach.rules.labels import CONTROL_ARM, arm_role
 
 __all__ = ["REASONS", "harm_choice", "harm_reasons", "outcome_reasons", "population", "split"]
 

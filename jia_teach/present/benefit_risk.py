@@ -125,7 +125,7 @@ def benefit_risk_chart(
     harm_names : mapping of str to str, optional
         Harm label -> the harm's plain name for the caption ("... to have infusion reaction
         within 24 h"), so that no name is cut out of a label. Default: the label itself (for the
-        default rows, the adverse event's label from :mod:`jia_teach.rules.labels`).
+        default rows, the adverse event's label from :mod:`jia_teach.data.labels`).
     context : str, optional
         The trial (and time point) the rows come from, put at the start of the title, e.g.
         ``"TENDER (tocilizumab), week 12"``. Default: ``"TENDER, week 12"`` for the default

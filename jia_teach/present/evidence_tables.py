@@ -1,6 +1,6 @@
 """Tables of the evidence for slides and pages, with human labels: harms, baselines, MAS rates.
 
-The library decides every cell (labels from :mod:`jia_teach.rules.labels` and
+The library decides every cell (labels from :mod:`jia_teach.data.labels` and
 :mod:`jia_teach.rules.coreset`, figures as :mod:`jia_teach.evidence` words them, numbers needed from
 :mod:`jia_teach.evidence.trial_effects`); a slide only shows the
 :class:`~jia_teach.present.display.Table`. No view filters a data frame or prints an internal code
@@ -19,12 +19,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from jia_teach import evidence
+from jia_teach.data.labels import BASELINE_LABELS, CONTROL_ARM, arm_label, trial_label
 from jia_teach.effects import round_up
 from jia_teach.evidence.baseline import baseline_records
 from jia_teach.evidence.trial_effects import compare_pair, number_needed
 from jia_teach.present.display import Table
 from jia_teach.rules.coreset import variable
-from jia_teach.rules.labels import BASELINE_LABELS, CONTROL_ARM, arm_label, trial_label
 
 __all__ = ["baseline_table", "harms_table", "mas_table"]
 

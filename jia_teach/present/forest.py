@@ -6,10 +6,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from jia_teach.data.labels import trial_colour, trial_label
 from jia_teach.evidence.trial_effects import compare_pair
 from jia_teach.present.style import _FOOT, COLORS, _finish, _footnote
 from jia_teach.rules.errors import InvalidValueError
-from jia_teach.rules.labels import trial_label
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -140,7 +140,7 @@ def forest_plot(
     )
     legend = [
         *(
-            Line2D([], [], marker="s", color=COLORS[t], label=trial_label(t))
+            Line2D([], [], marker="s", color=trial_colour(t), label=trial_label(t))
             for t in dict.fromkeys(t for _, _, t in items if t in COLORS)
         ),
         Line2D(

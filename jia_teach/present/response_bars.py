@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from jia_teach.data.labels import arm_label, trial_label
 from jia_teach.present.style import COLORS, _finish, _footnote, _wrap
 from jia_teach.rules.errors import InvalidValueError
-from jia_teach.rules.labels import arm_label, trial_label
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -11,15 +11,12 @@ if TYPE_CHECKING:
 
 __all__ = ["COLORS", "caption", "image"]
 
-#: Okabe-Ito colours by role.
+#: Okabe-Ito colours by role (a trial's colour is data: :func:`jia_teach.data.labels.trial_colour`).
 COLORS: Mapping[str, str] = {
     "treated": "#0072B2",
     "control": "#E69F00",
     "benefit": "#009E73",
     "harm": "#D55E00",
-    "TENDER": "#0072B2",
-    "canakinumab-1": "#CC79A7",
-    "canakinumab-2": "#009E73",
     "text": "#000000",
     "warning": "#D55E00",
 }

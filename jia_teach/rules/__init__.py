@@ -2,7 +2,6 @@
 
 * :mod:`~jia_teach.rules.coreset` - the six core-set variables (label, unit, range, step);
 * :mod:`~jia_teach.rules.definitions` - response (JIA ACR30-100, adapted) and flare definitions;
-* :mod:`~jia_teach.rules.labels` - every human label of a code (trials, arms, end points);
 * :mod:`~jia_teach.rules.errors` - the error classes every layer raises.
 
 Nothing here imports numpy or pandas, so a rule can be read (and run) on its own.

@@ -32,11 +32,11 @@ from typing import Any
 import ipywidgets as w
 
 from jia_teach import effects, evidence, present
+from jia_teach.data.labels import event_label, trial_label
 from jia_teach.evidence import ArmPair
 from jia_teach.evidence.trial_effects import compare_pair, harm_effect
 from jia_teach.present.benefit_risk_text import harm_method_text, lhh_lines, nnh_text
 from jia_teach.rules.errors import InvalidValueError
-from jia_teach.rules.labels import event_label, trial_label
 from jia_teach.widgets._base import View, canvas_png
 from jia_teach.widgets._controls import TEXT_GREEN, TEXT_VERMILLION
 

@@ -29,10 +29,10 @@ from typing import Any
 import ipywidgets as w
 
 from jia_teach import effects, evidence
+from jia_teach.data.labels import endpoint_label, trial_label
 from jia_teach.evidence import ArmFigure, ArmPair
 from jia_teach.evidence.trial_effects import compare_pair
 from jia_teach.rules.errors import InvalidValueError
-from jia_teach.rules.labels import endpoint_label, trial_label
 from jia_teach.widgets._base import View, figure_png
 from jia_teach.widgets._controls import TEXT_VERMILLION
 
