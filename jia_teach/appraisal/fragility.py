@@ -52,29 +52,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from math import comb
-from numbers import Integral, Real
+from numbers import Real
 from typing import Any, Protocol
 
+from jia_teach.effects._checks import whole as _whole
 from jia_teach.rules.errors import InvalidValueError
 
 __all__ = ["FragilityResult", "fisher_p", "fragility_index", "fragility_rows"]
 
 _NEAR = 1e-9
-
-
-def _whole(name: str, value: object, low: int, high: int | None) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral):
-        if isinstance(value, Real) and not isinstance(value, bool) and float(value).is_integer():
-            value = int(value)
-        else:
-            raise InvalidValueError(
-                f"{value!r} is not a whole number", column=name, allowed="a whole number"
-            )
-    value = int(value)
-    if value < low or (high is not None and value > high):
-        allowed = f"{low} to {high}" if high is not None else f">= {low}"
-        raise InvalidValueError(f"{value} is out of range", column=name, allowed=allowed)
-    return value
 
 
 def _exact_p(a: int, n1: int, c: int, n2: int) -> Fraction:

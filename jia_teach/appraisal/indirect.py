@@ -41,8 +41,9 @@ import html
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from numbers import Integral, Real
+from numbers import Real
 
+from jia_teach.effects._checks import whole as _whole
 from jia_teach.rules.errors import InvalidValueError
 
 __all__ = ["MEASURES", "Caveat", "DirectEffect", "IndirectComparison", "bucher", "direct_effect"]
@@ -85,21 +86,6 @@ class DirectEffect:
     value: float
     se: float
     method: str
-
-
-def _whole(name: str, value: object, low: int, high: int | None) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral):
-        if isinstance(value, Real) and not isinstance(value, bool) and float(value).is_integer():
-            value = int(value)
-        else:
-            raise InvalidValueError(
-                f"{value!r} is not a whole number", column=name, allowed="a whole number"
-            )
-    value = int(value)
-    if value < low or (high is not None and value > high):
-        allowed = f"{low} to {high}" if high is not None else f">= {low}"
-        raise InvalidValueError(f"{value} is out of range", column=name, allowed=allowed)
-    return value
 
 
 def _table(name: str, counts: Sequence[int]) -> tuple[int, int, int, int]:
