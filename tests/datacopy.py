@@ -6,8 +6,11 @@ import csv
 import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
-from jia_teach.data import data_dir
+from jia_teach.data import data_dir, use_data
+
+T = TypeVar("T")
 
 
 def copy_data(tmp_path: Path) -> Path:
@@ -34,3 +37,9 @@ def edit_csv(
         writer = csv.DictWriter(fh, fieldnames=fields)
         writer.writeheader()
         writer.writerows(rows)
+
+
+def read_in(folder: Path, fn: Callable[..., T], *args: object, **kwargs: object) -> T:
+    """``fn(*args, **kwargs)`` with every table read from ``folder`` (jia_teach.use_data)."""
+    with use_data(folder):
+        return fn(*args, **kwargs)

@@ -8,6 +8,7 @@ import pytest
 
 from jia_teach.appraisal.counts import arm_counts, count_pairs
 from jia_teach.rules.errors import JiaInputError
+from tests.datacopy import read_in
 
 from .datacopy import copy_data, edit_csv
 
@@ -43,4 +44,4 @@ def test_unconfirmed_rows_are_never_used(tmp_path: Path) -> None:
     keys = [c.key for c in count_pairs(folder)]
     assert ("canakinumab-1", "adapted_acr90", "month 1") not in keys
     with pytest.raises(JiaInputError, match="no active-vs-placebo counts"):
-        arm_counts("canakinumab-1", "adapted_acr90", "month 1", directory=folder)
+        read_in(folder, arm_counts, "canakinumab-1", "adapted_acr90", "month 1")

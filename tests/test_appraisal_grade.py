@@ -15,6 +15,7 @@ from jia_teach.appraisal.grade import (
 )
 from jia_teach.effects import compare_arms
 from jia_teach.rules.errors import DataFileError, JiaInputError
+from tests.datacopy import read_in
 
 from .datacopy import copy_data, edit_csv
 
@@ -173,7 +174,7 @@ def test_judgement_for_an_unknown_outcome(tmp_path: Path) -> None:
         folder / "grade_judgements.csv",
         lambda r: r | {"outcome_id": "tender_acr100"} if r["outcome_id"] == "mas_rate" else r,
     )
-    err = _error(summary_of_findings, directory=folder)
+    err = read_in(folder, _error, summary_of_findings)
     assert str(err).startswith(
         "grade_judgements.csv, row 19 (line 20 of the file), column 'outcome_id': unknown "
         "outcome_id 'tender_acr100'"
@@ -186,7 +187,7 @@ def test_missing_indirectness_judgement(tmp_path: Path) -> None:
     lines = path.read_text(encoding="utf-8").splitlines()
     kept = [x for x in lines if not (x.startswith("tender_acr70,indirectness"))]
     path.write_text("\n".join(kept) + "\n", encoding="utf-8")
-    err = _error(summary_of_findings, directory=folder)
+    err = read_in(folder, _error, summary_of_findings)
     assert str(err).startswith(
         "grade_outcomes.csv, row 2 (line 3 of the file), column 'outcome_id': tender_acr70 has "
         "no indirectness judgement"
@@ -201,7 +202,7 @@ def test_risk_of_bias_stored_where_it_is_computed(tmp_path: Path) -> None:
         "appraisal": data.OUR_APPRAISAL,
     }  # fmt: skip
     edit_csv(folder / "grade_judgements.csv", extra=[extra])
-    err = _error(summary_of_findings, directory=folder)
+    err = read_in(folder, _error, summary_of_findings)
     assert err.column == "domain" and err.row == 23
     assert "risk of bias is computed from risk_of_bias.csv" in str(err)
 
@@ -214,7 +215,7 @@ def test_unknown_rob_outcome_and_missing_figures(tmp_path: Path) -> None:
             r | {"rob_outcome": "efficacy_week52"} if r["outcome_id"] == "tender_acr70" else r
         ),
     )
-    err = _error(summary_of_findings, directory=folder)
+    err = read_in(folder, _error, summary_of_findings)
     assert err.column == "rob_outcome" and err.row == 2
     (tmp_path / "b").mkdir()
     folder = copy_data(tmp_path / "b")
@@ -222,7 +223,7 @@ def test_unknown_rob_outcome_and_missing_figures(tmp_path: Path) -> None:
         folder / "grade_outcomes.csv",
         lambda r: r | {"endpoint": "acr100"} if r["outcome_id"] == "tender_acr70" else r,
     )
-    err = _error(summary_of_findings, directory=folder)
+    err = read_in(folder, _error, summary_of_findings)
     assert err.column == "endpoint" and err.row == 2
     assert "no usable figures" in str(err)
 
@@ -258,4 +259,4 @@ def test_one_source_for_every_figure(tmp_path: Path) -> None:
             r | {"estimate": "-5.5"} if r["effect_id"] == "grom2016_mas_rate_difference" else r
         ),
     )
-    assert summary_of_findings(["mas_rate"], directory=folder)["mas_rate"].difference == -55.0
+    assert read_in(folder, summary_of_findings, ["mas_rate"])["mas_rate"].difference == -55.0

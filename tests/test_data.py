@@ -28,6 +28,7 @@ from jia_teach.data import (
     location,
 )
 from jia_teach.rules.errors import DataFileError, JiaInputError
+from tests.datacopy import read_in
 
 NA = None
 TAPER = "Part Ic (open label, before randomization)"
@@ -813,9 +814,9 @@ def test_load_all_reads_every_csv() -> None:
     assert set(tables) == on_disk
 
 
-def test_directory_argument_reads_a_copy(tmp_path: Path) -> None:
+def test_use_data_reads_a_copy(tmp_path: Path) -> None:
     folder = _copy(tmp_path)
-    assert load_outcomes(directory=folder).equals(load_outcomes())
+    assert read_in(folder, load_outcomes).equals(load_outcomes())
 
 
 # ------------------------------------------------------------------------------------------
@@ -1031,7 +1032,7 @@ def test_corrupted_cell(tmp_path, file, row, column, value, message) -> None:
         "sources.csv": load_sources,
     }
     with pytest.raises(DataFileError) as info:
-        loaders[file](directory=folder)
+        read_in(folder, loaders[file])
     assert str(info.value).startswith(message)
     assert info.value.column == column and info.value.row == row
     assert info.value.file == file
@@ -1044,7 +1045,7 @@ def test_missing_column(tmp_path) -> None:
     k = rows[0].index("status")
     _write(folder, "trial_outcomes.csv", [r[:k] + r[k + 1 :] for r in rows])
     with pytest.raises(DataFileError, match=r"^trial_outcomes\.csv, column 'status': column is "):
-        load_outcomes(directory=folder)
+        read_in(folder, load_outcomes)
 
 
 def test_unknown_column(tmp_path) -> None:
@@ -1052,7 +1053,7 @@ def test_unknown_column(tmp_path) -> None:
     rows = _rows(folder, "trial_outcomes.csv")
     _write(folder, "trial_outcomes.csv", [rows[0] + ["comment"]] + [[*r, ""] for r in rows[1:]])
     with pytest.raises(DataFileError) as info:
-        load_outcomes(directory=folder)
+        read_in(folder, load_outcomes)
     assert str(info.value).startswith(
         "trial_outcomes.csv, column 'comment': unknown column in the header (allowed: trial, arm"
     )
@@ -1064,38 +1065,38 @@ def test_ragged_row(tmp_path) -> None:
     rows[6] = rows[6][:-2]
     _write(folder, "trial_outcomes.csv", rows)
     with pytest.raises(DataFileError, match=r"row 6 \(line 7 of the file\): has 9 fields but the"):
-        load_outcomes(directory=folder)
+        read_in(folder, load_outcomes)
 
 
 def test_missing_file_and_bad_encoding(tmp_path) -> None:
     folder = _copy(tmp_path)
     (folder / "baseline.csv").unlink()
     with pytest.raises(DataFileError, match=r"^baseline\.csv: file not found"):
-        load_baseline(directory=folder)
+        read_in(folder, load_baseline)
     (folder / "baseline.csv").write_bytes(b"trial,population\n\xff\xfe,x\n")
     with pytest.raises(DataFileError, match=r"^baseline\.csv: is not UTF-8"):
-        load_baseline(directory=folder)
+        read_in(folder, load_baseline)
 
 
 def test_bad_sources_file_fails_dependent_loads(tmp_path) -> None:
     folder = _copy(tmp_path)
     _edit(folder, "sources.csv", 1, "source_id", "Bad Id")
     with pytest.raises(DataFileError, match=r"^sources\.csv, row 1 .*not a valid identifier"):
-        load_outcomes(directory=folder)
+        read_in(folder, load_outcomes)
 
 
 def test_outcome_arm_missing_from_designs(tmp_path) -> None:
     folder = _copy(tmp_path)
     _edit(folder, "trial_outcomes.csv", 1, "arm", "canakinumab")
     with pytest.raises(DataFileError, match="trial 'TENDER' has no arm 'canakinumab'"):
-        load_all(directory=folder)
+        read_in(folder, load_all)
 
 
 def test_edited_file_is_reread(tmp_path) -> None:
     folder = _copy(tmp_path)
-    assert load_outcomes(directory=folder).loc[0, "events"] == 64
+    assert read_in(folder, load_outcomes).loc[0, "events"] == 64
     _edit(folder, "trial_outcomes.csv", 1, "note", "Primary end point, edited.")
-    assert load_outcomes(directory=folder).loc[0, "note"] == "Primary end point, edited."
+    assert read_in(folder, load_outcomes).loc[0, "note"] == "Primary end point, edited."
 
 
 @pytest.mark.parametrize(
@@ -1105,7 +1106,7 @@ def test_percent_tolerance_follows_stated_precision(tmp_path, percent, ok) -> No
     folder = _copy(tmp_path)  # row 1 is 64/75 = 85.333...%
     _edit(folder, "trial_outcomes.csv", 1, "percent", percent)
     if ok:
-        assert load_outcomes(directory=folder).loc[0, "percent"] == float(percent)
+        assert read_in(folder, load_outcomes).loc[0, "percent"] == float(percent)
     else:
         with pytest.raises(DataFileError, match="does not match events/total = 64/75"):
-            load_outcomes(directory=folder)
+            read_in(folder, load_outcomes)

@@ -8,6 +8,7 @@ import pytest
 
 from jia_teach.rules.errors import JiaInputError
 from jia_teach.widgets.benefit_risk import BenefitRiskExplorer
+from tests.datacopy import read_in
 
 from .datacopy import copy_data, edit_csv
 
@@ -113,7 +114,7 @@ def test_unconfirmed_harm_is_withheld(tmp_path: Path) -> None:
         return r
 
     edit_csv(folder / "adverse_events.csv", edit)
-    v = BenefitRiskExplorer(directory=folder)
+    v = read_in(folder, BenefitRiskExplorer)
     assert "neutrophils_below_1e9_per_l" not in [k[1] for _, k in v.controls["harm"].options]
     text = v.summary_text()
     assert "value withheld (UNCONFIRMED)" in text
@@ -144,7 +145,7 @@ def test_patient_counts_give_an_interval_and_no_excess_harm_gives_no_lhh(
          "value": "5", "unit": "percent_of_patients"},
     ]  # fmt: skip
     edit_csv(folder / "adverse_events.csv", extra=extra)
-    v = BenefitRiskExplorer(harm="infections", directory=folder)
+    v = read_in(folder, BenefitRiskExplorer, harm="infections")
     assert v.harm_comparison is not None
     assert "NNH 7 (95% CI 4 to 33)" in v.summary_text()
     assert "From counts of patients in both arms" in v.summary_text()

@@ -8,6 +8,7 @@ import pytest
 
 from jia_teach.rules.errors import JiaInputError
 from jia_teach.widgets.trial_explorer import TrialExplorer
+from tests.datacopy import read_in
 
 from .datacopy import copy_data, edit_csv
 
@@ -134,7 +135,7 @@ def test_unconfirmed_figure_is_flagged_and_withheld(tmp_path: Path) -> None:
         return r
 
     edit_csv(folder / "trial_outcomes.csv", edit)
-    v = TrialExplorer(trial="canakinumab-1", timepoint="day 15", directory=folder)
+    v = read_in(folder, TrialExplorer, trial="canakinumab-1", timepoint="day 15")
     text = v.summary_text()
     assert v.comparison is None
     assert "value withheld (UNCONFIRMED)" in text

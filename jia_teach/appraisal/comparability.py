@@ -19,7 +19,6 @@ Examples
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jia_teach import evidence
@@ -36,9 +35,7 @@ def _marker(note: str | None) -> str:
     return "CRP (in place of ESR)" if note and "CRP in place of ESR" in note else "ESR"
 
 
-def why_not_comparable(
-    a: ArmCounts, b: ArmCounts, *, directory: str | Path | None = None
-) -> tuple[Caveat, ...]:
+def why_not_comparable(a: ArmCounts, b: ArmCounts) -> tuple[Caveat, ...]:
     """Every reason, found in the data, that A-vs-placebo and B-vs-placebo do not transfer.
 
     Bucher's indirect comparison assumes each drug would have had the same relative effect
@@ -50,8 +47,6 @@ def why_not_comparable(
     ----------
     a, b : ArmCounts
         The two comparisons (e.g. TENDER primary and canakinumab trial 1 primary).
-    directory : str or Path, optional
-        Data folder to read instead of the package data.
 
     Returns
     -------
@@ -70,7 +65,7 @@ def why_not_comparable(
     from jia_teach.appraisal.indirect import Caveat
     from jia_teach.data import ENDPOINT_LABELS, load_designs, load_outcomes
 
-    outcomes, designs = load_outcomes(directory), load_designs(directory)
+    outcomes, designs = load_outcomes(), load_designs()
 
     def note(c: ArmCounts) -> str | None:
         sel = outcomes[
@@ -168,7 +163,6 @@ def indirect_from_data(
     b: ArmCounts,
     *,
     measure: str = "odds_ratio",
-    directory: str | Path | None = None,
 ) -> IndirectComparison:
     """Bucher's comparison of A vs B with the reasons, from the data, that it is not valid.
 
@@ -189,13 +183,11 @@ def indirect_from_data(
         b.as_tuple(),
         measure=measure,
         labels=(f"{a.treated_arm} ({a.trial})", f"{b.treated_arm} ({b.trial})"),
-        caveats=why_not_comparable(a, b, directory=directory),
+        caveats=why_not_comparable(a, b),
     )
 
 
-def definition_table(
-    trial: str, timepoint: str, *, alpha: float = 0.05, directory: str | Path | None = None
-) -> Any:
+def definition_table(trial: str, timepoint: str, *, alpha: float = 0.05) -> Any:
     """One trial's comparisons at one time point under every end-point definition it reports.
 
     For each definition: the counts, the p-value as the source reports it (and its test, from
@@ -220,11 +212,11 @@ def definition_table(
 
     reported = {
         (e.endpoint, e.timepoint): e
-        for e in evidence.reported_effects(directory=directory)
+        for e in evidence.reported_effects()
         if e.trial == trial and e.measure == "p_value"
     }
     rows = []
-    for c in count_pairs(directory):
+    for c in count_pairs():
         if c.trial != trial or c.timepoint != timepoint:
             continue
         r = fragility_index(**c.as_kwargs(), alpha=alpha)

@@ -16,7 +16,6 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jia_teach import evidence
@@ -138,7 +137,7 @@ def _from_pair(p: evidence.ArmPair) -> ArmCounts:
     )
 
 
-def _appraisal_pairs(directory: str | Path | None) -> dict[tuple[str, str, str], ArmCounts]:
+def _appraisal_pairs() -> dict[tuple[str, str, str], ArmCounts]:
     """Pairs of the trials held for appraisal (``appraisal_outcomes.csv``: ANAJIS).
 
     The evidence layer reads ``trial_outcomes.csv`` only; the same rules apply here: one
@@ -149,7 +148,7 @@ def _appraisal_pairs(directory: str | Path | None) -> dict[tuple[str, str, str],
     from jia_teach.data import load_appraisal_outcomes
 
     groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
-    for row in load_appraisal_outcomes(directory).to_dict(orient="records"):
+    for row in load_appraisal_outcomes().to_dict(orient="records"):
         r = {k: (None if pd.isna(v) else v) for k, v in row.items()}
         groups.setdefault((r["trial"], r["endpoint"], r["timepoint"]), []).append(r)
     out: dict[tuple[str, str, str], ArmCounts] = {}
@@ -179,16 +178,13 @@ def _appraisal_pairs(directory: str | Path | None) -> dict[tuple[str, str, str],
     return out
 
 
-def _pairs(directory: str | Path | None) -> dict[tuple[str, str, str], ArmCounts]:
-    out = {
-        (p.trial, p.measure, p.timepoint): _from_pair(p)
-        for p in evidence.benefit_pairs(directory=directory)
-    }
-    out.update(_appraisal_pairs(directory))
+def _pairs() -> dict[tuple[str, str, str], ArmCounts]:
+    out = {(p.trial, p.measure, p.timepoint): _from_pair(p) for p in evidence.benefit_pairs()}
+    out.update(_appraisal_pairs())
     return out
 
 
-def count_pairs(directory: str | Path | None = None) -> list[ArmCounts]:
+def count_pairs() -> list[ArmCounts]:
     """Every treated-vs-control comparison in the data with counts in both arms.
 
     The comparable pairs of :func:`jia_teach.evidence.benefit_pairs`, then those of the trials
@@ -198,8 +194,6 @@ def count_pairs(directory: str | Path | None = None) -> list[ArmCounts]:
 
     Parameters
     ----------
-    directory : str or Path, optional
-        Data folder to read instead of the package data.
 
     Returns
     -------
@@ -211,20 +205,16 @@ def count_pairs(directory: str | Path | None = None) -> list[ArmCounts]:
     >>> [c.endpoint for c in count_pairs() if c.trial == "canakinumab-1"]
     ['adapted_acr30', 'adapted_acr30', 'adapted_acr70', 'adapted_acr90']
     """
-    return list(_pairs(directory).values())
+    return list(_pairs().values())
 
 
-def arm_counts(
-    trial: str, endpoint: str, timepoint: str, *, directory: str | Path | None = None
-) -> ArmCounts:
+def arm_counts(trial: str, endpoint: str, timepoint: str) -> ArmCounts:
     """The counts of one comparison.
 
     Parameters
     ----------
     trial, endpoint, timepoint : str
         As in ``data/trial_outcomes.csv``.
-    directory : str or Path, optional
-        Data folder to read instead of the package data.
 
     Returns
     -------
@@ -235,7 +225,7 @@ def arm_counts(
     jia_teach.rules.errors.InvalidValueError
         When the data hold no such comparison with counts in both arms.
     """
-    pairs = _pairs(directory)
+    pairs = _pairs()
     key = (trial, endpoint, timepoint)
     if key not in pairs:
         raise InvalidValueError(
@@ -259,9 +249,7 @@ class PercentPair:
     source: str
 
 
-def harm_percentages(
-    trial: str, event: str, phase: str, *, directory: str | Path | None = None
-) -> PercentPair:
+def harm_percentages(trial: str, event: str, phase: str) -> PercentPair:
     """The per-arm risks of an adverse event given as percentages of patients (no counts).
 
     Examples
@@ -270,7 +258,7 @@ def harm_percentages(
     >>> p.treated_risk, p.control_risk
     (0.04, 0.0)
     """
-    p = evidence.harm_pair(trial, event, phase, directory=directory)
+    p = evidence.harm_pair(trial, event, phase)
     if not p.percentages_only or p.treated is None:
         raise InvalidValueError(
             f"no per-arm percentages for {trial}, {event}, {phase}",
@@ -281,9 +269,7 @@ def harm_percentages(
     return PercentPair(trial, event, phase, p.treated.arm, treated, control, p.treated.source)
 
 
-def harm_counts(
-    trial: str, event: str, phase: str, *, directory: str | Path | None = None
-) -> ArmCounts:
+def harm_counts(trial: str, event: str, phase: str) -> ArmCounts:
     """The counts of an adverse event with patients and denominators in both arms.
 
     Examples
@@ -292,7 +278,7 @@ def harm_counts(
     >>> c.counts_text, c.derived
     ('tocilizumab 5/75 vs placebo 0/37', True)
     """
-    p = evidence.harm_pair(trial, event, phase, directory=directory)
+    p = evidence.harm_pair(trial, event, phase)
     if not p.comparable:
         raise InvalidValueError(
             f"no counts for {trial}, {event}, {phase}: {p.why_not}",

@@ -47,7 +47,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 from jia_teach.appraisal.imprecision import (
@@ -90,7 +89,6 @@ def summary_of_findings(
     outcomes: Sequence[str] | None = None,
     *,
     rob_to_grade: Mapping[str, int] | None = None,
-    directory: str | Path | None = None,
 ) -> SummaryOfFindings:
     """Build the summary of findings from the data (validated across files).
 
@@ -103,8 +101,6 @@ def summary_of_findings(
         RoB 2 overall judgement -> GRADE change (default :data:`ROB_TO_GRADE`). Pass e.g.
         ``{"low": 0, "some_concerns": 0, "high": -1}`` to see how much of the certainty rests
         on rating "some concerns" down.
-    directory : str or Path, optional
-        Data folder to read instead of the package data.
 
     Returns
     -------
@@ -121,9 +117,9 @@ def summary_of_findings(
     from jia_teach import data
     from jia_teach.appraisal import rob
 
-    out_frame = data.load_grade_outcomes(directory)
-    jud_frame = data.load_grade_judgements(directory)
-    assessments = {a.key: a for a in rob.worked_assessments(directory)}
+    out_frame = data.load_grade_outcomes()
+    jud_frame = data.load_grade_judgements()
+    assessments = {a.key: a for a in rob.worked_assessments()}
     ids = list(out_frame["outcome_id"])
     for i, oid in enumerate(jud_frame["outcome_id"]):
         if oid not in ids:
@@ -145,7 +141,7 @@ def summary_of_findings(
             )
         i = ids.index(oid)
         rule = dict(ROB_TO_GRADE if rob_to_grade is None else rob_to_grade)
-        findings.append(_finding(records[i], i, out_frame, jud_frame, assessments, rule, directory))
+        findings.append(_finding(records[i], i, out_frame, jud_frame, assessments, rule))
     return SummaryOfFindings(tuple(findings))
 
 
@@ -181,9 +177,7 @@ def _judgements(oid: str, i: int, out_frame: Any, jud_frame: Any, rob_computed: 
     ]
 
 
-def _finding(
-    r: dict, i: int, out_frame: Any, jud_frame: Any, assessments: dict, rule: dict, directory
-):
+def _finding(r: dict, i: int, out_frame: Any, jud_frame: Any, assessments: dict, rule: dict):
     import pandas as pd
 
     from jia_teach import effects, evidence
@@ -239,7 +233,7 @@ def _finding(
     ratings += _judgements(oid, i, out_frame, jud_frame, rob_outcome is not None)
 
     def randomized_n() -> int | None:
-        return evidence.arm_size(trial, "all", directory=directory)
+        return evidence.arm_size(trial, "all")
 
     control = treated = diff = None
     derivation = ""
@@ -252,9 +246,9 @@ def _finding(
     try:
         if kind in ("outcome", "harm"):
             if kind == "outcome":
-                p = evidence.pair(trial, endpoint, timepoint, directory=directory)
+                p = evidence.pair(trial, endpoint, timepoint)
             else:
-                p = evidence.harm_pair(trial, endpoint, timepoint, directory=directory)
+                p = evidence.harm_pair(trial, endpoint, timepoint)
             n = randomized_n()
             studies = (f"{n} children randomized, " if n else "") + "1 randomized trial"
             figures = p.counts_text + (" (derived counts)" if p.derived else "")
@@ -283,8 +277,8 @@ def _finding(
             else:
                 no_interval = f"{p.why_no_point}"
         elif kind == "hazard_ratio":
-            eff = evidence.reported_effect(str(r["effect_id"]), directory=directory)
-            p = evidence.pair(trial, endpoint, timepoint, directory=directory)
+            eff = evidence.reported_effect(str(r["effect_id"]))
+            p = evidence.pair(trial, endpoint, timepoint)
             if p.control is None or p.control.percent is None:
                 raise InvalidValueError("no placebo risk")
             cr = float(p.control.percent) / 100
@@ -303,8 +297,8 @@ def _finding(
             figures = f"{eff.text}; placebo Kaplan-Meier risk {100 * cr:g}%"
             ois = optimal_information_size(cr, mid, direction=direction)
         else:  # rate_difference: the arms' rates and the reported difference, per 100 PY
-            eff = evidence.reported_effect(str(r["effect_id"]), directory=directory)
-            p = evidence.harm_pair(trial, endpoint, timepoint, directory=directory)
+            eff = evidence.reported_effect(str(r["effect_id"]))
+            p = evidence.harm_pair(trial, endpoint, timepoint)
             rates = {
                 arm_role(f.arm): float(f.value)
                 for f in p.figures

@@ -38,7 +38,6 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from jia_teach.data import OUR_APPRAISAL, ROB_DOMAINS, ROB_JUDGEMENTS, TRIAL_LABELS
@@ -303,7 +302,7 @@ class RobAssessment:
         )
 
 
-def worked_assessments(directory: str | Path | None = None) -> list[RobAssessment]:
+def worked_assessments() -> list[RobAssessment]:
     """Every worked assessment in ``data/risk_of_bias.csv``, in file order.
 
     Examples
@@ -315,7 +314,7 @@ def worked_assessments(directory: str | Path | None = None) -> list[RobAssessmen
 
     groups: dict[tuple[str, str], list[DomainJudgement]] = {}
     labels: dict[tuple[str, str], str] = {}
-    for r in load_risk_of_bias(directory).to_dict(orient="records"):
+    for r in load_risk_of_bias().to_dict(orient="records"):
         key = (str(r["trial"]), str(r["outcome"]))
         labels[key] = str(r["outcome_label"])
         groups.setdefault(key, []).append(
@@ -339,9 +338,7 @@ def worked_assessments(directory: str | Path | None = None) -> list[RobAssessmen
     ]
 
 
-def worked_assessment(
-    trial: str, outcome: str, *, directory: str | Path | None = None
-) -> RobAssessment:
+def worked_assessment(trial: str, outcome: str) -> RobAssessment:
     """One worked assessment by trial and outcome code.
 
     Raises
@@ -349,7 +346,7 @@ def worked_assessment(
     jia_teach.rules.errors.InvalidValueError
         When the data hold no such assessment.
     """
-    found = {a.key: a for a in worked_assessments(directory)}
+    found = {a.key: a for a in worked_assessments()}
     if (trial, outcome) not in found:
         raise InvalidValueError(
             f"no risk-of-bias assessment for {trial} / {outcome}",
@@ -424,7 +421,7 @@ def compare_with_worked(
     return out
 
 
-def judgement_table(directory: str | Path | None = None) -> Any:
+def judgement_table() -> Any:
     """Every worked assessment as a table of words: D1-D5 and the overall judgement.
 
     Returns
@@ -440,7 +437,7 @@ def judgement_table(directory: str | Path | None = None) -> Any:
     import pandas as pd
 
     rows = []
-    for a in worked_assessments(directory):
+    for a in worked_assessments():
         row = {"Trial": TRIAL_LABELS.get(a.trial, a.trial), "Outcome": a.outcome_label}
         for d in a.domains:
             row[f"D{DOMAINS[d.domain].number}"] = JUDGEMENT_LABELS[d.judgement]

@@ -15,7 +15,6 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -26,7 +25,7 @@ from jia_teach.data.loaders import load_source_claims
 __all__ = ["claims_check", "figure_text", "pick"]
 
 
-def claims_check(directory: str | Path | None = None) -> pd.DataFrame:
+def claims_check() -> pd.DataFrame:
     """Show each secondary-source claim beside the trial's own figures.
 
     For every claim the table gives what the source said, the trial's figure for the endpoint
@@ -34,8 +33,6 @@ def claims_check(directory: str | Path | None = None) -> pd.DataFrame:
 
     Parameters
     ----------
-    directory : str or Path, optional
-        Folder to read instead of :func:`data_dir`.
 
     Returns
     -------
@@ -51,7 +48,7 @@ def claims_check(directory: str | Path | None = None) -> pd.DataFrame:
     >>> row["figure_belongs_to"]
     'JIA ACR30 + no fever (TENDER primary)'
     """
-    claims = load_source_claims(directory)
+    claims = load_source_claims()
 
     def fmt(endpoint: str, qualifier, value, unit) -> str:
         if pd.isna(value):

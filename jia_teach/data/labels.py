@@ -28,7 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from jia_teach.data.location import data_dir
+from jia_teach.data.location import data_dir, package_data_dir
 from jia_teach.rules.errors import DataFileError
 
 if TYPE_CHECKING:
@@ -108,6 +108,10 @@ def _read(folder: str, stamp: tuple[int, int]) -> dict[str, dict[str, tuple[str,
 
 def _table(kind: str) -> dict[str, tuple[str, str]]:
     folder = data_dir()
+    if not (folder / FILE).is_file():
+        # A folder holding only some files (a refit written to a scratch folder) uses the
+        # package's labels, as it uses the package's sources.
+        folder = package_data_dir()
     path = folder / FILE
     try:
         st = path.stat()

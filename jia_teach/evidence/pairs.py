@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Literal
 
 from jia_teach import data
@@ -180,15 +179,15 @@ class ArmPair:
         return self.why_no_point is None and self.why_not is not None
 
 
-def _key(directory: str | Path | None) -> str:
-    return str(Path(directory).resolve()) if directory is not None else ""
+def _key() -> str:
+    return str(data.data_dir().resolve())
 
 
 _PAIRS: dict[tuple, dict[tuple[str, str, str], ArmPair]] = {}
 
 
-def _stamp(directory: str | Path | None, file: str) -> tuple[int, int]:
-    path = (Path(directory) if directory is not None else data.data_dir()) / file
+def _stamp(file: str) -> tuple[int, int]:
+    path = data.data_dir() / file
     try:
         st = path.stat()
     except OSError:
@@ -196,22 +195,22 @@ def _stamp(directory: str | Path | None, file: str) -> tuple[int, int]:
     return (st.st_mtime_ns, st.st_size)
 
 
-def _all_pairs(kind: Kind, directory: str | Path | None) -> dict[tuple[str, str, str], ArmPair]:
+def _all_pairs(kind: Kind) -> dict[tuple[str, str, str], ArmPair]:
     file = "trial_outcomes.csv" if kind == "benefit" else "adverse_events.csv"
     cache_key = (
         kind,
-        _key(directory),
-        _stamp(directory, file),
-        _stamp(directory, "trial_designs.csv"),
+        _key(),
+        _stamp(file),
+        _stamp("trial_designs.csv"),
     )
     if cache_key in _PAIRS:
         return _PAIRS[cache_key]
-    designs = data.load_designs(directory)
+    designs = data.load_designs()
     if kind == "benefit":
-        rows = data.load_outcomes(directory).to_dict("records")
+        rows = data.load_outcomes().to_dict("records")
         figures = [outcome_figure(r) for r in rows]
     else:
-        rows = data.load_adverse_events(directory).to_dict("records")
+        rows = data.load_adverse_events().to_dict("records")
         figures = [harm_figure(r) for r in rows]
     groups: dict[tuple[str, str, str], list[ArmFigure]] = {}
     for f in figures:
@@ -243,9 +242,9 @@ def _all_pairs(kind: Kind, directory: str | Path | None) -> dict[tuple[str, str,
     return out
 
 
-def _lookup(kind: Kind, key: tuple[str, str, str], directory: str | Path | None) -> ArmPair:
+def _lookup(kind: Kind, key: tuple[str, str, str]) -> ArmPair:
     """One pair by its key, or an error listing the keys the trial has."""
-    pairs = _all_pairs(kind, directory)
+    pairs = _all_pairs(kind)
     if key in pairs:
         return pairs[key]
     what, column = (
@@ -260,17 +259,13 @@ def _lookup(kind: Kind, key: tuple[str, str, str], directory: str | Path | None)
     )
 
 
-def outcome_pairs(
-    trial: str | None = None, *, directory: str | Path | None = None
-) -> list[ArmPair]:
+def outcome_pairs(trial: str | None = None) -> list[ArmPair]:
     """Every trial x end point x time point of ``trial_outcomes.csv``, comparable or not.
 
     Parameters
     ----------
     trial : str, optional
         Only this trial.
-    directory : str or Path, optional
-        Data folder to read instead of the package data.
 
     Returns
     -------
@@ -282,13 +277,11 @@ def outcome_pairs(
     >>> [p.measure for p in outcome_pairs("canakinumab-2")][:2]
     ['flare', 'flare_free']
     """
-    pairs = _all_pairs("benefit", directory).values()
+    pairs = _all_pairs("benefit").values()
     return [p for p in pairs if trial is None or p.trial == trial]
 
 
-def benefit_pairs(
-    trial: str | None = None, *, directory: str | Path | None = None
-) -> list[ArmPair]:
+def benefit_pairs(trial: str | None = None) -> list[ArmPair]:
     """The outcome pairs with counts in a treated and a control arm (comparable ones).
 
     Examples
@@ -296,12 +289,10 @@ def benefit_pairs(
     >>> [p.measure for p in benefit_pairs("TENDER")][:3]
     ['acr30_no_fever', 'acr30', 'acr50']
     """
-    return [p for p in outcome_pairs(trial, directory=directory) if p.comparable]
+    return [p for p in outcome_pairs(trial) if p.comparable]
 
 
-def pair(
-    trial: str, endpoint: str, timepoint: str, *, directory: str | Path | None = None
-) -> ArmPair:
+def pair(trial: str, endpoint: str, timepoint: str) -> ArmPair:
     """The pair of one trial, end point and time point.
 
     Raises
@@ -314,12 +305,10 @@ def pair(
     >>> pair("canakinumab-1", "adapted_acr30", "day 15").counts_text
     '36/43 (84%) vs 4/41 (10%)'
     """
-    return _lookup("benefit", (trial, endpoint, timepoint), directory)
+    return _lookup("benefit", (trial, endpoint, timepoint))
 
 
-def harm_pairs(
-    trial: str | None = None, *, usable: bool | None = None, directory: str | Path | None = None
-) -> list[ArmPair]:
+def harm_pairs(trial: str | None = None, *, usable: bool | None = None) -> list[ArmPair]:
     """Every adverse event x phase of ``adverse_events.csv`` as a pair.
 
     Parameters
@@ -338,16 +327,14 @@ def harm_pairs(
     >>> print(harm_pairs("TENDER", usable=False)[0].why_no_point)  # doctest: +ELLIPSIS
     a count of adverse events, not of patients: ...
     """
-    pairs = _all_pairs("harm", directory).values()
+    pairs = _all_pairs("harm").values()
     out = [p for p in pairs if trial is None or p.trial == trial]
     if usable is not None:
         out = [p for p in out if (p.why_no_point is None) is usable]
     return out
 
 
-def harm_pair(
-    trial: str, event: str, phase: str, *, directory: str | Path | None = None
-) -> ArmPair:
+def harm_pair(trial: str, event: str, phase: str) -> ArmPair:
     """The harm pair of one trial, adverse event and phase.
 
     Examples
@@ -357,10 +344,10 @@ def harm_pair(
     >>> harm_pair("TENDER", "infusion_reaction_during", "12-week double-blind").counts_text
     '4% of patients vs 0% of patients'
     """
-    return _lookup("harm", (trial, event, phase), directory)
+    return _lookup("harm", (trial, event, phase))
 
 
-def arm_size(trial: str, arm: str, *, directory: str | Path | None = None) -> int | None:
+def arm_size(trial: str, arm: str) -> int | None:
     """Patients randomized to ``arm`` of ``trial`` (``trial_designs.csv``), if the design says.
 
     Examples
@@ -368,13 +355,13 @@ def arm_size(trial: str, arm: str, *, directory: str | Path | None = None) -> in
     >>> arm_size("TENDER", "tocilizumab"), arm_size("TENDER", "placebo")
     (75, 37)
     """
-    designs = data.load_designs(directory)
+    designs = data.load_designs()
     rows = designs[(designs["trial"] == trial) & (designs["arm"] == arm)]
     rows = rows[rows["phase"] == "randomized"] if (rows["phase"] == "randomized").any() else rows
     return None if rows.empty or rows["n"].isna().all() else int(rows["n"].max())
 
 
-def citations(*, directory: str | Path | None = None) -> dict[str, str]:
+def citations() -> dict[str, str]:
     """Full citation of every source id (``sources.csv``).
 
     Examples
@@ -382,11 +369,11 @@ def citations(*, directory: str | Path | None = None) -> dict[str, str]:
     >>> citations()["ruperto2012"][:28]
     'Ruperto N, Brunner HI, Quart'
     """
-    sources = data.load_sources(directory)
+    sources = data.load_sources()
     return dict(zip(sources["source_id"], sources["citation"], strict=True))
 
 
-def primary_timepoint(trial: str, *, directory: str | Path | None = None) -> str | None:
+def primary_timepoint(trial: str) -> str | None:
     """The time point the trial design marks ``(primary)``, if any.
 
     Examples
@@ -394,7 +381,7 @@ def primary_timepoint(trial: str, *, directory: str | Path | None = None) -> str
     >>> primary_timepoint("canakinumab-1")
     'day 15'
     """
-    designs = data.load_designs(directory)
+    designs = data.load_designs()
     for text in designs.loc[designs["trial"] == trial, "timepoints"].dropna():
         for part in str(text).split(";"):
             if "(primary)" in part:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from jia_teach.evidence.pairs import outcome_pairs, primary_timepoint
 
@@ -31,9 +30,7 @@ class PublishedRate:
 _ENDPOINT_RE = re.compile(r"^(adapted_)?acr(\d+)(_no_fever)?$")
 
 
-def published_rate(
-    trial: str, level: int, no_fever: bool, *, directory: str | Path | None = None
-) -> PublishedRate | None:
+def published_rate(trial: str, level: int, no_fever: bool) -> PublishedRate | None:
     """The published rates of the standard JIA ACR definition at ``level`` for ``trial``.
 
     The standard rule is >= ``level`` % better in >= 3 of 6 with no more than 1 worse by more
@@ -51,9 +48,9 @@ def published_rate(
     >>> published_rate("canakinumab-1", 50, True) is None
     True
     """
-    primary = primary_timepoint(trial, directory=directory)
+    primary = primary_timepoint(trial)
     found = []
-    for p in outcome_pairs(trial, directory=directory):
+    for p in outcome_pairs(trial):
         m = _ENDPOINT_RE.match(p.measure)
         if m is None or int(m.group(2)) != level:
             continue

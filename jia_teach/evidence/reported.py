@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from pathlib import Path
 
 from jia_teach import data
 from jia_teach.evidence.arm_figures import _none
@@ -89,9 +88,7 @@ randomized withdrawal [reported; Ruperto 2012, NEJM (trial 2)]
         )
 
 
-def reported_effects(
-    trial: str | None = None, *, directory: str | Path | None = None
-) -> list[ReportedEffect]:
+def reported_effects(trial: str | None = None) -> list[ReportedEffect]:
     """The effect estimates shipped in ``data/reported_effects.csv`` (optionally of one trial).
 
     Examples
@@ -100,7 +97,7 @@ def reported_effects(
     ['canakinumab2_flare_hr', 'tender_acr30_wdiff']
     """
     out = []
-    for r in data.load_reported_effects(directory).to_dict("records"):
+    for r in data.load_reported_effects().to_dict("records"):
         if trial is not None and r["trial"] != trial:
             continue
         out.append(
@@ -126,7 +123,7 @@ def reported_effects(
     return out
 
 
-def reported_effect(effect_id: str, *, directory: str | Path | None = None) -> ReportedEffect:
+def reported_effect(effect_id: str) -> ReportedEffect:
     """One reported effect by its ``effect_id``.
 
     Examples
@@ -134,7 +131,7 @@ def reported_effect(effect_id: str, *, directory: str | Path | None = None) -> R
     >>> reported_effect("tender_acr30_wdiff").text
     'Weighted difference 67 percentage points (95% CI 51 to 83)'
     """
-    effects = {e.effect_id: e for e in reported_effects(directory=directory)}
+    effects = {e.effect_id: e for e in reported_effects()}
     if effect_id not in effects:
         raise InvalidValueError(
             f"unknown effect_id {effect_id!r}", column="effect_id", allowed=", ".join(effects)

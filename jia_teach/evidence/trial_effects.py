@@ -16,7 +16,6 @@ Examples
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 from jia_teach import evidence
 from jia_teach.effects import ArmComparison, compare_arms
@@ -50,7 +49,6 @@ def compare(
     timepoint: str,
     *,
     confidence: float = 0.95,
-    directory: str | Path | None = None,
 ) -> ArmComparison:
     """The comparison of a trial's treated arm vs its control for one end point and time.
 
@@ -69,7 +67,7 @@ def compare(
     >>> compare("canakinumab-1", "adapted_acr30", "day 15").label
     'canakinumab-1, adapted_acr30, day 15: canakinumab 36/43 vs placebo 4/41'
     """
-    return compare_pair(evidence.pair(trial, endpoint, timepoint, directory=directory), confidence)
+    return compare_pair(evidence.pair(trial, endpoint, timepoint), confidence)
 
 
 def number_needed(pair: ArmPair) -> float:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jia_teach.effects import round_up
@@ -73,20 +72,17 @@ def harm_label(p: ArmPair) -> str:
     return f"{p.measure_label} ({figures})"
 
 
-def _default_benefits(directory):
+def _default_benefits():
     from jia_teach import evidence
 
-    pairs = [evidence.pair("TENDER", e, "week 12", directory=directory) for e in _DEFAULT_BENEFITS]
+    pairs = [evidence.pair("TENDER", e, "week 12") for e in _DEFAULT_BENEFITS]
     return {benefit_label(p): compare_pair(p) for p in pairs}
 
 
-def _default_harms(directory):
+def _default_harms():
     from jia_teach import evidence
 
-    pairs = [
-        evidence.harm_pair("TENDER", e, "12-week double-blind", directory=directory)
-        for e in _DEFAULT_HARMS
-    ]
+    pairs = [evidence.harm_pair("TENDER", e, "12-week double-blind") for e in _DEFAULT_HARMS]
     return {harm_label(p): harm_effect(p) for p in pairs}, {
         harm_label(p): p.measure_label for p in pairs
     }
@@ -100,7 +96,6 @@ def benefit_risk_chart(
     lhh: LikelihoodHelpedHarmed | None = None,
     harm_names: Mapping[str, str] | None = None,
     context: str | None = None,
-    directory: str | Path | None = None,
 ) -> Figure:
     """Numbers needed to treat (benefits) beside numbers needed to harm, on one log axis.
 
@@ -130,8 +125,6 @@ def benefit_risk_chart(
         The trial (and time point) the rows come from, put at the start of the title, e.g.
         ``"TENDER (tocilizumab), week 12"``. Default: ``"TENDER, week 12"`` for the default
         rows, none for rows you pass.
-    directory : str or Path, optional
-        Data folder to read instead of the package data.
 
     Returns
     -------
@@ -165,9 +158,9 @@ def benefit_risk_chart(
     from jia_teach.effects import ArmComparison
 
     defaults = benefits is None and harms is None
-    benefits = dict(benefits) if benefits is not None else _default_benefits(directory)
+    benefits = dict(benefits) if benefits is not None else _default_benefits()
     if harms is None:
-        harms, names = _default_harms(directory)
+        harms, names = _default_harms()
     else:
         harms, names = dict(harms), {}
     names.update(harm_names or {})

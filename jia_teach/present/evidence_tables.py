@@ -16,7 +16,6 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 from jia_teach import evidence
 from jia_teach.data.labels import BASELINE_LABELS, CONTROL_ARM, arm_label, trial_label
@@ -39,15 +38,13 @@ def _nnh_cell(p: evidence.ArmPair) -> str:
     return "no NNH: " + why.split(":")[0].split(";")[0]
 
 
-def harms_table(trial: str, *, directory: str | Path | None = None) -> Table:
+def harms_table(trial: str) -> Table:
     """The trial's adverse events: each arm's figure and the number needed to harm, or why not.
 
     Parameters
     ----------
     trial : str
         E.g. ``"TENDER"``.
-    directory : str or Path, optional
-        Data folder to read instead of the package data.
 
     Examples
     --------
@@ -57,7 +54,7 @@ def harms_table(trial: str, *, directory: str | Path | None = None) -> Table:
     >>> t.rows[0][-1]
     'no NNH: a count of adverse events, not of patients'
     """
-    pairs = evidence.harm_pairs(trial, directory=directory)
+    pairs = evidence.harm_pairs(trial)
     treated = next((p.treated.arm for p in pairs if p.treated is not None), None)
     columns = (
         "Harm",
@@ -106,9 +103,7 @@ def _variable_label(name: str) -> str:
         return name.replace("_", " ")
 
 
-def baseline_table(
-    trials: Sequence[str] = ("TENDER", "canakinumab-2"), *, directory: str | Path | None = None
-) -> Table:
+def baseline_table(trials: Sequence[str] = ("TENDER", "canakinumab-2")) -> Table:
     """Baseline characteristics side by side, each with its statistic (mean or median) and unit.
 
     A mean of one population beside a median of another is not a comparison of like with
@@ -122,7 +117,7 @@ def baseline_table(
     >>> dict((r[0], r[1]) for r in t.rows)["Active joints"]
     'mean 19.8 (SD 15.7) joints'
     """
-    records = baseline_records(directory)
+    records = baseline_records()
     order: list[str] = []
     cells: dict[tuple[str, str], str] = {}
     populations = []
@@ -153,7 +148,7 @@ def baseline_table(
     )
 
 
-def mas_table(*, directory: str | Path | None = None) -> Table:
+def mas_table() -> Table:
     """Macrophage activation syndrome across the canakinumab sJIA programme (Grom 2016).
 
     Events beside exposure-adjusted rates, so that the raw counts cannot be read as risks.
@@ -169,7 +164,6 @@ def mas_table(*, directory: str | Path | None = None) -> Table:
         "canakinumab-pooled",
         "macrophage_activation_syndrome",
         "pooled sJIA trials",
-        directory=directory,
     )
     rows = []
     for arm in dict.fromkeys(f.arm for f in p.figures if f.arm != "all"):
@@ -183,7 +177,7 @@ def mas_table(*, directory: str | Path | None = None) -> Table:
                 rate.text() if rate else "not given",
             )
         )
-    diff = evidence.reported_effect("grom2016_mas_rate_difference", directory=directory)
+    diff = evidence.reported_effect("grom2016_mas_rate_difference")
     return Table(
         ("Arm", "Probable MAS events", "Rate"),
         tuple(rows),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jia_teach.data.labels import trial_colour, trial_label
@@ -30,20 +29,16 @@ def _row_label(p: ArmPair) -> str:
     )
 
 
-def _default_rows(directory: str | Path | None) -> list[tuple[str, ArmComparison, str]]:
+def _default_rows() -> list[tuple[str, ArmComparison, str]]:
     from jia_teach import evidence
 
-    return [
-        (_row_label(p), compare_pair(p), p.trial)
-        for p in evidence.benefit_pairs(directory=directory)
-    ]
+    return [(_row_label(p), compare_pair(p), p.trial) for p in evidence.benefit_pairs()]
 
 
 def forest_plot(
     comparisons: Mapping[str, ArmComparison | ArmPair] | None = None,
     *,
     rows: Sequence[tuple[str, str, str]] | None = None,
-    directory: str | Path | None = None,
 ) -> Figure:
     """Forest plot of risk differences (treated minus placebo) with Newcombe intervals.
 
@@ -59,8 +54,6 @@ def forest_plot(
         Instead of ``comparisons``: these pairs of :func:`jia_teach.evidence.pair` only, in
         this order, labelled as the default rows are (a slide shows a few rows, large enough
         to read when projected).
-    directory : str or Path, optional
-        Data folder to read instead of the package data.
 
     Returns
     -------
@@ -84,10 +77,10 @@ def forest_plot(
             "give comparisons or rows, not both", column="rows", allowed="one of the two"
         )
     if rows is not None:
-        chosen = [evidence.pair(*key, directory=directory) for key in rows]
+        chosen = [evidence.pair(*key) for key in rows]
         items = [(_row_label(p), compare_pair(p), p.trial) for p in chosen]
     elif comparisons is None:
-        items = _default_rows(directory)
+        items = _default_rows()
     else:
         items = [
             (label, compare_pair(r), r.trial) if isinstance(r, evidence.ArmPair) else (label, r, "")
@@ -167,7 +160,7 @@ def forest_plot(
         ha="left",
     )
     hr = next(
-        (e for e in evidence.reported_effects(directory=directory) if e.measure == "hazard_ratio"),
+        (e for e in evidence.reported_effects() if e.measure == "hazard_ratio"),
         None,
     )
     foot = (

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jia_teach.data.labels import arm_label, trial_label
@@ -22,7 +21,6 @@ def response_rate_bars(
     endpoints: Sequence[str] = ("acr30", "acr50", "acr70", "acr90"),
     *,
     confidence: float = 0.95,
-    directory: str | Path | None = None,
 ) -> Figure:
     """Bars of the response rate by arm with Wilson intervals.
 
@@ -35,8 +33,6 @@ def response_rate_bars(
         end point beside plain ACR30).
     confidence : float, default 0.95
         Level of the Wilson score intervals (:func:`jia_teach.effects.proportion_ci`).
-    directory : str or Path, optional
-        Data folder to read instead of the package data.
 
     Returns
     -------
@@ -60,24 +56,22 @@ def response_rate_bars(
         raise InvalidValueError(
             "no end point to draw", column="endpoints", allowed="at least one end point code"
         )
-    pairs = [evidence.pair(trial, e, timepoint, directory=directory) for e in endpoints]
+    pairs = [evidence.pair(trial, e, timepoint) for e in endpoints]
     for p in pairs:
         if not p.comparable:
-            drawable = [q.measure for q in evidence.benefit_pairs(trial, directory=directory)]
+            drawable = [q.measure for q in evidence.benefit_pairs(trial)]
             raise InvalidValueError(
                 f"{trial} has no counts in both arms for {p.measure!r} at {timepoint}: {p.why_not}",
                 column="endpoints",
                 allowed=", ".join(
-                    q.measure
-                    for q in evidence.benefit_pairs(trial, directory=directory)
-                    if q.timepoint == timepoint
+                    q.measure for q in evidence.benefit_pairs(trial) if q.timepoint == timepoint
                 )
                 or ", ".join(drawable)
                 or "none",
             )
     first = pairs[0]
     arms = [first.treated.arm, first.control.arm]  # type: ignore[union-attr]
-    n_by_arm = {a: evidence.arm_size(trial, a, directory=directory) for a in arms}
+    n_by_arm = {a: evidence.arm_size(trial, a) for a in arms}
 
     fig = Figure(figsize=(8, 5.2), layout="constrained")
     ax = fig.add_subplot()

@@ -375,7 +375,7 @@ def readonly(a: NDArray) -> NDArray:
 
 
 def _fit_table(directory: str | Path | None) -> dict[tuple[str, str], ArmParameters]:
-    from jia_teach.data import data_dir, load_cohort_fit
+    from jia_teach.data import data_dir, load_cohort_fit, use_data
 
     folder = Path(directory) if directory is not None else data_dir()
     if not (folder / FIT_FILE).is_file():
@@ -383,7 +383,8 @@ def _fit_table(directory: str | Path | None) -> dict[tuple[str, str], ArmParamet
             f"{FIT_FILE} not found in {folder}; "
             "run `python -m jia_teach.simulation.calibration --refit`"
         )
-    table = load_cohort_fit(directory)
+    with use_data(folder):
+        table = load_cohort_fit()
     rows = table[table["kind"] == "parameter"]
     out: dict[tuple[str, str], ArmParameters] = {}
     for (trial, arm), group in rows.groupby(["trial", "arm"], sort=False):

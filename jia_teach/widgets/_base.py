@@ -10,7 +10,9 @@ in JupyterLab, Voila and the static book alike.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import ipywidgets as w
 
@@ -18,6 +20,10 @@ from jia_teach.present.render import canvas_png, figure_png
 
 if TYPE_CHECKING:
     import pandas as pd
+
+from jia_teach.data.location import use_data
+
+T = TypeVar("T")
 
 __all__ = ["View", "canvas_png", "figure_png", "records"]
 
@@ -103,3 +109,18 @@ class _Hold:
     def __exit__(self, *exc: object) -> None:
         for control in self.view.controls.values():
             control.observe(self.view._on_change, names="value")
+
+
+def reads_data(method: Callable[..., T]) -> Callable[..., T]:
+    """Run a view's method with the data folder the view was built from (``self._data``).
+
+    A view built inside ``with jia_teach.use_data(folder):`` keeps showing that folder's
+    figures when the learner moves a control later, outside the block.
+    """
+
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> T:
+        with use_data(self._data):
+            return method(self, *args, **kwargs)
+
+    return wrapper

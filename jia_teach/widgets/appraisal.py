@@ -15,7 +15,6 @@ The worked judgements are *our appraisal, argued from the published design*
 from __future__ import annotations
 
 import html
-from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
@@ -43,8 +42,6 @@ class RiskOfBiasExercise(View):
     ----------
     trial, outcome : str, optional
         The assessment to start with (codes of ``data/risk_of_bias.csv``); default the first.
-    directory : str or Path, optional
-        Data folder to read instead of the package data.
 
     Examples
     --------
@@ -62,10 +59,8 @@ class RiskOfBiasExercise(View):
         self,
         trial: str | None = None,
         outcome: str | None = None,
-        *,
-        directory: str | Path | None = None,
     ) -> None:
-        self._assessments = {a.key: a for a in rob.worked_assessments(directory)}
+        self._assessments = {a.key: a for a in rob.worked_assessments()}
         keys = list(self._assessments)
         start = keys[0] if trial is None and outcome is None else (trial, outcome)
         if start not in self._assessments:

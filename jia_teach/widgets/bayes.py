@@ -13,7 +13,6 @@ comparison. The view computes nothing itself.
 from __future__ import annotations
 
 import html
-from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
@@ -49,8 +48,6 @@ class BayesExplorer(View):
         The comparison an informed prior borrows from; default TENDER ACR90, week 12.
     weight : float, default 0.25
         Down-weighting of the informed prior (each borrowed child counts as this much).
-    directory : str or Path, optional
-        Data folder to read instead of the package data.
 
     Examples
     --------
@@ -70,11 +67,8 @@ class BayesExplorer(View):
         threshold: float = 20.0,
         informed_by: tuple[str, str, str] | None = None,
         weight: float = 0.25,
-        directory: str | Path | None = None,
     ) -> None:
-        self._pairs: dict[tuple[str, str, str], ArmCounts] = {
-            c.key: c for c in count_pairs(directory)
-        }
+        self._pairs: dict[tuple[str, str, str], ArmCounts] = {c.key: c for c in count_pairs()}
         keys = list(self._pairs)
         comparison = comparison or ("canakinumab-1", "adapted_acr90", "month 1")
         informed_by = informed_by or ("TENDER", "acr90", "week 12")

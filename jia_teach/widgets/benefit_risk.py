@@ -26,18 +26,18 @@ from __future__ import annotations
 
 import html
 import math
-from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
 
 from jia_teach import effects, evidence, present
 from jia_teach.data.labels import event_label, trial_label
+from jia_teach.data.location import data_dir
 from jia_teach.evidence import ArmPair
 from jia_teach.evidence.trial_effects import compare_pair, harm_effect
 from jia_teach.present.benefit_risk_text import harm_method_text, lhh_lines, nnh_text
 from jia_teach.rules.errors import InvalidValueError
-from jia_teach.widgets._base import View, canvas_png
+from jia_teach.widgets._base import View, canvas_png, reads_data
 from jia_teach.widgets._controls import TEXT_GREEN, TEXT_VERMILLION
 
 __all__ = ["BenefitRiskExplorer"]
@@ -64,8 +64,6 @@ class BenefitRiskExplorer(View):
         The patient's risk relative to the trial's control group, for the benefit and the
         harm (Straus and Sackett's adjustment of the LHH).
     confidence : float, default 0.95
-    directory : str or Path, optional
-        Data folder to read instead of the package data.
 
     Examples
     --------
@@ -88,10 +86,9 @@ class BenefitRiskExplorer(View):
         f_benefit: float = 1.0,
         f_harm: float = 1.0,
         confidence: float = 0.95,
-        directory: str | Path | None = None,
     ) -> None:
         self.confidence = confidence
-        self.directory = directory
+        self._data = data_dir()  # the folder this view was built from (use_data)
         self._harms, self._unusable = self._read_harms()
         self._benefits = self._read_benefits({k[0] for k in self._harms})
         if not self._benefits or not self._harms:
@@ -165,7 +162,7 @@ class BenefitRiskExplorer(View):
         """Usable harms (key -> pair) and (label, reason) of the rest, from the evidence."""
         usable: dict[Key, ArmPair] = {}
         unusable: list[tuple[str, str]] = []
-        for p in evidence.harm_pairs(directory=self.directory):
+        for p in evidence.harm_pairs():
             if p.why_no_point is None:
                 usable[(p.trial, p.measure, p.timepoint)] = p
             else:
@@ -177,7 +174,7 @@ class BenefitRiskExplorer(View):
         """Benefits with counts in both arms, of the trials that have a usable harm."""
         return {
             (p.trial, p.measure, p.timepoint): p
-            for p in evidence.benefit_pairs(directory=self.directory)
+            for p in evidence.benefit_pairs()
             if p.trial in trials
         }
 
@@ -328,6 +325,7 @@ class BenefitRiskExplorer(View):
         return list(self._unusable)
 
     # ------------------------------------------------------------------ drawing
+    @reads_data
     def _trial_chart(self, trial: str) -> dict[str, Any]:
         """The chart of one trial: every usable benefit and every harm with an excess on
         treatment, drawn once (a full Agg draw costs 100-200 ms here). Choosing a pair then
@@ -356,7 +354,6 @@ class BenefitRiskExplorer(View):
                 {label: self._harm_measure(k) for k, label in harms.items()},
                 harm_names={label: self._harms[k].measure_label for k, label in harms.items()},
                 context=context,
-                directory=self.directory,
             )
             canvas = FigureCanvasAgg(fig)
             dynamic = present.set_benefit_risk_pair(

@@ -23,17 +23,17 @@ itself: the pairs, their figures and the reason when no comparison is possible c
 from __future__ import annotations
 
 import html
-from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
 
 from jia_teach import effects, evidence
 from jia_teach.data.labels import endpoint_label, trial_label
+from jia_teach.data.location import data_dir
 from jia_teach.evidence import ArmFigure, ArmPair
 from jia_teach.evidence.trial_effects import compare_pair
 from jia_teach.rules.errors import InvalidValueError
-from jia_teach.widgets._base import View, figure_png
+from jia_teach.widgets._base import View, figure_png, reads_data
 from jia_teach.widgets._controls import TEXT_VERMILLION
 
 __all__ = ["TrialExplorer"]
@@ -55,8 +55,6 @@ class TrialExplorer(View):
         ``"acr30_no_fever"``, ``"week 12"``). Missing ones default to the first available.
     confidence : float, default 0.95
         Confidence level of the computed intervals.
-    directory : str or Path, optional
-        Data folder to read instead of the package data (tests use a modified copy).
 
     Examples
     --------
@@ -77,17 +75,15 @@ class TrialExplorer(View):
         timepoint: str | None = None,
         *,
         confidence: float = 0.95,
-        directory: str | Path | None = None,
     ) -> None:
         self.confidence = confidence
-        self.directory = directory
+        self._data = data_dir()  # the folder this view was built from (use_data)
         #: (trial, endpoint, timepoint) -> pair, in file order
         self._groups: dict[tuple[str, str, str], ArmPair] = {
-            (p.trial, p.measure, p.timepoint): p
-            for p in evidence.outcome_pairs(directory=directory)
+            (p.trial, p.measure, p.timepoint): p for p in evidence.outcome_pairs()
         }
-        self._effects = evidence.reported_effects(directory=directory)
-        self._citations = evidence.citations(directory=directory)
+        self._effects = evidence.reported_effects()
+        self._citations = evidence.citations()
         self._png: dict[tuple[str, str], bytes | None] = {}
         self._captions: dict[tuple[str, str], str] = {}
 
@@ -227,18 +223,16 @@ class TrialExplorer(View):
         trial, _, timepoint = self.selection()
         return self._figure_endpoints(trial, timepoint)
 
+    @reads_data
     def _figure_endpoints(self, trial: str, timepoint: str) -> list[str]:
-        return [
-            p.measure
-            for p in evidence.benefit_pairs(trial, directory=self.directory)
-            if p.timepoint == timepoint
-        ]
+        return [p.measure for p in evidence.benefit_pairs(trial) if p.timepoint == timepoint]
 
     def _figure(self) -> tuple[bytes | None, str]:
         """PNG bytes and caption of the response figure (cached per trial and time point)."""
         trial, _, timepoint = self.selection()
         return self._render(trial, timepoint)
 
+    @reads_data
     def _render(self, trial: str, timepoint: str) -> tuple[bytes | None, str]:
         key = (trial, timepoint)
         if key not in self._png:
@@ -257,7 +251,6 @@ class TrialExplorer(View):
                     timepoint,
                     tuple(endpoints),
                     confidence=self.confidence,
-                    directory=self.directory,
                 )
                 self._png[key] = figure_png(fig)
                 self._captions[key] = present.caption(fig)
