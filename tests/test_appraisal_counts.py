@@ -41,7 +41,7 @@ def test_unconfirmed_rows_are_never_used(tmp_path: Path) -> None:
         return r
 
     edit_csv(folder / "trial_outcomes.csv", edit)
-    keys = [c.key for c in count_pairs(folder)]
+    keys = [c.key for c in read_in(folder, count_pairs)]
     assert ("canakinumab-1", "adapted_acr90", "month 1") not in keys
     with pytest.raises(JiaInputError, match="no active-vs-placebo counts"):
         read_in(folder, arm_counts, "canakinumab-1", "adapted_acr90", "month 1")

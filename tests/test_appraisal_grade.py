@@ -245,7 +245,7 @@ def test_row_rules(tmp_path: Path, file: str, match: str, edit: dict) -> None:
     loader = (
         data.load_grade_outcomes if file == "grade_outcomes.csv" else data.load_grade_judgements
     )
-    err = _error(loader, folder)
+    err = read_in(folder, _error, loader)
     assert match in str(err) and err.row == 1 and str(err).startswith(f"{file}, row 1 (line 2")
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.datacopy import read_in
+
 from jia_teach import data
 from jia_teach.appraisal import rob
 from jia_teach.appraisal.rob import (
@@ -136,7 +138,7 @@ def test_text_and_html_carry_the_label() -> None:
 def _load_error(folder: Path) -> DataFileError:
     data.clear_cache()
     with pytest.raises(DataFileError) as info:
-        data.load_risk_of_bias(folder)
+        read_in(folder, data.load_risk_of_bias)
     return info.value
 
 

@@ -181,3 +181,16 @@ def test_views_do_not_read_data_files_or_name_the_control_arm() -> None:
             if isinstance(node, ast.Constant) and node.value == "placebo":
                 line = source.splitlines()[node.lineno - 1].strip()
                 raise AssertionError(f"{path.name}:{node.lineno}: the literal 'placebo' ({line})")
+
+
+#: Folders whose modules may read the data tables (the package ``jia_teach.data`` re-exports the
+#: loaders). Everything else asks :mod:`jia_teach.evidence` (issue 18: one route per question).
+DATA_READERS = ("data", "evidence", "simulation")
+
+
+def test_only_the_evidence_layer_reads_the_data_tables() -> None:
+    for module, targets in sorted(GRAPH.items()):
+        if _folder(module) in DATA_READERS:
+            continue
+        bad = sorted(t for t in targets if t in ("jia_teach.data", "jia_teach.data.loaders"))
+        assert not bad, f"{module} reads the data tables ({bad}); ask jia_teach.evidence"

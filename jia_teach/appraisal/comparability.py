@@ -60,36 +60,16 @@ def why_not_comparable(a: ArmCounts, b: ArmCounts) -> tuple[Caveat, ...]:
     >>> [c.aspect for c in why_not_comparable(tender, can1)]
     ['end point', 'inflammation marker', 'time point', 'population', 'regimen', 'placebo response']
     """
-    import pandas as pd
 
     from jia_teach.appraisal.indirect import Caveat
-    from jia_teach.data import ENDPOINT_LABELS, load_designs, load_outcomes
-
-    outcomes, designs = load_outcomes(), load_designs()
+    from jia_teach.data.labels import ENDPOINT_LABELS
+    from jia_teach.evidence.appraisal_rows import design_of, outcome_note
 
     def note(c: ArmCounts) -> str | None:
-        sel = outcomes[
-            (outcomes["trial"] == c.trial)
-            & (outcomes["endpoint"] == c.endpoint)
-            & (outcomes["timepoint"] == c.timepoint)
-            & (outcomes["arm"] == c.treated_arm)
-        ]
-        value = sel["note"].iloc[0] if len(sel) else None
-        return None if value is None or pd.isna(value) else str(value)
+        return outcome_note(c.trial, c.endpoint, c.timepoint, c.treated_arm)
 
     def design(c: ArmCounts) -> dict[str, str]:
-        sel = designs[
-            (designs["trial"] == c.trial)
-            & (designs["arm"] == c.treated_arm)
-            & (designs["phase"] == "randomized")
-        ]
-        if not len(sel):
-            return {}
-        row = sel.iloc[0]
-        regimen = "; ".join(
-            str(row[k]) for k in ("dose", "route", "schedule") if not pd.isna(row[k])
-        )
-        return {"population": str(row["population"]), "regimen": regimen}
+        return design_of(c.trial, c.treated_arm)
 
     da, db = design(a), design(b)
     out: list[Caveat] = []

@@ -16,10 +16,10 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from jia_teach import evidence
-from jia_teach.data.labels import CONTROL_ARM, arm_role, endpoint_label, event_label, trial_label
+from jia_teach.data.labels import CONTROL_ARM, endpoint_label, event_label, trial_label
 from jia_teach.rules.errors import InvalidValueError
 
 if TYPE_CHECKING:
@@ -137,51 +137,9 @@ def _from_pair(p: evidence.ArmPair) -> ArmCounts:
     )
 
 
-def _appraisal_pairs() -> dict[tuple[str, str, str], ArmCounts]:
-    """Pairs of the trials held for appraisal (``appraisal_outcomes.csv``: ANAJIS).
-
-    The evidence layer reads ``trial_outcomes.csv`` only; the same rules apply here: one
-    treated and one control arm, counts in both, nothing unconfirmed.
-    """
-    import pandas as pd
-
-    from jia_teach.data import load_appraisal_outcomes
-
-    groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
-    for row in load_appraisal_outcomes().to_dict(orient="records"):
-        r = {k: (None if pd.isna(v) else v) for k, v in row.items()}
-        groups.setdefault((r["trial"], r["endpoint"], r["timepoint"]), []).append(r)
-    out: dict[tuple[str, str, str], ArmCounts] = {}
-    for key, rows in groups.items():
-        treated = [r for r in rows if arm_role(str(r["arm"])) == "treated"]
-        control = [r for r in rows if arm_role(str(r["arm"])) == "control"]
-        if len(treated) != 1 or len(control) != 1:
-            continue
-        t, c = treated[0], control[0]
-        if any(r["status"] == "unconfirmed" for r in rows):
-            continue
-        if any(r["events"] is None or r["total"] is None for r in (t, c)):
-            continue
-        sources = [str(t["source"])] + ([str(c["source"])] if c["source"] != t["source"] else [])
-        out[key] = ArmCounts(
-            trial=key[0],
-            endpoint=key[1],
-            timepoint=key[2],
-            treated_arm=str(t["arm"]),
-            treated_events=int(t["events"]),
-            treated_total=int(t["total"]),
-            control_events=int(c["events"]),
-            control_total=int(c["total"]),
-            derived="derived" in (t["status"], c["status"]),
-            source="; ".join(sources),
-        )
-    return out
-
-
 def _pairs() -> dict[tuple[str, str, str], ArmCounts]:
-    out = {(p.trial, p.measure, p.timepoint): _from_pair(p) for p in evidence.benefit_pairs()}
-    out.update(_appraisal_pairs())
-    return out
+    pairs = evidence.benefit_pairs() + [p for p in evidence.appraisal_pairs() if p.comparable]
+    return {(p.trial, p.measure, p.timepoint): _from_pair(p) for p in pairs}
 
 
 def count_pairs() -> list[ArmCounts]:

@@ -114,11 +114,10 @@ def summary_of_findings(
         and stored (or neither), an unknown RoB 2 outcome, or figures the data do not hold;
         the message names the file, the row and the column.
     """
-    from jia_teach import data
     from jia_teach.appraisal import rob
+    from jia_teach.evidence.appraisal_rows import grade_tables
 
-    out_frame = data.load_grade_outcomes()
-    jud_frame = data.load_grade_judgements()
+    out_frame, jud_frame = grade_tables()
     assessments = {a.key: a for a in rob.worked_assessments()}
     ids = list(out_frame["outcome_id"])
     for i, oid in enumerate(jud_frame["outcome_id"]):

@@ -40,7 +40,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from jia_teach.data import OUR_APPRAISAL, ROB_DOMAINS, ROB_JUDGEMENTS, TRIAL_LABELS
+from jia_teach.data.labels import TRIAL_LABELS
+from jia_teach.data.schema import OUR_APPRAISAL, ROB_DOMAINS, ROB_JUDGEMENTS
 from jia_teach.rules.errors import InvalidValueError
 
 __all__ = [
@@ -310,11 +311,11 @@ def worked_assessments() -> list[RobAssessment]:
     >>> [(a.trial, a.outcome, a.overall) for a in worked_assessments()][:2]
     [('TENDER', 'efficacy_week12', 'some_concerns'), ('TENDER', 'harms_week12', 'some_concerns')]
     """
-    from jia_teach.data import load_risk_of_bias
+    from jia_teach.evidence.appraisal_rows import risk_of_bias_records
 
     groups: dict[tuple[str, str], list[DomainJudgement]] = {}
     labels: dict[tuple[str, str], str] = {}
-    for r in load_risk_of_bias().to_dict(orient="records"):
+    for r in risk_of_bias_records():
         key = (str(r["trial"]), str(r["outcome"]))
         labels[key] = str(r["outcome_label"])
         groups.setdefault(key, []).append(

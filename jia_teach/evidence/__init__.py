@@ -34,6 +34,7 @@ from jia_teach.evidence.arm_figures import ArmFigure
 from jia_teach.evidence.baseline import baseline_records
 from jia_teach.evidence.pairs import (
     ArmPair,
+    appraisal_pairs,
     arm_size,
     benefit_pairs,
     citations,
@@ -53,6 +54,7 @@ __all__ = [
     "ArmPair",
     "PublishedRate",
     "ReportedEffect",
+    "appraisal_pairs",
     "arm_size",
     "baseline_records",
     "benefit_pairs",

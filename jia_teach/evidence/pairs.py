@@ -20,6 +20,7 @@ from jia_teach.rules.errors import InvalidValueError
 __all__ = [
     "ArmPair",
     "Kind",
+    "appraisal_pairs",
     "arm_size",
     "benefit_pairs",
     "citations",
@@ -195,10 +196,18 @@ def _stamp(file: str) -> tuple[int, int]:
     return (st.st_mtime_ns, st.st_size)
 
 
-def _all_pairs(kind: Kind) -> dict[tuple[str, str, str], ArmPair]:
-    file = "trial_outcomes.csv" if kind == "benefit" else "adverse_events.csv"
+def _all_pairs(kind: Kind, held: bool = False) -> dict[tuple[str, str, str], ArmPair]:
+    """Every pair of one kind; ``held``: the trials held for appraisal (appraisal_outcomes.csv)."""
+    file = (
+        "appraisal_outcomes.csv"
+        if held
+        else "trial_outcomes.csv"
+        if kind == "benefit"
+        else "adverse_events.csv"
+    )
     cache_key = (
         kind,
+        held,
         _key(),
         _stamp(file),
         _stamp("trial_designs.csv"),
@@ -207,7 +216,7 @@ def _all_pairs(kind: Kind) -> dict[tuple[str, str, str], ArmPair]:
         return _PAIRS[cache_key]
     designs = data.load_designs()
     if kind == "benefit":
-        rows = data.load_outcomes().to_dict("records")
+        rows = (data.load_appraisal_outcomes() if held else data.load_outcomes()).to_dict("records")
         figures = [outcome_figure(r) for r in rows]
     else:
         rows = data.load_adverse_events().to_dict("records")
@@ -257,6 +266,20 @@ def _lookup(kind: Kind, key: tuple[str, str, str]) -> ArmPair:
         column=column,
         allowed="; ".join(", ".join(k) for k in pairs if k[0] == key[0]) or "none",
     )
+
+
+def appraisal_pairs(trial: str | None = None) -> list[ArmPair]:
+    """Outcome pairs of the trials held for appraisal (``appraisal_outcomes.csv``), by the same
+    rules as :func:`outcome_pairs`; the trial views do not draw them.
+
+    Examples
+    --------
+    >>> p = [p for p in appraisal_pairs() if p.measure == "modified_acr30"][0]
+    >>> p.trial, p.treated.text(), p.control.text()
+    ('ANAJIS', '8/12 (67%)', '1/12 (8%)')
+    """
+    pairs = _all_pairs("benefit", held=True).values()
+    return [p for p in pairs if trial is None or p.trial == trial]
 
 
 def outcome_pairs(trial: str | None = None) -> list[ArmPair]:
