@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.datacopy import read_in
-
 from jia_teach import data
 from jia_teach.appraisal import rob
 from jia_teach.appraisal.rob import (
@@ -19,6 +17,7 @@ from jia_teach.appraisal.rob import (
     worked_assessments,
 )
 from jia_teach.rules.errors import DataFileError, JiaInputError
+from tests.datacopy import read_in
 
 from .datacopy import copy_data, edit_csv
 
