@@ -27,7 +27,7 @@ def test_pairs_with_counts_in_both_arms() -> None:
 
 def test_derived_counts_are_flagged() -> None:
     c = arm_counts("TENDER", "acr90", "week 12")
-    assert c.derived and c.label.endswith("(derived counts)")
+    assert c.derived and c.label.endswith("(from derived counts)")
     assert c.comparison().derived_counts
     assert not arm_counts("TENDER", "acr30_no_fever", "week 12").derived
 

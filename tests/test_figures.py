@@ -55,7 +55,7 @@ def test_response_rate_bars_default() -> None:
     ax = fig.axes[0]
     assert ax.get_ylabel() == "% of patients"
     heights = sorted(round(p.get_height(), 2) for p in ax.patches)
-    # 68/75, 64/75, 53/75, 28/75 vs 9/37, 4/37, 3/37, 2/37 (derived counts)
+    # 68/75, 64/75, 53/75, 28/75 vs 9/37, 4/37, 3/37, 2/37 (from derived counts)
     expected = [100 * e / 75 for e in (68, 64, 53, 28)] + [100 * e / 37 for e in (9, 4, 3, 2)]
     assert heights == sorted(round(h, 2) for h in expected)
     text = _texts(fig)
@@ -128,7 +128,7 @@ def test_forest_plot_default() -> None:
     assert "TENDER (tocilizumab) | JIA ACR30 + no fever (TENDER primary) | week 12" in text
     assert "Canakinumab trial 1 | Adapted JIA ACR30 | day 15" in text
     assert "subset given by the source: 35/41 vs 5/24" in text
-    assert "(derived counts)" in text
+    assert "(from derived counts)" in text
     assert "NNT 2 (95% CI 2 to 3)" in text
     assert "Hazard ratio 0.36 (95% CI 0.17 to 0.75)" in text  # trial 2 as reported
     assert len(fig.axes[0].get_yticklabels()) == 13  # + TENDER's two glucocorticoid outcomes
@@ -214,7 +214,7 @@ def test_benefit_risk_chart_default() -> None:
     assert ax.get_xscale() == "log"
     assert "log scale" in ax.get_xlabel()
     text = _texts(fig)
-    assert "Infusion reaction within 24 h (12/75 vs 2/37; derived counts)" in text
+    assert "Infusion reaction within 24 h (12/75 vs 2/37) (from derived counts)" in text
     assert "NNH with 95% CI (counts)" in text  # two harms have (derived) counts
     assert "no interval" in text  # the infusion reaction during the infusion: 4% vs 0% only
     assert "LHH" in text
@@ -258,8 +258,8 @@ def test_import_of_package_stays_light() -> None:
 
 
 def test_benefit_risk_chart_pair_sets_footnote_caption_and_rings() -> None:
-    benefit = "JIA ACR90 (derived counts)"
-    harm = "Neutrophils < 1 × 10⁹/L (5/75 vs 0/37; derived counts)"
+    benefit = "JIA ACR90 (from derived counts)"
+    harm = "Neutrophils < 1 × 10⁹/L (5/75 vs 0/37) (from derived counts)"
     fig = benefit_risk_chart(pair=(benefit, harm))
     text = _texts(fig)
     assert f"Ringed pair, {benefit} vs {harm}: LHH" in text.replace("\n", " ")
@@ -279,15 +279,15 @@ def test_benefit_risk_chart_pair_sets_footnote_caption_and_rings() -> None:
 def test_set_benefit_risk_pair_updates_in_place_and_checks_labels() -> None:
     fig = benefit_risk_chart()
     changed = set_benefit_risk_pair(
-        fig, "JIA ACR50 (derived counts)", "Infusion reaction during the infusion (4% vs 0%)"
+        fig, "JIA ACR50 (from derived counts)", "Infusion reaction during the infusion (4% vs 0%)"
     )
     assert len(changed) == 3 and all(a.figure is fig for a in changed)
-    assert "reach JIA ACR50 (derived counts)" in caption(fig)
+    assert "reach JIA ACR50 (from derived counts)" in caption(fig)
     assert "infusion reaction during the infusion." in caption(fig)
     with pytest.raises(InvalidValueError, match=r"column 'pair'.*'JIA ACR70' is not a benefit"):
         set_benefit_risk_pair(fig, "JIA ACR70", "Infusion reaction during the infusion (4% vs 0%)")
     with pytest.raises(InvalidValueError, match="'Rash' is not a harm row"):
-        benefit_risk_chart(pair=("JIA ACR30 (derived counts)", "Rash"))
+        benefit_risk_chart(pair=("JIA ACR30 (from derived counts)", "Rash"))
     with pytest.raises(InvalidValueError, match="not made by benefit_risk_chart"):
         set_benefit_risk_pair(Figure(), "a", "b")
 

@@ -171,7 +171,7 @@ def test_chart_caption_describes_the_chosen_pair() -> None:
     assert "ACR30" not in text.split("Chart (")[1].split("\n")[0]
     assert view._image.value != first and view._image.value[:4] == b"\x89PNG"
     fig = view._charts["TENDER"]["fig"]
-    assert "Ringed pair, JIA ACR90, week 12 (derived counts) vs Infusion reaction within" in (
+    assert "Ringed pair, JIA ACR90, week 12 (from derived counts) vs Infusion reaction within" in (
         " ".join(t.get_text().replace("\n", " ") for t in fig.axes[0].texts)
     )
 

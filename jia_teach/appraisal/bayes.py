@@ -48,6 +48,7 @@ from jia_teach.appraisal.priors import (
     informed_prior,
     named_prior,
 )
+from jia_teach.effects import DERIVED_TAG
 from jia_teach.rules.errors import InvalidValueError
 
 __all__ = [
@@ -117,7 +118,7 @@ class BayesianReanalysis:
         'Under the neutral prior, the probability that the benefit exceeds 20 percentage points is 99.7%.'
         """  # noqa: E501
         what = "the benefit" if self.outcome == "benefit" else "the excess harm"
-        tag = " (from derived counts)" if self.derived_counts else ""
+        tag = DERIVED_TAG if self.derived_counts else ""
         return (
             f"Under the {self.prior.name} prior, the probability that {what} exceeds "
             f"{100 * delta:g} percentage points is {100 * self.prob_above(delta):.1f}%{tag}."
@@ -125,7 +126,7 @@ class BayesianReanalysis:
 
     def _rows(self) -> list[tuple[str, str]]:
         low, high = self.interval()
-        tag = " (from derived counts)" if self.derived_counts else ""
+        tag = DERIVED_TAG if self.derived_counts else ""
         return [
             (
                 "Data",

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from jia_teach import evidence
 from jia_teach.data.labels import CONTROL_ARM, endpoint_label, event_label, trial_label
+from jia_teach.effects import DERIVED_TAG
 from jia_teach.rules.errors import InvalidValueError
 
 if TYPE_CHECKING:
@@ -73,10 +74,10 @@ class ArmCounts:
 
     @property
     def label(self) -> str:
-        """Trial, end point and time point in words (``(derived counts)`` when derived)."""
+        """Trial, end point and time point in words (``effects.DERIVED_TAG`` if derived)."""
         measure = endpoint_label if self.kind == "benefit" else event_label
         text = f"{trial_label(self.trial)}, {measure(self.endpoint)}, {self.timepoint}"
-        return text + (" (derived counts)" if self.derived else "")
+        return text + (DERIVED_TAG if self.derived else "")
 
     @property
     def counts_text(self) -> str:

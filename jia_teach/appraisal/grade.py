@@ -250,7 +250,7 @@ def _finding(r: dict, i: int, out_frame: Any, jud_frame: Any, assessments: dict,
                 p = evidence.harm_pair(trial, endpoint, timepoint)
             n = randomized_n()
             studies = (f"{n} children randomized, " if n else "") + "1 randomized trial"
-            figures = p.counts_text + (" (derived counts)" if p.derived else "")
+            figures = p.counts_text + (effects.DERIVED_TAG if p.derived else "")
             if p.comparable:
                 comp = compare_arms(**p.arm_counts())
                 control, treated = 1000 * comp.risk_control, 1000 * comp.risk_treated
@@ -261,7 +261,7 @@ def _finding(r: dict, i: int, out_frame: Any, jud_frame: Any, assessments: dict,
                 studies = f"{n_total} children, 1 randomized trial"
                 if p.derived:
                     relative += effects.DERIVED_TAG
-                    derivation = "(from derived counts)"
+                    derivation = effects.DERIVED_TAG.strip()
                     notes.append("Every figure of this row comes from derived counts.")
                 ois = optimal_information_size(
                     comp.risk_control,

@@ -6,7 +6,7 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from jia_teach.effects import round_up
+from jia_teach.effects import DERIVED_TAG, round_up
 from jia_teach.evidence.trial_effects import compare_pair, harm_effect
 from jia_teach.present.style import (
     _FOOT,
@@ -48,9 +48,9 @@ def benefit_label(p: ArmPair) -> str:
     --------
     >>> from jia_teach import evidence
     >>> benefit_label(evidence.pair("TENDER", "acr70", "week 12"))
-    'JIA ACR70 (derived counts)'
+    'JIA ACR70 (from derived counts)'
     """
-    return p.measure_label + (" (derived counts)" if p.derived else "")
+    return p.measure_label + (DERIVED_TAG if p.derived else "")
 
 
 def harm_label(p: ArmPair) -> str:
@@ -60,16 +60,15 @@ def harm_label(p: ArmPair) -> str:
     --------
     >>> from jia_teach import evidence
     >>> harm_label(evidence.harm_pair("TENDER", "infusion_reaction_24h", "12-week double-blind"))
-    'Infusion reaction within 24 h (12/75 vs 2/37; derived counts)'
+    'Infusion reaction within 24 h (12/75 vs 2/37) (from derived counts)'
     """
     t, c = p.treated, p.control
     assert t is not None and c is not None
     if p.comparable:
         figures = f"{t.events}/{t.total} vs {c.events}/{c.total}"
-        figures += "; derived counts" if p.derived else ""
     else:
         figures = f"{t.percent:g}% vs {c.percent:g}%"
-    return f"{p.measure_label} ({figures})"
+    return f"{p.measure_label} ({figures})" + (DERIVED_TAG if p.comparable and p.derived else "")
 
 
 def _default_benefits():
@@ -145,12 +144,12 @@ def benefit_risk_chart(
     True
     >>> fig = benefit_risk_chart(
     ...     pair=(
-    ...         "JIA ACR70 (derived counts)",
-    ...         "Infusion reaction within 24 h (12/75 vs 2/37; derived counts)",
+    ...         "JIA ACR70 (from derived counts)",
+    ...         "Infusion reaction within 24 h (12/75 vs 2/37) (from derived counts)",
     ...     )
     ... )
     >>> print(caption(fig))
-    About 2 patients need treatment for one more to reach JIA ACR70 (derived counts), while about 10 need treatment for one more to have infusion reaction within 24 h.
+    About 2 patients need treatment for one more to reach JIA ACR70 (from derived counts), while about 10 need treatment for one more to have infusion reaction within 24 h.
     """  # noqa: E501
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
@@ -374,8 +373,8 @@ def set_benefit_risk_pair(
     --------
     >>> from jia_teach.present import caption
     >>> fig = benefit_risk_chart()
-    >>> changed = set_benefit_risk_pair(fig, "JIA ACR90 (derived counts)",
-    ...                     "Infusion reaction within 24 h (12/75 vs 2/37; derived counts)")
+    >>> changed = set_benefit_risk_pair(fig, "JIA ACR90 (from derived counts)",
+    ...                     "Infusion reaction within 24 h (12/75 vs 2/37) (from derived counts)")
     >>> len(changed), caption(fig)[:55]
     (3, 'About 4 patients need treatment for one more to reach J')
     """

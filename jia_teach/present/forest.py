@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from jia_teach.data.labels import trial_colour, trial_label
+from jia_teach.effects import DERIVED_TAG
 from jia_teach.evidence.trial_effects import compare_pair
 from jia_teach.present.style import _FOOT, COLORS, _finish, _footnote
 from jia_teach.rules.errors import InvalidValueError
@@ -21,7 +22,7 @@ __all__ = ["forest_plot"]
 
 def _row_label(p: ArmPair) -> str:
     r = compare_pair(p)
-    derived = " (derived counts)" if p.derived else ""
+    derived = DERIVED_TAG if p.derived else ""
     return (
         f"{p.trial_label} | {p.measure_label} | {p.timepoint}\n"
         f"{p.population}: {r.treated_events}/{r.treated_total} vs "
