@@ -46,7 +46,7 @@ def test_compare_trial_arms_tender_primary() -> None:
 
 def test_compare_trial_arms_marks_derived_counts() -> None:
     r = compare("TENDER", "acr30", "week 12")
-    assert r.label.endswith("(derived counts)")
+    assert r.label.endswith("(from derived counts)")
     assert (r.treated_events, r.control_events) == (68, 9)
 
 
@@ -56,7 +56,7 @@ def test_numbers_from_derived_counts_are_tagged_wherever_printed() -> None:
     assert r.nnt_text == "NNT 4 (95% CI 3 to 7) (from derived counts)"
     assert r.nnt_text_decimals(2).endswith(" (from derived counts)")
     rows = str(r).splitlines()
-    assert rows[0].endswith("(derived counts)")  # the label
+    assert rows[0].endswith("(from derived counts)")  # the label
     assert not rows[1].endswith("(from derived counts)")  # the counts themselves
     assert all(line.endswith(" (from derived counts)") for line in rows[2:])
     assert "(from derived counts)" in r._repr_html_()

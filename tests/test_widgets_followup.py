@@ -53,7 +53,7 @@ def test_inactive_disease_checklist(view: FollowUpCalculator) -> None:
     assert view.items["stiffness"] is False
     view.set(stiffness_recorded=False)
     assert view.inactive["2011"] is None
-    assert "inactive disease (2011 revision): unknown" in view.summary_text()
+    assert "inactive disease (2011 revision): undecided" in view.summary_text()
     view.set(stiffness_recorded=True, morning_stiffness_min=15, active_uveitis=True)
     assert view.inactive == {"2004": False, "2011": False}
     assert view.items["no_uveitis"] is False

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from jia_teach import data
 from jia_teach.data.labels import endpoint_label, event_label, trial_label
+from jia_teach.effects import DERIVED_TAG
 from jia_teach.evidence.arm_figures import ArmFigure, harm_figure, outcome_figure
 from jia_teach.evidence.reasons import (
     harm_choice,
@@ -61,7 +62,7 @@ class ArmPair:
     --------
     >>> p = pair("TENDER", "acr90", "week 12")
     >>> p.derived, p.label
-    (True, 'TENDER (tocilizumab): JIA ACR90, week 12 (derived counts)')
+    (True, 'TENDER (tocilizumab): JIA ACR90, week 12 (from derived counts)')
     >>> p.counts_text
     '28/75 (37%) vs 2/37 (5%)'
     """
@@ -101,7 +102,7 @@ class ArmPair:
     def label(self) -> str:
         """Trial, measure and time point in words, tagged when the counts are derived."""
         return f"{self.trial_label}: {self.measure_label}, {self.timepoint}" + (
-            " (derived counts)" if self.derived else ""
+            DERIVED_TAG if self.derived else ""
         )
 
     @property
@@ -142,7 +143,7 @@ class ArmPair:
             "outcome": self.kind,
             "label": (
                 f"{self.trial}, {self.measure}, {self.timepoint}: {t.arm} {t.events}/{t.total}"
-                f" vs {c.arm} {c.events}/{c.total}" + (" (derived counts)" if self.derived else "")
+                f" vs {c.arm} {c.events}/{c.total}" + (DERIVED_TAG if self.derived else "")
             ),
             "derived_counts": self.derived,
         }

@@ -39,6 +39,7 @@ __all__ = [
     "FLARE_PRESETS",
     "FLARE_TRIAL",
     "LEVELS",
+    "PERCENT_CONTROL",
     "RESPONSE_PRESETS",
     "WORSENING_LIMIT_ALLOWED",
     "FlareDefinition",
@@ -56,6 +57,12 @@ LEVELS: tuple[int, ...] = (30, 50, 70, 90, 100)
 WORSENING_LIMIT_ALLOWED = (
     "a finite percentage more than 0 and at most 100 (the published criteria use 30)"
 )
+
+
+#: Every slider of a percentage threshold (improvement level, worsening limit): (min, max, step).
+#: The rule itself (:func:`check_worsening_limit`) accepts any value in (0, 100]; the controls
+#: step by 5 so that a learner can land on 30 exactly and the simulated cohorts stay cached.
+PERCENT_CONTROL: tuple[int, int, int] = (5, 100, 5)
 
 
 def check_worsening_limit(value: Any, field: str = "worsening_limit") -> float:

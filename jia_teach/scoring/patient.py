@@ -28,6 +28,7 @@ from jia_teach.scoring.flare import meets_flare
 from jia_teach.scoring.inputs import VasUnit, read_core_set
 
 __all__ = [
+    "UNDECIDED",
     "FlareAssessment",
     "PatientAssessment",
     "VariableChange",
@@ -56,6 +57,10 @@ class VariableChange:
     followup: float | None
     percent_improvement: float | None
     status: str
+
+
+#: The one word for a verdict that missing values leave open (every view and printout uses it).
+UNDECIDED = "undecided"
 
 
 def status_text(status: str, pct: float | None, limit: float, level: float = 30) -> str:
@@ -192,12 +197,12 @@ class PatientAssessment:
         """Plain-text summary (what ``print`` shows)."""
 
         def word(v: bool | None) -> str:
-            return "unknown" if v is None else ("met" if v else "not met")
+            return UNDECIDED if v is None else ("met" if v else "not met")
 
         lines = [f"{name}: {word(v)}" for name, v in self.responses.items()]
         if self.adapted is not None:
             lines += [f"{name}: {word(v)}" for name, v in self.adapted.items()]
-        acr = "unknown" if self.acr_n is None else f"{self.acr_n:.1f}"
+        acr = UNDECIDED if self.acr_n is None else f"{self.acr_n:.1f}"
         lines.append(f"ACR-N: {acr}")
         lines.append(f"flare: {word(self.flare)}")
         lines.append(f"why: {self.explanation}")

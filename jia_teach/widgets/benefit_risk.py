@@ -106,7 +106,7 @@ class BenefitRiskExplorer(View):
             "benefit": w.Dropdown(
                 options=[(self._benefit_label(k), k) for k in self._benefits],
                 description="Benefit",
-                # Wide enough for the longest label ("... (derived counts)"), never cut.
+                # Wide enough for the longest label ("... (from derived counts)"), never cut.
                 layout={"width": "100%", "max_width": "860px"},
                 style={"description_width": "80px"},
             ),

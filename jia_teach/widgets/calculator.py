@@ -22,8 +22,9 @@ import ipywidgets as w
 import pandas as pd
 
 from jia_teach.rules.coreset import variable
+from jia_teach.rules.definitions import PERCENT_CONTROL
 from jia_teach.scoring.activity import jadas_text
-from jia_teach.scoring.patient import PatientAssessment, assess
+from jia_teach.scoring.patient import UNDECIDED, PatientAssessment, assess
 from jia_teach.widgets._base import View
 from jia_teach.widgets._controls import (
     STATUS_STYLE,
@@ -146,9 +147,9 @@ class PatientCalculator(View):
         )
         self.controls["worsening_limit"] = w.FloatSlider(
             value=worsening_limit,
-            min=1,  # definitions.check_worsening_limit: more than 0, at most 100
-            max=100,
-            step=1,
+            min=PERCENT_CONTROL[0],
+            max=PERCENT_CONTROL[1],
+            step=PERCENT_CONTROL[2],
             description="Worsening limit (%)",
             style={"description_width": "130px"},
             continuous_update=False,
@@ -360,7 +361,7 @@ class PatientCalculator(View):
                 f'<tr><td style="{td}">{escape(name)}</td>{verdict(v)}'
                 f"{verdict(self.adapted.get(f'adapted {name}'))}</tr>"
             )
-        acr = "undecidable" if a.acr_n is None else f"{a.acr_n:.1f}"
+        acr = UNDECIDED if a.acr_n is None else f"{a.acr_n:.1f}"
         cells.append(
             f'<tr><td style="{td}">ACR-N</td><td style="{td}">{acr}</td>'
             f"<td></td></tr>"

@@ -35,7 +35,7 @@ from jia_teach.scoring.activity import (
     inactive_disease_items,
     jadas_text,
 )
-from jia_teach.scoring.patient import FlareAssessment, explain_flare
+from jia_teach.scoring.patient import UNDECIDED, FlareAssessment, explain_flare
 from jia_teach.widgets._base import View
 from jia_teach.widgets._controls import (
     STEMS,
@@ -76,7 +76,7 @@ def _yes(v: object) -> str:
 
 
 def _verdict(v: bool | None) -> str:
-    return "unknown" if v is None else ("met" if v else "not met")
+    return UNDECIDED if v is None else ("met" if v else "not met")
 
 
 def _mark(v: bool | None) -> str:

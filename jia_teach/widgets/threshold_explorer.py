@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from jia_teach.evidence import PublishedRate, published_rate
-from jia_teach.rules.definitions import ResponseDefinition
+from jia_teach.rules.definitions import PERCENT_CONTROL, ResponseDefinition
 from jia_teach.widgets._base import View, canvas_png
 
 if TYPE_CHECKING:
@@ -96,6 +96,7 @@ class ThresholdExplorer(View):
             "style": {"description_width": "150px"},
             "layout": {"width": "460px"},
         }
+        low, high, step = PERCENT_CONTROL
         self.controls: dict[str, w.Widget] = {
             "trial": w.ToggleButtons(
                 options=[
@@ -107,13 +108,18 @@ class ThresholdExplorer(View):
                 style={"button_width": "170px"},
             ),
             "level": w.IntSlider(
-                value=30, min=5, max=100, step=5, description="Improvement level (%)", **slider
+                value=30,
+                min=low,
+                max=high,
+                step=step,
+                description="Improvement level (%)",
+                **slider,
             ),
             "min_improved": w.IntSlider(
                 value=3, min=1, max=6, description="Variables improved", **slider
             ),
             "worsening_limit": w.IntSlider(
-                value=30, min=5, max=100, step=5, description="Worsening limit (%)", **slider
+                value=30, min=low, max=high, step=step, description="Worsening limit (%)", **slider
             ),
             "scale_limit": w.Checkbox(value=False, description="Worsening limit = level"),
             "max_worsened": w.IntSlider(
