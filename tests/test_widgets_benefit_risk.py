@@ -164,7 +164,7 @@ def test_chart_caption_describes_the_chosen_pair() -> None:
     view.set(benefit="acr90")
     text = view.summary_text()
     assert (
-        "About 4 patients need treatment for one more to reach JIA ACR90, week 12 (derived "
+        "About 4 patients need treatment for one more to reach JIA ACR90, week 12 (from derived "
         "counts), while about 10 need treatment for one more to have infusion reaction within "
         "24 h." in text
     )
