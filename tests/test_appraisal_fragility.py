@@ -148,9 +148,9 @@ def test_rows_for_a_table() -> None:
     # by Fisher's test, three ANAJIS rows are not significant; ACR30 + no fever is, by the
     # paper's chi-squared test (p = 0.025), but not by Fisher's (p = 0.069)
     assert sorted(c for c, k in kinds.items() if k == "reverse") == [
-        "ANAJIS (anakinra), JIA ACR30 + no fever (< 38 C for > 7 days), month 1",
-        "ANAJIS (anakinra), JIA ACR30, month 1",
-        "ANAJIS (anakinra), Modified ACRpedi 100, month 1",
+        "ANAJIS (anakinra): JIA ACR30 + no fever (< 38 C for > 7 days), month 1",
+        "ANAJIS (anakinra): JIA ACR30, month 1",
+        "ANAJIS (anakinra): Modified ACRpedi 100, month 1",
     ]
 
 

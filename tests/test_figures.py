@@ -125,8 +125,8 @@ def test_forest_plot_default() -> None:
     text = _texts(fig)
     assert "not a head-to-head comparison" in text
     assert "percentage points" in fig.axes[0].get_xlabel()
-    assert "TENDER (tocilizumab) | JIA ACR30 + no fever (TENDER primary) | week 12" in text
-    assert "Canakinumab trial 1 | Adapted JIA ACR30 | day 15" in text
+    assert "TENDER (tocilizumab): JIA ACR30 + no fever (TENDER primary), week 12" in text
+    assert "Canakinumab trial 1: Adapted JIA ACR30, day 15" in text
     assert "subset given by the source: 35/41 vs 5/24" in text
     assert "(from derived counts)" in text
     assert "NNT 2 (95% CI 2 to 3)" in text
@@ -187,8 +187,8 @@ def test_forest_plot_rows_are_the_default_rows_chosen() -> None:
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     full = [t.get_text() for t in forest_plot().axes[0].get_yticklabels()]
     assert labels == [
-        next(x for x in full if x.startswith("Canakinumab trial 1 | Adapted JIA ACR30 | day 15")),
-        next(x for x in full if x.startswith("TENDER (tocilizumab) | JIA ACR70 | week 12")),
+        next(x for x in full if x.startswith("Canakinumab trial 1: Adapted JIA ACR30, day 15")),
+        next(x for x in full if x.startswith("TENDER (tocilizumab): JIA ACR70, week 12")),
     ]  # in the order asked for (the first row at the top)
     text = _texts(fig)
     assert "Hazard ratio 0.36 (95% CI 0.17 to 0.75)" in text

@@ -29,7 +29,7 @@ def test_default_reads_the_sceptical_probability(view: BayesExplorer) -> None:
     view.set(prior="sceptical", threshold=20)
     assert view.probability == pytest.approx(reanalyse(20, 43, 1, 41, "sceptical").prob_above(0.2))
     text = view.summary_text()
-    assert text.startswith("Canakinumab trial 1, Adapted JIA ACR90, month 1: canakinumab 20/43")
+    assert text.startswith("Canakinumab trial 1: Adapted JIA ACR90, month 1: canakinumab 20/43")
     assert (
         "Under the sceptical prior, the probability that the benefit exceeds 20 percentage "
         "points is 88.5%." in text

@@ -10,7 +10,7 @@ Examples
 >>> c.treated_events, c.treated_total, c.control_events, c.control_total
 (64, 75, 9, 37)
 >>> c.label
-'TENDER (tocilizumab), JIA ACR30 + no fever (TENDER primary), week 12'
+'TENDER (tocilizumab): JIA ACR30 + no fever (TENDER primary), week 12'
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from jia_teach import evidence
-from jia_teach.data.labels import CONTROL_ARM, endpoint_label, event_label, trial_label
+from jia_teach.data.labels import CONTROL_ARM, comparison_label
 from jia_teach.effects import DERIVED_TAG
 from jia_teach.rules.errors import InvalidValueError
 
@@ -75,8 +75,7 @@ class ArmCounts:
     @property
     def label(self) -> str:
         """Trial, end point and time point in words (``effects.DERIVED_TAG`` if derived)."""
-        measure = endpoint_label if self.kind == "benefit" else event_label
-        text = f"{trial_label(self.trial)}, {measure(self.endpoint)}, {self.timepoint}"
+        text = comparison_label(self.trial, self.endpoint, self.timepoint, self.kind)
         return text + (DERIVED_TAG if self.derived else "")
 
     @property

@@ -45,6 +45,7 @@ __all__ = [
     "ArmRole",
     "arm_label",
     "arm_role",
+    "comparison_label",
     "endpoint_label",
     "event_label",
     "label_frame",
@@ -239,6 +240,20 @@ def event_label(code: str) -> str:
     'Infusion reaction within 24 h'
     """
     return _label(EVENT_LABELS, "adverse-event", code)
+
+
+def comparison_label(trial: str, measure: str, timepoint: str, kind: str = "benefit") -> str:
+    """The one label of a comparison: trial, end point (or harm) and time point in words.
+
+    Examples
+    --------
+    >>> comparison_label("TENDER", "acr30_no_fever", "week 12")
+    'TENDER (tocilizumab): JIA ACR30 + no fever (TENDER primary), week 12'
+    >>> comparison_label("TENDER", "infections", "12-week double-blind", kind="harm")
+    'TENDER (tocilizumab): Infections, 12-week double-blind'
+    """
+    what = endpoint_label(measure) if kind == "benefit" else event_label(measure)
+    return f"{trial_label(trial)}: {what}, {timepoint}"
 
 
 def arm_role(code: str) -> ArmRole:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from jia_teach import data
-from jia_teach.data.labels import endpoint_label, event_label, trial_label
+from jia_teach.data.labels import comparison_label, endpoint_label, event_label, trial_label
 from jia_teach.effects import DERIVED_TAG
 from jia_teach.evidence.arm_figures import ArmFigure, harm_figure, outcome_figure
 from jia_teach.evidence.reasons import (
@@ -101,9 +101,8 @@ class ArmPair:
     @property
     def label(self) -> str:
         """Trial, measure and time point in words, tagged when the counts are derived."""
-        return f"{self.trial_label}: {self.measure_label}, {self.timepoint}" + (
-            DERIVED_TAG if self.derived else ""
-        )
+        text = comparison_label(self.trial, self.measure, self.timepoint, self.kind)
+        return text + (DERIVED_TAG if self.derived else "")
 
     @property
     def counts_text(self) -> str:

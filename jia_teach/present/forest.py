@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from jia_teach.data.labels import trial_colour, trial_label
+from jia_teach.data.labels import comparison_label, trial_colour, trial_label
 from jia_teach.effects import DERIVED_TAG
 from jia_teach.evidence.trial_effects import compare_pair
 from jia_teach.present.style import _FOOT, COLORS, _finish, _footnote
@@ -24,7 +24,7 @@ def _row_label(p: ArmPair) -> str:
     r = compare_pair(p)
     derived = DERIVED_TAG if p.derived else ""
     return (
-        f"{p.trial_label} | {p.measure_label} | {p.timepoint}\n"
+        f"{comparison_label(p.trial, p.measure, p.timepoint)}\n"
         f"{p.population}: {r.treated_events}/{r.treated_total} vs "
         f"{r.control_events}/{r.control_total}{derived}"
     )
