@@ -194,3 +194,18 @@ def test_only_the_evidence_layer_reads_the_data_tables() -> None:
             continue
         bad = sorted(t for t in targets if t in ("jia_teach.data", "jia_teach.data.loaders"))
         assert not bad, f"{module} reads the data tables ({bad}); ask jia_teach.evidence"
+
+
+def test_one_palette() -> None:
+    """Every colour is named in jia_teach/present/palette.py (a trial's colour is data)."""
+    import re
+
+    hex_colour = re.compile(r"#[0-9A-Fa-f]{6}\b")
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.name == "palette.py" or "_data" in path.parts:
+            continue
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if hex_colour.search(line) and ">>>" not in line:
+                raise AssertionError(
+                    f"{path.name}:{n}: a colour outside the palette: {line.strip()}"
+                )

@@ -16,7 +16,7 @@ nothing themselves. One module per figure:
 * :mod:`~jia_teach.present.response_time` - :func:`response_over_time_chart` (registries)
 * :mod:`~jia_teach.present.style` - the palette, :func:`caption`, :func:`image`
 
-Colours follow the Okabe-Ito palette: treated arm blue (#0072B2), control orange (#E69F00).
+Colours come from one palette, :data:`jia_teach.present.palette.PALETTE` (Okabe-Ito).
 
 Examples
 --------

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from jia_teach.present.palette import PALETTE
 from jia_teach.present.posterior_chart import prior_posterior
 from jia_teach.present.traffic_chart import JUDGEMENT_STYLE, traffic_lights
 from jia_teach.rules.errors import InvalidValueError
@@ -50,8 +51,13 @@ __all__ = [
     "traffic_lights",
 ]
 
-_BLUE, _ORANGE, _GREEN, _VERMILLION = "#0072B2", "#E69F00", "#009E73", "#D55E00"
-_GREY, _DARK = "#767676", "#333333"
+_BLUE, _ORANGE, _GREEN, _VERMILLION = (
+    PALETTE["blue"],
+    PALETTE["orange"],
+    PALETTE["green"],
+    PALETTE["vermillion"],
+)
+_GREY, _DARK = PALETTE["grey"], PALETTE["dark"]
 
 
 def _finish(fig: Figure, text: str) -> Figure:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from jia_teach.effects import DERIVED_TAG, round_up
 from jia_teach.evidence.trial_effects import compare_pair, harm_effect
+from jia_teach.present.palette import PALETTE
 from jia_teach.present.style import (
     _FOOT,
     _FOOT_PREWRAPPED,
@@ -227,11 +228,11 @@ def benefit_risk_chart(
         "Patients treated for one more patient with the outcome\n(NNT or NNH; log scale)"
     )
     ax.spines[["top", "right"]].set_visible(False)
-    ax.grid(axis="x", color="#eeeeee", linewidth=0.6)
+    ax.grid(axis="x", color=PALETTE["grid_light"], linewidth=0.6)
     ax.set_axisbelow(True)
     n_benefit = len(benefits)
     if 0 < n_benefit < n:
-        ax.axhline(ys[n_benefit - 1] - 0.5, color="#999999", linewidth=0.8, linestyle="--")
+        ax.axhline(ys[n_benefit - 1] - 0.5, color=PALETTE["rule"], linewidth=0.8, linestyle="--")
     if context is None and defaults:
         context = "TENDER, week 12"
     fig.suptitle(  # over the whole width: above the axes alone it was cut off at the right
@@ -245,7 +246,7 @@ def benefit_risk_chart(
         "marker": "o",
         "markersize": 14,
         "markerfacecolor": "none",
-        "markeredgecolor": "#000000",
+        "markeredgecolor": PALETTE["black"],
         "markeredgewidth": 1.2,
         "linestyle": "none",
     }

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from jia_teach.data.labels import comparison_label, trial_colour, trial_label
 from jia_teach.effects import DERIVED_TAG
 from jia_teach.evidence.trial_effects import compare_pair
+from jia_teach.present.palette import PALETTE
 from jia_teach.present.style import _FOOT, COLORS, _finish, _footnote
 from jia_teach.rules.errors import InvalidValueError
 
@@ -125,7 +126,7 @@ def forest_plot(
         "Risk difference, treated minus placebo (percentage points; 95% Newcombe interval)"
     )
     ax.spines[["top", "right"]].set_visible(False)
-    ax.grid(axis="x", color="#eeeeee", linewidth=0.6)
+    ax.grid(axis="x", color=PALETTE["grid_light"], linewidth=0.6)
     ax.set_axisbelow(True)
     ax.set_title(
         "Risk differences by trial, end point and time point  |  right: RD (95% CI), NNT",
@@ -141,7 +142,7 @@ def forest_plot(
             [],
             [],
             marker="s",
-            color="#555555",
+            color=PALETTE["mid"],
             markerfacecolor="white",
             label="derived counts (percent x N)",
         ),

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from jia_teach.present.palette import PALETTE
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
@@ -29,7 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = ["PriorPosteriorChart", "prior_posterior"]
 
-_BLUE, _ORANGE, _GREY = "#0072B2", "#E69F00", "#767676"
+_BLUE, _ORANGE, _GREY = PALETTE["blue"], PALETTE["orange"], PALETTE["grey"]
 #: The risk-difference grid of the curves (proportions), 0.25 percentage points apart.
 GRID = np.linspace(-1, 1, 801)
 _GRID_POINTS = 100 * GRID
@@ -95,7 +97,7 @@ class PriorPosteriorChart:
         )
         ax.axvline(0, color=_GREY, linewidth=0.8)
         self._animated = animated
-        self._line = ax.axvline(0, color="#000000", linestyle=":", linewidth=1.2)
+        self._line = ax.axvline(0, color=PALETTE["black"], linestyle=":", linewidth=1.2)
         self._box = ax.text(
             0.02,
             0.95,
@@ -113,7 +115,9 @@ class PriorPosteriorChart:
             handles=[
                 Line2D([], [], color=_ORANGE, linestyle="--", linewidth=2, label="prior"),
                 Line2D([], [], color=_BLUE, linewidth=2.2, label="posterior (prior + trial)"),
-                Line2D([], [], color="#000000", linestyle=":", linewidth=1.2, label="threshold"),
+                Line2D(
+                    [], [], color=PALETTE["black"], linestyle=":", linewidth=1.2, label="threshold"
+                ),
                 Patch(facecolor=_BLUE, alpha=0.25, label="posterior beyond the threshold"),
             ],
             loc="upper right",

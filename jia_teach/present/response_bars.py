@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from jia_teach.data.labels import arm_label, trial_label
+from jia_teach.present.palette import PALETTE
 from jia_teach.present.style import COLORS, _finish, _footnote, _wrap
 from jia_teach.rules.errors import InvalidValueError
 
@@ -95,7 +96,7 @@ def response_rate_bars(
                 share,
                 width * 0.95,
                 color=colour,
-                edgecolor="white" if not derived else "#333333",
+                edgecolor="white" if not derived else PALETTE["dark"],
                 hatch="//" if derived else None,
                 linewidth=0.6,
             )
@@ -134,7 +135,7 @@ def response_rate_bars(
     ax.set_ylabel("% of patients")
     ax.set_xlabel(f"Response definition, {timepoint}")
     ax.spines[["top", "right"]].set_visible(False)
-    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    ax.grid(axis="y", color=PALETTE["grid"], linewidth=0.6)
     ax.set_axisbelow(True)
     handles = [
         Patch(color=colour, label=f"{arm_label(a)} (n = {n_by_arm[a]})")
@@ -142,7 +143,7 @@ def response_rate_bars(
     ]
     if derived_any:
         handles.append(
-            Patch(facecolor="white", edgecolor="#333333", hatch="//", label="derived counts*")
+            Patch(facecolor="white", edgecolor=PALETTE["dark"], hatch="//", label="derived counts*")
         )
     ax.legend(handles=handles, loc="upper center", ncols=len(handles), frameon=False, fontsize=9)
     pct = f"{100 * confidence:g}%"

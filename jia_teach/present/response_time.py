@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from jia_teach.present.palette import PALETTE
 from jia_teach.present.style import COLORS, _finish
 from jia_teach.rules.errors import InvalidValueError
 
@@ -15,11 +16,11 @@ __all__ = ["response_over_time_chart"]
 
 #: One Okabe-Ito colour and one marker per level, so that colour is never the only cue.
 _STYLE = {
-    "acr30": ("#0072B2", "o"),
+    "acr30": (PALETTE["blue"], "o"),
     "acr50": (COLORS["benefit"], "s"),
-    "acr70": ("#D55E00", "^"),
-    "acr90": ("#CC79A7", "D"),
-    "acr100": ("#000000", "v"),
+    "acr70": (PALETTE["vermillion"], "^"),
+    "acr90": (PALETTE["pink"], "D"),
+    "acr100": (PALETTE["black"], "v"),
 }
 
 
@@ -58,7 +59,7 @@ def response_over_time_chart(summary: pd.DataFrame, *, title: str = "") -> Figur
     ax = fig.add_subplot()
     names = list(dict.fromkeys(summary["criterion"]))
     for name in names:
-        colour, marker = _STYLE.get(name, ("#555555", "x"))
+        colour, marker = _STYLE.get(name, (PALETTE["mid"], "x"))
         part = summary[summary["criterion"] == name]
         ax.plot(
             [windows.index(w) for w in part["window"]],

@@ -6,6 +6,8 @@ import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from jia_teach.present.palette import PALETTE
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
@@ -13,15 +15,15 @@ __all__ = ["COLORS", "caption", "image"]
 
 #: Okabe-Ito colours by role (a trial's colour is data: :func:`jia_teach.data.labels.trial_colour`).
 COLORS: Mapping[str, str] = {
-    "treated": "#0072B2",
-    "control": "#E69F00",
-    "benefit": "#009E73",
-    "harm": "#D55E00",
-    "text": "#000000",
-    "warning": "#D55E00",
+    "treated": PALETTE["blue"],
+    "control": PALETTE["orange"],
+    "benefit": PALETTE["green"],
+    "harm": PALETTE["vermillion"],
+    "text": PALETTE["black"],
+    "warning": PALETTE["vermillion"],
 }
 
-_FOOT = {"fontsize": 7.5, "color": "#333333", "ha": "left", "va": "bottom", "wrap": True}
+_FOOT = {"fontsize": 7.5, "color": PALETTE["dark"], "ha": "left", "va": "bottom", "wrap": True}
 #: Footnotes that are wrapped here, once, instead of by matplotlib at every draw.
 _FOOT_PREWRAPPED = {k: v for k, v in _FOOT.items() if k != "wrap"}
 

@@ -20,6 +20,7 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from jia_teach.present.palette import PALETTE
 from jia_teach.rules.errors import InvalidValueError
 
 if TYPE_CHECKING:
@@ -27,16 +28,16 @@ if TYPE_CHECKING:
 
 __all__ = ["JUDGEMENT_STYLE", "TrafficLightChart", "traffic_lights"]
 
-_GREEN, _YELLOW, _VERMILLION = "#009E73", "#F0E442", "#D55E00"
-_GREY, _DARK = "#767676", "#333333"
+_GREEN, _YELLOW, _VERMILLION = PALETTE["green"], PALETTE["yellow"], PALETTE["vermillion"]
+_GREY, _DARK = PALETTE["grey"], PALETTE["dark"]
 
 #: Judgement -> (fill colour, symbol, label). Symbols are black on every fill (contrast >= 4.5).
 JUDGEMENT_STYLE: dict[str | None, tuple[str, str, str]] = {
     "low": (_GREEN, "+", "Low"),
     "some_concerns": (_YELLOW, "-", "Some concerns"),
     "high": (_VERMILLION, "x", "High"),
-    "not_applicable": ("#BBBBBB", "n/a", "Not applicable"),
-    None: ("#FFFFFF", "?", "Not judged yet"),
+    "not_applicable": (PALETTE["not_applicable"], "n/a", "Not applicable"),
+    None: (PALETTE["white"], "?", "Not judged yet"),
 }
 
 Rows = Sequence[tuple[str, Mapping[str, str | None]]]
@@ -126,10 +127,12 @@ class TrafficLightChart:
             y = n - 1 - row
             cells = []
             for x in range(len(columns)):
-                circle = Circle((x, y), 0.36, facecolor="#FFFFFF", edgecolor=_DARK, linewidth=1)
+                circle = Circle(
+                    (x, y), 0.36, facecolor=PALETTE["white"], edgecolor=_DARK, linewidth=1
+                )
                 ax.add_patch(circle)
                 symbol = ax.text(
-                    x, y, "", ha="center", va="center", fontweight="bold", color="#000000"
+                    x, y, "", ha="center", va="center", fontweight="bold", color=PALETTE["black"]
                 )
                 for artist in (circle, symbol):
                     artist.set_animated(animated)

@@ -13,6 +13,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from jia_teach.present.palette import PALETTE
 from jia_teach.rules.coreset import CORE_VARIABLES, Variable, variable
 from jia_teach.scoring.patient import status_text as status_label
 
@@ -38,17 +39,17 @@ STEMS: tuple[str, ...] = (*CORE_VARIABLES, "marker")
 
 #: Text colours: the Okabe-Ito hues, darkened where needed to reach 4.5:1 on white (WCAG AA
 #: for text). Marks (bars, borders, points) keep the palette itself; these are for words.
-TEXT_BLUE = "#0072B2"  # Okabe-Ito blue as it is: 5.2:1
-TEXT_VERMILLION = "#B34700"  # darker vermillion: 5.5:1 (#D55E00 is 3.9:1)
-TEXT_GREEN = "#00785A"  # darker bluish green: 5.5:1 (#009E73 is 3.4:1)
-BUTTON_BLUE = "#0072B2"  # a button's fill under white text: 5.2:1 (ipywidgets' is 3.1:1)
+TEXT_BLUE = PALETTE["blue"]  # Okabe-Ito blue as it is: 5.2:1
+TEXT_VERMILLION = PALETTE["text_vermillion"]  # darker vermillion: 5.5:1
+TEXT_GREEN = PALETTE["text_green"]  # darker bluish green: 5.5:1
+BUTTON_BLUE = PALETTE["blue"]  # a button's fill under white text: 5.2:1 (ipywidgets' is 3.1:1)
 
 #: status -> (symbol, colour of its words); blue / dark vermillion, grey for neither.
 STATUS_STYLE: dict[str, tuple[str, str]] = {
     "improved": ("\u25b2", TEXT_BLUE),
     "worsened": ("\u25bc", TEXT_VERMILLION),
-    "unchanged": ("=", "#595959"),
-    "missing": ("?", "#000000"),
+    "unchanged": ("=", PALETTE["text_grey"]),
+    "missing": ("?", PALETTE["black"]),
 }
 
 
@@ -193,7 +194,7 @@ def verdict_word(v: bool | None) -> str:
 def verdict_mark(v: bool | None) -> tuple[str, str]:
     """(symbol, colour) of a verdict: tick, cross or question mark."""
     if v is None:
-        return "?", "#000000"
+        return "?", PALETTE["black"]
     return ("\u2714", TEXT_BLUE) if v else ("\u2718", TEXT_VERMILLION)
 
 

@@ -36,6 +36,7 @@ from jia_teach.data.location import data_dir
 from jia_teach.evidence import ArmPair
 from jia_teach.evidence.trial_effects import compare_pair, harm_effect
 from jia_teach.present.benefit_risk_text import harm_method_text, lhh_lines, nnh_text
+from jia_teach.present.palette import PALETTE
 from jia_teach.rules.errors import InvalidValueError
 from jia_teach.widgets._base import View, canvas_png, reads_data
 from jia_teach.widgets._controls import TEXT_GREEN, TEXT_VERMILLION
@@ -440,8 +441,8 @@ class BenefitRiskExplorer(View):
         colour = TEXT_GREEN if self.lhh is not None and self.lhh.lhh >= 1 else TEXT_VERMILLION
         return (
             "<div style='max-width:760px'>"
-            f"<p style='border-left:4px solid #009E73;padding-left:6px'>{benefit}</p>"
-            f"<p style='border-left:4px solid #D55E00;padding-left:6px'>{harm}</p>"
+            f"<p style='border-left:4px solid {PALETTE['green']};padding-left:6px'>{benefit}</p>"
+            f"<p style='border-left:4px solid {PALETTE['vermillion']};padding-left:6px'>{harm}</p>"
             f"<p><b style='color:{colour}'>{esc(lhh[0])}</b><br>"
             + "<br>".join(esc(x) for x in lhh[1:])
             + "</p></div>"

@@ -26,6 +26,7 @@ from typing import Any
 import ipywidgets as w
 import numpy as np
 
+from jia_teach.present.palette import PALETTE
 from jia_teach.rules.coreset import core_set, variable
 from jia_teach.rules.definitions import FLARE_BRUNNER_2002, FLARE_TRIAL, FlareDefinition
 from jia_teach.scoring.activity import (
@@ -81,7 +82,7 @@ def _verdict(v: bool | None) -> str:
 
 def _mark(v: bool | None) -> str:
     if v is None:
-        return '<span style="color:#000000;font-weight:bold">? unknown</span>'
+        return f'<span style="color:{PALETTE["black"]};font-weight:bold">? {UNDECIDED}</span>'
     if v:
         return f'<span style="color:{TEXT_BLUE};font-weight:bold">\u2714 met</span>'
     return f'<span style="color:{TEXT_VERMILLION};font-weight:bold">\u2718 not met</span>'
@@ -237,7 +238,7 @@ class FollowUpCalculator(View):
             ]
             for key in _DEFS:
                 worse = self.counts_as_worse[key][j]
-                colour = TEXT_VERMILLION if worse is True else "#595959"
+                colour = TEXT_VERMILLION if worse is True else PALETTE["text_grey"]
                 symbol = "\u25bc " if worse is True else ""
                 cells.append(f'<span style="color:{colour}">{symbol}{_yes(worse)}</span>')
             rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")

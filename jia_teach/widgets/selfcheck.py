@@ -18,6 +18,7 @@ from collections.abc import Sequence
 
 import ipywidgets as w
 
+from jia_teach.present.palette import PALETTE
 from jia_teach.widgets._controls import BUTTON_BLUE, TEXT_GREEN, TEXT_VERMILLION
 
 __all__ = ["SelfCheck", "SelfCheckProgress"]
@@ -138,7 +139,7 @@ class SelfCheck:
         self._button = w.Button(
             description="Check",
             icon="check",
-            style={"button_color": BUTTON_BLUE, "text_color": "#FFFFFF"},
+            style={"button_color": BUTTON_BLUE, "text_color": PALETTE["white"]},
         )
         self._out = w.HTML(value="")
         self._out.add_class("jia-live")
@@ -147,7 +148,7 @@ class SelfCheck:
         self._progress.add(self)
         self.ui = w.VBox(
             [w.HTML(f"<b>Self-check.</b> {question}"), self._choice, self._button, self._out],
-            layout={"border": "1px solid #0072B2", "padding": "6px", "margin": "6px 0"},
+            layout={"border": f"1px solid {PALETTE['blue']}", "padding": "6px", "margin": "6px 0"},
         )
 
     def _check(self) -> str:

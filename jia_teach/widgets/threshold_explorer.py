@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from jia_teach.evidence import PublishedRate, published_rate
+from jia_teach.present.palette import PALETTE
 from jia_teach.rules.definitions import PERCENT_CONTROL, ResponseDefinition
 from jia_teach.widgets._base import View, canvas_png
 
@@ -34,8 +35,8 @@ NOT_TRIAL_DATA = "simulated patients, not trial data"
 
 _TRIALS = ("TENDER", "canakinumab-1")
 _FEVER = {"not required": False, "no fever at follow-up": True}
-_TREATED = "#0072B2"
-_CONTROL = "#E69F00"
+_TREATED = PALETTE["blue"]
+_CONTROL = PALETTE["orange"]
 
 
 @lru_cache(maxsize=4)
@@ -153,7 +154,8 @@ class ThresholdExplorer(View):
         self._bars = list(ax.bar([0, 1], [0, 0], width=0.6, color=[_TREATED, _CONTROL]))
         self._bar_text = [ax.text(x, 0, "", ha="center", va="bottom", fontsize=8) for x in (0, 1)]
         self._published = [
-            ax.plot([x - 0.38, x + 0.38], [0, 0], color="#000000", lw=2, ls="--")[0] for x in (0, 1)
+            ax.plot([x - 0.38, x + 0.38], [0, 0], color=PALETTE["black"], lw=2, ls="--")[0]
+            for x in (0, 1)
         ]
         ax.set_ylim(0, 109)
         ax.set_xlim(-0.6, 1.6)

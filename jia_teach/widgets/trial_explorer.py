@@ -32,6 +32,7 @@ from jia_teach.data.labels import endpoint_label, trial_label
 from jia_teach.data.location import data_dir
 from jia_teach.evidence import ArmFigure, ArmPair
 from jia_teach.evidence.trial_effects import compare_pair
+from jia_teach.present.palette import PALETTE
 from jia_teach.rules.errors import InvalidValueError
 from jia_teach.widgets._base import View, figure_png, reads_data
 from jia_teach.widgets._controls import TEXT_VERMILLION
@@ -317,7 +318,7 @@ class TrialExplorer(View):
         comparison = self.comparison
         if comparison is None:
             reason = self.why_no_comparison() or ""
-            colour = TEXT_VERMILLION if reason.startswith("UNCONFIRMED") else "#000000"
+            colour = TEXT_VERMILLION if reason.startswith("UNCONFIRMED") else PALETTE["black"]
             parts.append(
                 f"<p style='color:{colour}'><b>No comparison computed.</b> {esc(reason)}</p>"
             )
@@ -338,8 +339,10 @@ class TrialExplorer(View):
         cited: list[str] = []
         for arm, figure, status, r in self._arm_lines():
             style = {
-                "DERIVED": "background:#F0E442;padding:0 3px",
-                "UNCONFIRMED": f"background:{TEXT_VERMILLION};color:#FFFFFF;padding:0 3px",
+                "DERIVED": f"background:{PALETTE['yellow']};padding:0 3px",
+                "UNCONFIRMED": (
+                    f"background:{TEXT_VERMILLION};color:{PALETTE['white']};padding:0 3px"
+                ),
             }.get(status, "")
             note = f" - {esc(r.note)}" if r.note else ""
             items.append(
