@@ -206,6 +206,4 @@ def test_one_palette() -> None:
             continue
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if hex_colour.search(line) and ">>>" not in line:
-                raise AssertionError(
-                    f"{path.name}:{n}: a colour outside the palette: {line.strip()}"
-                )
+                raise AssertionError(f"{path.name}:{n}: a colour outside the palette: {line}")

@@ -100,7 +100,7 @@ def _read(folder: str, stamp: tuple[int, int]) -> dict[str, dict[str, tuple[str,
         if not label:
             raise DataFileError(f"{where}, column 'label': the label is blank")
         if kind == "trial" and not _COLOUR.match(colour):
-            raise DataFileError(f"{where}, column 'colour': a trial needs a colour like #0072B2")
+            raise DataFileError(f"{where}, column 'colour': a trial needs a colour written #RRGGBB")
         if code in out[kind]:
             raise DataFileError(f"{where}: {kind} {code!r} is listed twice")
         out[kind][code] = (label, colour)
