@@ -202,7 +202,7 @@ def test_one_palette() -> None:
 
     hex_colour = re.compile(r"#[0-9A-Fa-f]{6}\b")
     for path in sorted(PACKAGE.rglob("*.py")):
-        if path.name == "palette.py" or "_data" in path.parts:
+        if path.name == "palette.py" or "_data" in path.parts or path.match("data/labels.py"):
             continue
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if hex_colour.search(line) and ">>>" not in line:
