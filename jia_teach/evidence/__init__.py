@@ -47,6 +47,7 @@ from jia_teach.evidence.pairs import (
 from jia_teach.evidence.rates import PublishedRate, published_rate
 from jia_teach.evidence.reasons import REASONS
 from jia_teach.evidence.reported import ReportedEffect, reported_effect, reported_effects
+from jia_teach.evidence.rows import row, rows
 
 __all__ = [
     "REASONS",
@@ -67,4 +68,6 @@ __all__ = [
     "published_rate",
     "reported_effect",
     "reported_effects",
+    "row",
+    "rows",
 ]
