@@ -204,7 +204,7 @@ def _build_marginals(spec: TrialSpec, own: Published, shapes: Published) -> tupl
         margins.append(_Marginal("beta", a, b, v.high, v.step, low))
     marker = variables[5]
     assumed = spec.setting(marker.name, "median")
-    if assumed is not None and marker.name in published:
+    if assumed is not None and published.get(marker.name, ("",))[0] == "median":
         raise DataFileError(
             f"the median {marker.name} of {spec.name} is both in baseline.csv and assumed in "
             "simulation_baseline.csv; keep one",
