@@ -27,7 +27,7 @@ import pandas as pd
 
 from jia_teach.rules.coreset import core_set
 from jia_teach.rules.errors import DataFileError, InvalidValueError
-from jia_teach.simulation.trials import Role, TrialSpec, arm_role, trial_spec
+from jia_teach.simulation.trials import Role, TrialSpec, _stamp, arm_role, trial_spec
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -155,14 +155,25 @@ def _published_baseline(trial: str) -> dict[str, tuple[str, float, float | None]
     return out
 
 
-Published = tuple[tuple[str, tuple[str, float, float | None]], ...]
-
-
 def _marginals(spec: TrialSpec) -> tuple[_Marginal, ...]:
     """The six baseline distributions of a trial, from ``baseline.csv`` and its settings."""
-    own = _published_baseline(spec.baseline_trial)
-    shapes = own if spec.baseline_from == "means" else _published_baseline(spec.shapes_from or "")
-    return _build_marginals(spec, tuple(own.items()), tuple(shapes.items()))
+    from jia_teach.data import data_dir
+
+    folder = data_dir().resolve()
+    return _marginals_in(spec, folder, _stamp(folder / "baseline.csv"))
+
+
+@lru_cache(maxsize=16)
+def _marginals_in(spec: TrialSpec, folder: Path, stamp: tuple[int, int]) -> tuple[_Marginal, ...]:
+    """:func:`_marginals` for the ``baseline.csv`` of ``folder`` (read again when ``stamp``,
+    its modification time and size, changes)."""
+    from jia_teach.data import use_data
+
+    with use_data(folder):
+        own = _published_baseline(spec.baseline_trial)
+        medians = spec.baseline_from == "medians"
+        shapes = _published_baseline(str(spec.shapes_from)) if medians else own
+    return _build_marginals(spec, own, shapes)
 
 
 def _need(
@@ -174,15 +185,13 @@ def _need(
     return table[var][1], table[var][2]
 
 
-@lru_cache(maxsize=8)
-def _build_marginals(spec: TrialSpec, own: Published, shapes: Published) -> tuple[_Marginal, ...]:
+def _build_marginals(spec: TrialSpec, published: dict, shape_table: dict) -> tuple[_Marginal, ...]:
     """Globals and CHAQ: scaled beta; joint counts: log-normal; marker: log-normal from its
     median (published, or assumed in ``simulation_baseline.csv``) and its assumed log-SD.
 
     ``means``: each distribution has the published mean and SD. ``medians``: the published
     median, with the spread (beta concentration, log-SD) of ``shapes_from``'s means and SDs.
     """
-    published, shape_table = dict(own), dict(shapes)
     shape_trial = spec.baseline_trial if spec.baseline_from == "means" else spec.shapes_from
     variables = core_set(spec.marker)
     margins: list[_Marginal] = []

@@ -12,6 +12,8 @@ with no code change (``tests/test_simulated_trial_as_data.py``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 import pandas as pd
@@ -109,33 +111,55 @@ def trial_specs() -> dict[str, TrialSpec]:
     >>> {name: (s.treated, s.control) for name, s in trial_specs().items()}
     {'TENDER': ('tocilizumab', 'placebo'), 'canakinumab-1': ('canakinumab', 'placebo')}
     """
-    from jia_teach.data import load
+    from jia_teach.data import data_dir
+    from jia_teach.data.simulation_files import SIMULATION_FILES
+
+    folder = data_dir().resolve()
+    return dict(_read_specs(folder, tuple(_stamp(folder / file) for file in SIMULATION_FILES)))
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        st = path.stat()
+    except OSError:
+        return (0, 0)
+    return (st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=8)
+def _read_specs(folder: Path, stamps: tuple) -> tuple[tuple[str, TrialSpec], ...]:
+    """The specs of ``folder``, read again whenever one of its files changes (``stamps``)."""
+    from jia_teach.data import load, use_data
     from jia_teach.data.simulation_files import SIMULATION_FILES, check_simulation_files
 
-    tables = {file: load(file) for file in SIMULATION_FILES}
+    with use_data(folder):
+        tables = {file: load(file) for file in SIMULATION_FILES}
     check_simulation_files(tables)
     settings: dict[str, list[tuple[str, str, float]]] = {}
     for row in tables["simulation_baseline.csv"].itertuples(index=False):
         settings.setdefault(str(row.trial), []).append(
             (str(row.variable), str(row.setting), float(row.value))
         )
-    return {
-        str(r.trial): TrialSpec(
-            name=str(r.trial),
-            code=int(r.seed_code),
-            marker=r.marker,
-            treated=str(r.treated_arm),
-            control=str(r.control_arm),
-            timepoint=str(r.timepoint),
-            baseline_trial=str(r.baseline_trial),
-            baseline_from=str(r.baseline_from),
-            shapes_from=_text(r.shapes_from),
-            fit=str(r.fit),
-            borrow_from=_text(r.borrow_from),
-            settings=tuple(settings.get(str(r.trial), ())),
+    return tuple(
+        (
+            str(r.trial),
+            TrialSpec(
+                name=str(r.trial),
+                code=int(r.seed_code),
+                marker=r.marker,
+                treated=str(r.treated_arm),
+                control=str(r.control_arm),
+                timepoint=str(r.timepoint),
+                baseline_trial=str(r.baseline_trial),
+                baseline_from=str(r.baseline_from),
+                shapes_from=_text(r.shapes_from),
+                fit=str(r.fit),
+                borrow_from=_text(r.borrow_from),
+                settings=tuple(settings.get(str(r.trial), ())),
+            ),
         )
         for r in tables["simulation_trials.csv"].itertuples(index=False)
-    }
+    )
 
 
 def simulable_trials() -> tuple[str, ...]:
