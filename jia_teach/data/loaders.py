@@ -15,11 +15,12 @@ every file; the named loaders below are that reader bound to one file each.
 Loaders
 -------
 load_sources, load_designs, load_outcomes, load_appraisal_outcomes, load_baseline,
-load_adverse_events, load_reported_effects, load_source_claims, load_cohort_fit, and for the
-appraisal load_risk_of_bias, load_published_appraisals, load_grade_outcomes,
-load_grade_judgements; load_all loads and cross-checks every file. What a valid file looks
-like is :mod:`jia_teach.data.schema`; the labels of the codes are :mod:`jia_teach.data.labels`
-(re-exported here).
+load_adverse_events, load_reported_effects, load_source_claims, load_cohort_fit, for the
+simulated cohorts load_simulation_trials, load_simulation_baseline, load_simulation_targets
+(:mod:`jia_teach.data.simulation_files`), and for the appraisal load_risk_of_bias,
+load_published_appraisals, load_grade_outcomes, load_grade_judgements; load_all loads and
+cross-checks every file. What a valid file looks like is :mod:`jia_teach.data.schema`; the
+labels of the codes are :mod:`jia_teach.data.labels` (re-exported here).
 
 Examples
 --------
@@ -58,6 +59,7 @@ from jia_teach.data.schema import (
     ROB_JUDGEMENTS,
     STATUSES,
 )
+from jia_teach.data.simulation_files import check_simulation_files
 from jia_teach.data.validate import data_error, parse_file
 
 __all__ = [
@@ -87,6 +89,9 @@ __all__ = [
     "load_published_appraisals",
     "load_reported_effects",
     "load_risk_of_bias",
+    "load_simulation_baseline",
+    "load_simulation_targets",
+    "load_simulation_trials",
     "load_source_claims",
     "load_sources",
     "use_data",
@@ -208,6 +213,18 @@ LOADERS: dict[str, tuple[str, str]] = {
         "cohort_fit.csv",
         "The fitted simulated-cohort model: parameters, targets, checks.",
     ),
+    "load_simulation_trials": (
+        "simulation_trials.csv",
+        "The trials that can be simulated: marker, arms, baseline, how the arms are fitted.",
+    ),
+    "load_simulation_baseline": (
+        "simulation_baseline.csv",
+        "Simulated baselines' settings: assumptions and inclusion limits, with status.",
+    ),
+    "load_simulation_targets": (
+        "simulation_targets.csv",
+        "The published rates the simulated cohorts are fitted to or compared with.",
+    ),
 }
 
 
@@ -234,6 +251,10 @@ load_published_appraisals = _named("load_published_appraisals", *_PUBLISHED)
 load_grade_outcomes = _named("load_grade_outcomes", *LOADERS["load_grade_outcomes"])
 load_grade_judgements = _named("load_grade_judgements", *LOADERS["load_grade_judgements"])
 load_cohort_fit = _named("load_cohort_fit", *LOADERS["load_cohort_fit"])
+load_simulation_trials = _named("load_simulation_trials", *LOADERS["load_simulation_trials"])
+_SIM_BASELINE = LOADERS["load_simulation_baseline"]
+load_simulation_baseline = _named("load_simulation_baseline", *_SIM_BASELINE)
+load_simulation_targets = _named("load_simulation_targets", *LOADERS["load_simulation_targets"])
 
 
 def load_all() -> dict[str, pd.DataFrame]:
@@ -257,6 +278,7 @@ def load_all() -> dict[str, pd.DataFrame]:
     known = set(zip(designs["trial"], designs["arm"], strict=True))
     for file in ("trial_outcomes.csv", "appraisal_outcomes.csv"):
         _arms_in_designs(file, tables[file], known)
+    check_simulation_files(tables)
     tables[LABELS_FILE] = label_frame()
     return tables
 

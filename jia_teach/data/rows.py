@@ -14,10 +14,12 @@ True
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from jia_teach.data.labels import ENDPOINT_LABELS
 from jia_teach.data.schema import FIT_PARAMETERS, GRADE_UPGRADES, ROB_DOMAINS
+from jia_teach.rules.coreset import MARKERS
 from jia_teach.rules.errors import DataFileError
 
 __all__ = ["check_rows", "data_error", "decimals"]
@@ -323,6 +325,119 @@ _FILE_RULES: dict[str, Callable[[str, list[dict]], None]] = {
     "grade_outcomes.csv": _unique_rule(("outcome_id",)),
     "grade_judgements.csv": _unique_rule(("outcome_id", "domain")),
 }
+
+
+# --------------------------------------------------------------------------------------------
+# the simulated cohorts: simulation_trials.csv, simulation_baseline.csv, simulation_targets.csv
+# --------------------------------------------------------------------------------------------
+#: End points the simulated cohorts can score: JIA ACR (``acr50``), adapted (``adapted_acr30``,
+#: fever rule), with the fever rule (``acr30_no_fever``), and the fever-free share.
+SIMULABLE_ENDPOINT = re.compile(r"^(adapted_)?acr(30|50|70|90|100)(_no_fever)?$|^fever_free$")
+
+
+def _needs(where: dict, r: dict, column: str, when: str, given: bool) -> None:
+    """``column`` is filled exactly when ``given`` (``when`` says the condition in words)."""
+    if given and not r[column]:
+        raise data_error(problem=f"{when} needs {column}", column=column, **where)
+    if not given and r[column]:
+        raise data_error(
+            problem=f"{column} is only for {when}", column=column, allowed="empty", **where
+        )
+
+
+def _simulation_trial_rules(file: str, r: dict) -> None:
+    where = {"file": file, "row": r["_row"], "line": r["_line"]}
+    medians, shift = r["baseline_from"] == "medians", r["fit"] == "shift"
+    _needs(where, r, "shapes_from", "baseline_from = medians", medians)
+    _needs(where, r, "borrow_from", "fit = shift", shift)
+    if r["treated_arm"] == r["control_arm"]:
+        raise data_error(
+            problem="the treated and the control arm are the same",
+            column="control_arm",
+            **where,
+        )
+
+
+def _simulation_trials_file_rule(file: str, raw: list[dict]) -> None:
+    """One row per trial and per seed code; a shift borrows from a fully fitted trial here."""
+    _unique_rule(("trial",))(file, raw)
+    _unique_rule(("seed_code",))(file, raw)
+    full = {r["trial"] for r in raw if r["fit"] == "full"}
+    for r in raw:
+        if r["borrow_from"] and r["borrow_from"] not in full:
+            raise data_error(
+                file,
+                f"borrows from {r['borrow_from']!r}, which is not a fully fitted trial of "
+                "this file",
+                row=r["_row"],
+                line=r["_line"],
+                column="borrow_from",
+                allowed=", ".join(sorted(full)) or "none",
+            )
+
+
+def _simulation_baseline_rules(file: str, r: dict) -> None:
+    """A reported figure has its source; an assumption says so; a setting fits its variable."""
+    where = {"file": file, "row": r["_row"], "line": r["_line"]}
+    if r["status"] == "reported":
+        for column in ("source_id", "source"):
+            if not r[column]:
+                raise data_error(
+                    problem=f"a reported figure needs its {column}", column=column, **where
+                )
+    elif not r["note"].startswith("ASSUMPTION:"):
+        raise data_error(
+            problem="an assumption needs a note that says so and why",
+            column="note",
+            allowed="a note starting 'ASSUMPTION: ...'",
+            **where,
+        )
+    setting, value = r["setting"], float(r["value"])
+    fits = r["variable"] in MARKERS if setting != "at_least" else r["variable"].endswith("joints")
+    if not fits:
+        raise data_error(
+            problem=f"{setting} does not apply to {r['variable']}",
+            column="variable",
+            allowed=", ".join(MARKERS) if setting != "at_least" else "active_joints, lom_joints",
+            **where,
+        )
+    if setting in ("median", "log_sd") and value <= 0:
+        raise data_error(problem=f"{setting} must be positive", column="value", **where)
+    if setting == "at_least" and "." in r["value"]:
+        raise data_error(
+            problem=f"{r['value']} is not a whole number of joints",
+            column="value",
+            allowed="a whole number",
+            **where,
+        )
+
+
+def _simulation_target_rules(file: str, r: dict) -> None:
+    if not SIMULABLE_ENDPOINT.match(r["endpoint"]):
+        raise data_error(
+            file,
+            f"the simulated cohorts cannot score {r['endpoint']!r}",
+            row=r["_row"],
+            line=r["_line"],
+            column="endpoint",
+            allowed="acrNN, adapted_acrNN, acrNN_no_fever (NN = 30, 50, 70, 90, 100), fever_free",
+        )
+
+
+_ROW_RULES.update(
+    {
+        "simulation_trials.csv": _simulation_trial_rules,
+        "simulation_baseline.csv": _simulation_baseline_rules,
+        "simulation_targets.csv": _simulation_target_rules,
+    }
+)
+_FILE_RULES.update(
+    {
+        "simulation_trials.csv": _simulation_trials_file_rule,
+        "simulation_baseline.csv": _unique_rule(("trial", "variable", "setting")),
+        "simulation_targets.csv": _unique_rule(("trial", "endpoint", "timepoint")),
+    }
+)
 
 
 def check_rows(file: str, raw: list[dict]) -> None:

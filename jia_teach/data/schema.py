@@ -18,6 +18,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from jia_teach.data.labels import ARM_LABELS, ENDPOINT_LABELS, EVENT_LABELS, TRIAL_LABELS
+from jia_teach.rules.coreset import CORE_VARIABLES, MARKERS
 
 __all__ = [
     "DTYPES",
@@ -29,6 +30,7 @@ __all__ = [
     "ROB_DOMAINS",
     "ROB_JUDGEMENTS",
     "SCHEMAS",
+    "SIMULATION_SETTINGS",
     "STATUSES",
     "Column",
 ]
@@ -307,6 +309,61 @@ SCHEMAS.update(
             _SOURCE,
             _t("source", required=True),
             _c("appraisal", (OUR_APPRAISAL,)),
+        ),
+    }
+)
+
+
+# --------------------------------------------------------------------------------------------
+# the simulated cohorts (jia_teach.simulation): which trials can be simulated and how, the
+# numbers their baselines need beyond baseline.csv, and the published rates the fit aims at.
+# These files hold modelling choices; every number in them is `reported` (with its source) or
+# an `assumption` (its note says ASSUMPTION and why), never a figure read as trial data.
+# --------------------------------------------------------------------------------------------
+#: Settings of a simulated baseline variable: a log-normal marker's ``median`` and ``log_sd``,
+#: an inclusion limit the marker is drawn ``above``, a joint count's smallest value
+#: (``at_least``).
+SIMULATION_SETTINGS: tuple[str, ...] = ("median", "log_sd", "above", "at_least")
+
+
+def _optional_code(name: str, allowed: Mapping[str, str]) -> Column:
+    return Column(name, "code", required=False, allowed=allowed)
+
+
+SCHEMAS.update(
+    {
+        "simulation_trials.csv": (
+            _c("trial", TRIAL_LABELS),
+            Column("seed_code", "count", minimum=1),
+            _c("marker", MARKERS),
+            _c("treated_arm", ARM_LABELS),
+            _c("control_arm", ARM_LABELS),
+            _t("timepoint", required=True),
+            _c("baseline_trial", TRIAL_LABELS),
+            _c("baseline_from", ("means", "medians")),
+            _optional_code("shapes_from", TRIAL_LABELS),
+            _c("fit", ("full", "shift")),
+            _optional_code("borrow_from", TRIAL_LABELS),
+            _t("note", required=True),
+        ),
+        "simulation_baseline.csv": (
+            _c("trial", TRIAL_LABELS),
+            _c("variable", (*CORE_VARIABLES, *MARKERS)),
+            _c("setting", SIMULATION_SETTINGS),
+            Column("value", "number"),
+            _t("unit", required=True),
+            _c("status", ("reported", "assumption")),
+            Column("source_id", "sources", required=False),
+            _t("source"),
+            _t("note", required=True),
+        ),
+        "simulation_targets.csv": (
+            _c("trial", TRIAL_LABELS),
+            _c("endpoint", ENDPOINT_LABELS),
+            _t("timepoint", required=True),
+            Column("weight", "number", maximum=1),
+            _t("why", required=True),
+            _t("note"),
         ),
     }
 )

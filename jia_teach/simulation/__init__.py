@@ -1,7 +1,11 @@
 """Simulated cohorts and registries, calibrated to the published rates.
 
+* :mod:`~jia_teach.simulation.trials` - which trials can be simulated, and how (read from
+  ``data/simulation_trials.csv`` and ``data/simulation_baseline.csv``: no module names a trial);
 * :mod:`~jia_teach.simulation.cohort_model` - how a simulated patient responds (the model);
-* :mod:`~jia_teach.simulation.calibration` - fitting the model to published trial rates;
+* :mod:`~jia_teach.simulation.calibration` - fitting the model to published trial rates (the
+  targets of ``data/simulation_targets.csv``; the fit steps are
+  :mod:`~jia_teach.simulation.fitting`);
 * :mod:`~jia_teach.simulation.cohort` - simulated trials scored with any definition;
 * :mod:`~jia_teach.simulation.registry` - a simulated registry visit table.
 

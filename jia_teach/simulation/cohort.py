@@ -19,10 +19,13 @@ residual are in ``data/cohort_fit.csv`` (validated on load like every data
 file). Refit with ``python -m jia_teach.simulation.calibration --refit`` (or
 :func:`jia_teach.simulation.calibration.refit`).
 
-Three modules, one job each: this one is the public API (simulate, score, summarise);
+One job per module: this one is the public API (simulate, score, summarise);
+:mod:`jia_teach.simulation.trials` says which trials can be simulated and how (from
+``data/simulation_trials.csv`` and ``data/simulation_baseline.csv``);
 :mod:`jia_teach.simulation.cohort_model` holds the model's parts (marginals, copula, draws,
-latent response, follow-up, fever, the fitted parameters); :mod:`jia_teach.simulation.calibration`
-fits the parameters. The model in plain words is the docstring of :mod:`jia_teach.simulation`.
+latent response, follow-up, fever, the fitted parameters);
+:mod:`jia_teach.simulation.calibration` fits the parameters (:mod:`jia_teach.simulation.fitting`,
+one arm at a time). The model in plain words is the docstring of :mod:`jia_teach.simulation`.
 
 Reproducible: the random numbers come from NumPy's PCG64 seeded with
 ``(seed, trial, arm)``, so a seed gives the same cohort on every machine; the
@@ -45,19 +48,15 @@ from jia_teach.rules.errors import InvalidValueError
 from jia_teach.scoring.criteria import meets_response, percent_improvement
 from jia_teach.simulation.cohort_model import (
     FIT_FILE,
-    TRIALS,
     ArmParameters,
-    Role,
-    TrialSpec,
-    arm_role,
     draw,
     fever_at_followup,
     followup_values,
     latent_response,
     load_parameters,
     readonly,
-    trial_spec,
 )
+from jia_teach.simulation.trials import Role, TrialSpec, arm_role, simulable_trials, trial_spec
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -65,11 +64,11 @@ if TYPE_CHECKING:
 __all__ = [
     "FIT_FILE",
     "SIMULATED_NOTE",
-    "TRIALS",
     "ArmParameters",
     "SimulatedArm",
     "SimulatedComparison",
     "SimulatedTrial",
+    "simulable_trials",
     "simulate_arm",
     "simulate_trial",
 ]
@@ -405,7 +404,8 @@ def simulate_arm(
 
     Parameters
     ----------
-    trial : {"TENDER", "canakinumab-1"}
+    trial : str
+        A trial of :func:`simulable_trials` (``data/simulation_trials.csv``), e.g. ``"TENDER"``.
     arm : str
         ``"tocilizumab"`` / ``"canakinumab"`` or ``"treated"``; ``"placebo"``
         or ``"control"``.

@@ -4,8 +4,9 @@
 function of fixed random draws and an arm's parameters (see :mod:`jia_teach.simulation.cohort` for
 the model in plain words and the public API, :mod:`jia_teach.simulation.calibration` for the fit):
 
-* :data:`TRIAL_SPECS` - the trials that can be simulated (marker, arms, time point, which
-  published baseline stands in);
+* :mod:`jia_teach.simulation.trials` - the trials that can be simulated (marker, arms, time
+  point, which published baseline stands in, how the arms are fitted), read from
+  ``data/simulation_trials.csv`` and ``data/simulation_baseline.csv``;
 * :class:`ArmParameters` - one arm's parameters;
 * the baseline: scaled-beta and log-normal marginals from ``data/baseline.csv`` joined by a
   Gaussian copula, recorded in each variable's step (:func:`jia_teach.rules.coreset.variable`);
@@ -19,13 +20,14 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from jia_teach.rules.coreset import Marker, core_set, variable
+from jia_teach.rules.coreset import core_set
 from jia_teach.rules.errors import DataFileError, InvalidValueError
+from jia_teach.simulation.trials import Role, TrialSpec, _stamp, arm_role, trial_spec
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -33,37 +35,26 @@ if TYPE_CHECKING:
 __all__ = [
     "FIT_FILE",
     "PARAMETER_NAMES",
-    "TRIALS",
-    "TRIAL_SPECS",
     "ArmParameters",
     "Draws",
-    "Role",
-    "TrialSpec",
-    "arm_role",
     "draw",
     "fever_at_followup",
     "followup_values",
     "latent_response",
     "load_parameters",
     "readonly",
-    "trial_spec",
 ]
-
-Role = Literal["treated", "control"]
 
 #: File (in :func:`jia_teach.data.data_dir`) holding the fitted parameters.
 FIT_FILE = "cohort_fit.csv"
 
 # ---------------------------------------------------------------------------------------------
-# fixed model constants (assumptions; see the module docstring and data/README.md)
+# fixed model constants (assumptions; see the module docstring and data/README.md). What is
+# particular to a trial (its baseline's assumed spreads, its inclusion limits) is data:
+# data/simulation_trials.csv and data/simulation_baseline.csv.
 # ---------------------------------------------------------------------------------------------
 NOISE_SD = 0.3  # per-variable spread of the log change around the patient's latent response
 NONRESPONDER_SD = 0.25  # spread of the latent response of non-responders
-TENDER_ESR_MEDIAN = 40.0  # mm/h, ASSUMPTION: TENDER baseline ESR is not in the evidence sheet
-TENDER_ESR_LOG_SD = 0.6  # ASSUMPTION
-CRP_LOG_SD = 0.7  # ASSUMPTION: canakinumab baseline CRP spread not published
-CANAKINUMAB_MIN_CRP = 30.0  # mg/L, trial-1 inclusion: CRP > 30 mg/L (Ruperto 2012)
-CANAKINUMAB_MIN_ACTIVE = 2  # trial-1 inclusion: >= 2 active joints (Ruperto 2012)
 _CORR_OTHER, _CORR_GLOBALS, _CORR_JOINTS = 0.3, 0.5, 0.7  # baseline copula (ASSUMPTION)
 
 PARAMETER_NAMES = (
@@ -76,56 +67,6 @@ PARAMETER_NAMES = (
     "fever_intercept",
     "fever_slope",
 )
-
-
-@dataclass(frozen=True)
-class TrialSpec:
-    name: str
-    code: int
-    marker: Marker
-    treated: str
-    control: str
-    timepoint: str
-    baseline_trial: str  # the trial whose published baseline rows are used
-
-
-TRIAL_SPECS: dict[str, TrialSpec] = {
-    "TENDER": TrialSpec("TENDER", 1, "esr", "tocilizumab", "placebo", "week 12", "TENDER"),
-    "canakinumab-1": TrialSpec(
-        "canakinumab-1", 2, "crp", "canakinumab", "placebo", "day 15", "canakinumab-2"
-    ),
-}
-#: Trials that can be simulated, with their (treated, control) arm names.
-TRIALS: dict[str, tuple[str, str]] = {k: (t.treated, t.control) for k, t in TRIAL_SPECS.items()}
-
-
-def trial_spec(name: str) -> TrialSpec:
-    key = str(name).strip().lower().replace("_", "-").replace(" ", "-")
-    aliases = {
-        "tender": "TENDER",
-        "canakinumab-1": "canakinumab-1",
-        "canakinumab1": "canakinumab-1",
-    }
-    if key not in aliases:
-        raise InvalidValueError(
-            f"{name!r} is not a trial that can be simulated",
-            column="trial",
-            allowed=", ".join(TRIAL_SPECS),
-        )
-    return TRIAL_SPECS[aliases[key]]
-
-
-def arm_role(trial: TrialSpec, arm: str) -> tuple[Role, str]:
-    key = str(arm).strip().lower()
-    if key in ("treated", trial.treated, "active", "drug"):
-        return "treated", trial.treated
-    if key in ("control", trial.control):
-        return "control", trial.control
-    raise InvalidValueError(
-        f"{arm!r} is not an arm of {trial.name}",
-        column="arm",
-        allowed=f"'{trial.treated}' or 'treated', '{trial.control}' or 'control'",
-    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -214,62 +155,84 @@ def _published_baseline(trial: str) -> dict[str, tuple[str, float, float | None]
     return out
 
 
-@lru_cache(maxsize=4)
-def _marginals(trial_name: str) -> tuple[_Marginal, ...]:
-    """The six baseline distributions of a trial, from ``data/baseline.csv``."""
-    tender = _published_baseline("TENDER")
+def _marginals(spec: TrialSpec) -> tuple[_Marginal, ...]:
+    """The six baseline distributions of a trial, from ``baseline.csv`` and its settings."""
+    from jia_teach.data import data_dir
 
-    def need(table: dict, var: str, stat: str, source: str) -> tuple[float, float | None]:
-        if var not in table or table[var][0] != stat:
-            raise DataFileError(
-                f"baseline.csv has no {stat} of {var} for {source}", column="variable"
-            )
-        return table[var][1], table[var][2]
+    folder = data_dir().resolve()
+    return _marginals_in(spec, folder, _stamp(folder / "baseline.csv"))
 
-    highs = [v.high for v in core_set("esr")]
-    steps = [v.step for v in core_set("esr")]
-    crp = variable("crp")
-    tender_shapes = []
-    for i, var in enumerate(("physician_global", "parent_global", "chaq")):
-        mean, sd = need(tender, var, "mean", "TENDER")
-        tender_shapes.append(("beta", *_beta_from_moments(mean, sd or 0.0, highs[i])))
-    for var in ("active_joints", "lom_joints"):
-        mean, sd = need(tender, var, "mean", "TENDER")
-        tender_shapes.append(("lognormal", *_lognormal_from_moments(mean, sd or 0.0)))
 
-    spec = TRIAL_SPECS[trial_name]
+@lru_cache(maxsize=16)
+def _marginals_in(spec: TrialSpec, folder: Path, stamp: tuple[int, int]) -> tuple[_Marginal, ...]:
+    """:func:`_marginals` for the ``baseline.csv`` of ``folder`` (read again when ``stamp``,
+    its modification time and size, changes)."""
+    from jia_teach.data import use_data
+
+    with use_data(folder):
+        own = _published_baseline(spec.baseline_trial)
+        medians = spec.baseline_from == "medians"
+        shapes = _published_baseline(str(spec.shapes_from)) if medians else own
+    return _build_marginals(spec, own, shapes)
+
+
+def _need(
+    table: dict, var: str, stat: str, trial: str, sd: bool = False
+) -> tuple[float, float | None]:
+    if var not in table or table[var][0] != stat or (sd and table[var][2] is None):
+        what = f"{stat} and SD" if sd else stat
+        raise DataFileError(f"baseline.csv has no {what} of {var} for {trial}", column="variable")
+    return table[var][1], table[var][2]
+
+
+def _build_marginals(spec: TrialSpec, published: dict, shape_table: dict) -> tuple[_Marginal, ...]:
+    """Globals and CHAQ: scaled beta; joint counts: log-normal; marker: log-normal from its
+    median (published, or assumed in ``simulation_baseline.csv``) and its assumed log-SD.
+
+    ``means``: each distribution has the published mean and SD. ``medians``: the published
+    median, with the spread (beta concentration, log-SD) of ``shapes_from``'s means and SDs.
+    """
+    shape_trial = spec.baseline_trial if spec.baseline_from == "means" else spec.shapes_from
+    variables = core_set(spec.marker)
     margins: list[_Marginal] = []
-    if trial_name == "TENDER":
-        for i, (kind, a, b) in enumerate(tender_shapes):
-            low = 1.0 if kind == "lognormal" else steps[i]
-            margins.append(_Marginal(kind, a, b, highs[i], steps[i], low))
-        margins.append(
-            _Marginal("lognormal", math.log(TENDER_ESR_MEDIAN), TENDER_ESR_LOG_SD, 200.0, 1.0, 1.0)
+    for v in variables[:5]:
+        mean, sd = _need(shape_table, v.name, "mean", str(shape_trial), sd=True)
+        at_least = spec.setting(v.name, "at_least")
+        low = at_least if at_least is not None else v.step
+        if v.integer:  # joint counts
+            mu, sigma = _lognormal_from_moments(mean, sd or 0.0)
+            if spec.baseline_from == "medians":
+                median, _ = _need(published, v.name, "median", spec.baseline_trial)
+                mu = math.log(median)
+            margins.append(_Marginal("lognormal", mu, sigma, v.high, v.step, low))
+            continue
+        a, b = _beta_from_moments(mean, sd or 0.0, v.high)
+        if spec.baseline_from == "medians":
+            median, _ = _need(published, v.name, "median", spec.baseline_trial)
+            a, b = _beta_from_median(median, a + b, v.high)
+        margins.append(_Marginal("beta", a, b, v.high, v.step, low))
+    marker = variables[5]
+    assumed = spec.setting(marker.name, "median")
+    if assumed is not None and published.get(marker.name, ("",))[0] == "median":
+        raise DataFileError(
+            f"the median {marker.name} of {spec.name} is both in baseline.csv and assumed in "
+            "simulation_baseline.csv; keep one",
+            column="setting",
         )
-    else:
-        published = _published_baseline(spec.baseline_trial)
-        for i, var in enumerate(("physician_global", "parent_global", "chaq")):
-            median, _ = need(published, var, "median", spec.baseline_trial)
-            _, a, b = tender_shapes[i]
-            a, b = _beta_from_median(median, a + b, highs[i])
-            margins.append(_Marginal("beta", a, b, highs[i], steps[i], steps[i]))
-        for i, var in ((3, "active_joints"), (4, "lom_joints")):
-            median, _ = need(published, var, "median", spec.baseline_trial)
-            low = float(CANAKINUMAB_MIN_ACTIVE) if var == "active_joints" else 1.0
-            sigma = tender_shapes[i][2]
-            margins.append(_Marginal("lognormal", math.log(median), sigma, 75.0, 1.0, low))
-        median, _ = need(published, "crp", "median", spec.baseline_trial)
-        margins.append(
-            _Marginal(
-                "lognormal",
-                math.log(median),
-                CRP_LOG_SD,
-                500.0,
-                crp.step,
-                CANAKINUMAB_MIN_CRP + crp.step,
-                truncate_above=CANAKINUMAB_MIN_CRP,
-            )
+    median = assumed
+    if median is None:
+        median, _ = _need(published, marker.name, "median", spec.baseline_trial)
+    log_sd = spec.setting(marker.name, "log_sd")
+    if log_sd is None:
+        raise DataFileError(
+            f"simulation_baseline.csv has no log_sd of {marker.name} for {spec.name}",
+            column="setting",
         )
+    above = spec.setting(marker.name, "above")
+    low = marker.step if above is None else above + marker.step
+    margins.append(
+        _Marginal("lognormal", math.log(median), log_sd, marker.high, marker.step, low, above)
+    )
     return tuple(margins)
 
 
@@ -287,12 +250,12 @@ def _record(values: NDArray[np.float64], step: float) -> NDArray[np.float64]:
     return np.round(out, 6)
 
 
-def _baseline(trial_name: str, normals: NDArray[np.float64]) -> NDArray[np.float64]:
+def _baseline(spec: TrialSpec, normals: NDArray[np.float64]) -> NDArray[np.float64]:
     from scipy.special import betaincinv, ndtr, ndtri
 
     z = normals @ _copula_cholesky().T
     out = np.empty_like(z)
-    for j, m in enumerate(_marginals(trial_name)):
+    for j, m in enumerate(_marginals(spec)):
         if m.kind == "beta":
             x = m.high * betaincinv(m.a, m.b, ndtr(z[:, j]))
         else:
@@ -334,7 +297,7 @@ def draw(spec: TrialSpec, role: Role, n: int, seed: int) -> Draws:
     fever = rng.random(n)
     variables = core_set(spec.marker)
     return Draws(
-        baseline=_baseline(spec.name, normals),
+        baseline=_baseline(spec, normals),
         membership=membership,
         latent=latent,
         noise=noise,
@@ -417,7 +380,7 @@ def load_parameters(trial: str, arm: str, directory: str | Path | None = None) -
     Parameters
     ----------
     trial : str
-        ``"TENDER"`` or ``"canakinumab-1"``.
+        A trial of :func:`simulable_trials` (e.g. ``"TENDER"``).
     arm : str
         The drug or ``"placebo"``; ``"treated"`` and ``"control"`` also work.
     directory : path, optional

@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import html
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
+from jia_teach.data.labels import trial_label
+from jia_teach.data.location import data_dir, use_data
 from jia_teach.evidence import PublishedRate, published_rate
 from jia_teach.present.palette import PALETTE
 from jia_teach.rules.definitions import PERCENT_CONTROL, ResponseDefinition
@@ -33,17 +36,18 @@ __all__ = ["NOT_TRIAL_DATA", "ThresholdExplorer", "published_rates"]
 #: Said by every readout of this view.
 NOT_TRIAL_DATA = "simulated patients, not trial data"
 
-_TRIALS = ("TENDER", "canakinumab-1")
 _FEVER = {"not required": False, "no fever at follow-up": True}
 _TREATED = PALETTE["blue"]
 _CONTROL = PALETTE["orange"]
 
 
-@lru_cache(maxsize=4)
-def _simulated(trial: str, n_per_arm: int, seed: int) -> SimulatedTrial:
+@lru_cache(maxsize=8)
+def _simulated(folder: Path, trial: str, n_per_arm: int, seed: int) -> SimulatedTrial:
+    """A trial's simulated cohorts, from the fit in ``folder`` (the data folder of the view)."""
     from jia_teach.simulation.cohort import simulate_trial
 
-    return simulate_trial(trial, n_per_arm=n_per_arm, seed=seed)
+    with use_data(folder):
+        return simulate_trial(trial, n_per_arm=n_per_arm, seed=seed)
 
 
 def published_rates(trial: str) -> dict[tuple[int, bool], PublishedRate]:
@@ -71,7 +75,9 @@ def _pct(x: float) -> str:
 class ThresholdExplorer(View):
     """Rates of both simulated arms, risk difference and NNT under a definition you build.
 
-    Controls: ``trial`` (``"TENDER"`` / ``"canakinumab-1"``), ``level`` (improvement %, 5-100),
+    Controls: ``trial`` (the trials of ``data/simulation_trials.csv``, e.g. ``"TENDER"`` /
+    ``"canakinumab-1"``, labelled from ``data/labels.csv``; the view opens on the first unless
+    ``trial`` says otherwise), ``level`` (improvement %, 5-100),
     ``min_improved`` (1-6), ``worsening_limit`` (5-100 %), ``scale_limit`` (worsening limit =
     level), ``max_worsened`` (0-6) and ``fever`` (``"not required"`` / ``"no fever at
     follow-up"``).
@@ -87,10 +93,18 @@ class ThresholdExplorer(View):
     True
     """
 
-    def __init__(self, trial: str = "TENDER", *, n_per_arm: int = 10_000, seed: int = 2012) -> None:
+    def __init__(
+        self, trial: str | None = None, *, n_per_arm: int = 10_000, seed: int = 2012
+    ) -> None:
         from matplotlib.figure import Figure
 
+        from jia_teach.simulation.trials import simulable_trials
+
         self.n_per_arm, self.seed = n_per_arm, seed
+        self._data = data_dir()  # the folder this view was built from (use_data)
+        #: The trials offered: those of data/simulation_trials.csv, in file order.
+        self.trials = simulable_trials()
+        trial = self.trials[0] if trial is None else trial
         # 460 px: the track itself about 250 px, wide enough to pick one step of 5 (was ~50).
         slider = {
             "continuous_update": True,
@@ -100,10 +114,7 @@ class ThresholdExplorer(View):
         low, high, step = PERCENT_CONTROL
         self.controls: dict[str, w.Widget] = {
             "trial": w.ToggleButtons(
-                options=[
-                    ("TENDER (tocilizumab)", "TENDER"),
-                    ("Canakinumab trial 1", "canakinumab-1"),
-                ],
+                options=[(trial_label(t), t) for t in self.trials],
                 value=trial,
                 description="Trial",
                 style={"button_width": "170px"},
@@ -134,10 +145,10 @@ class ThresholdExplorer(View):
             ),
         }
         self.controls["scale_limit"].observe(self._on_scale, names="value")
-        self._published_cache = {t: published_rates(t) for t in _TRIALS}
+        self._published_cache = {t: published_rates(t) for t in self.trials}
         # Warm the cohorts and the effect measures so the first move is as fast as the rest.
-        for t in _TRIALS:
-            _simulated(t, n_per_arm, seed)
+        for t in self.trials:
+            _simulated(self._data, t, n_per_arm, seed)
 
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -171,8 +182,8 @@ class ThresholdExplorer(View):
         for artist in self._dynamic:
             artist.set_animated(True)
         self._backgrounds: dict[str, Any] = {}
-        for t in _TRIALS:  # drawn now, so switching trial is as quick as any other move
-            self._background(_simulated(t, n_per_arm, seed))
+        for t in self.trials:  # drawn now, so switching trial is as quick as any other move
+            self._background(_simulated(self._data, t, n_per_arm, seed))
         self._image = w.Image(format="png", layout={"width": "440px"})
         self._caption = w.HTML()
         self._caption.add_class("jia-caption")  # the chart's alt text (tools/web/widget_a11y.js)
@@ -201,7 +212,7 @@ class ThresholdExplorer(View):
         c = self.controls
         level = int(c["level"].value)
         limit = level if c["scale_limit"].value else int(c["worsening_limit"].value)
-        sim = _simulated(c["trial"].value, self.n_per_arm, self.seed)
+        sim = _simulated(self._data, c["trial"].value, self.n_per_arm, self.seed)
         no_fever = _FEVER[c["fever"].value]
         standard = (
             int(c["min_improved"].value) == 3 and limit == 30 and c["max_worsened"].value == 1
@@ -230,7 +241,7 @@ class ThresholdExplorer(View):
 
     def update(self) -> None:
         """Re-score both simulated arms and redraw the chart in place."""
-        sim = _simulated(self.controls["trial"].value, self.n_per_arm, self.seed)
+        sim = _simulated(self._data, self.controls["trial"].value, self.n_per_arm, self.seed)
         self.sim = sim
         #: Point rates, difference and NNT of the simulated arms (no interval, no p-value).
         self.comparison: SimulatedComparison = sim.compare(self.definition)
