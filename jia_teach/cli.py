@@ -263,6 +263,11 @@ def _score(args: argparse.Namespace) -> int:
     return 0
 
 
+def _one_line(text: str) -> str:
+    """A message on one line whatever a library put in it (a reason with a line break)."""
+    return " ".join(part.strip() for part in text.strip().splitlines() if part.strip())
+
+
 def _describe_os_error(exc: OSError, args: argparse.Namespace) -> str:
     name = exc.filename if exc.filename is not None else None
     if name is None:
@@ -318,7 +323,7 @@ def _main(argv: list[str] | None) -> int:
         print(f"jia-teach: stopped by {name}{kept}", file=sys.stderr)
         return 128 + stop.signum
     except JiaInputError as exc:
-        print(f"jia-teach: error: {exc}", file=sys.stderr)
+        print(f"jia-teach: error: {_one_line(str(exc))}", file=sys.stderr)
         return EXIT_USER_ERROR
     except BrokenPipeError:
         # the reader of standard output went away (e.g. | head): say so once, no traceback
@@ -334,7 +339,8 @@ def _main(argv: list[str] | None) -> int:
         return EXIT_USER_ERROR
     except Exception as exc:  # a bug: one line, a distinct status, never a silent success
         print(
-            f"jia-teach: internal error ({type(exc).__name__}: {exc}); please report it",
+            f"jia-teach: internal error ({type(exc).__name__}: {_one_line(str(exc))}); "
+            "please report it",
             file=sys.stderr,
         )
         return EXIT_SOFTWARE

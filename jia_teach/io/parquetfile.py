@@ -53,7 +53,8 @@ class ParquetFile:
             reason = exc.strerror or str(exc)
             raise MalformedFileError(f"{path}: not a readable Parquet file ({reason})") from None
         except Exception as exc:  # pyarrow.ArrowInvalid ...
-            raise MalformedFileError(f"{path}: not a readable Parquet file ({exc})") from None
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise MalformedFileError(f"{path}: not a readable Parquet file ({reason})") from None
         self.header = list(schema.names)
         for f in schema:
             problem = _parquet_column_problem(f)
