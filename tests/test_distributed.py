@@ -58,7 +58,9 @@ def test_dask_error_names_the_partition(table):
     bad = table.copy()
     bad.loc[15_000, "chaq_followup"] = 9.0
     ddf = dd.from_pandas(bad, npartitions=4)
-    with pytest.raises(JiaInputError, match=r"partition \d+ row \d+, column 'chaq_followup'"):
+    with pytest.raises(
+        JiaInputError, match=r"partition 3 row 1 \(index 15000\), column 'chaq_followup'"
+    ):
         score_dask(ddf).compute(scheduler="threads")
 
 

@@ -15,16 +15,13 @@ vectorised passes, what a CSV parser needs to know about record boundaries:
   so a short or long row is named with its line before any value is read;
 * blank records (only spaces, tabs or ``\\r``) are skipped.
 
-The values themselves are parsed by pandas' C parser from the same bytes
-(only the columns asked for). As a safety net the number of records pandas
-returns must equal the number found here; it always does once every record
-has the header's width (a quote that is not closed shows up as a record of
+The values are parsed from the same bytes by Arrow's C reader
+(:meth:`CsvBlock.arrow`) or pandas'; the number of records either returns
+must equal the number found here (an unclosed quote shows up as a record of
 the wrong width, named with its line).
 
-Text must be UTF-8 (a leading byte-order mark is dropped); the first invalid
-byte is named with its line. No field size limit applies (the :mod:`csv`
-module's 131,072 characters does not), but one record may not exceed
-:data:`MAX_RECORD` bytes: past that a quote is, in practice, not closed.
+Text must be UTF-8 (a leading byte-order mark is dropped; the first invalid
+byte is named with its line); one record may not exceed :data:`MAX_RECORD`.
 """
 
 from __future__ import annotations
@@ -87,11 +84,7 @@ class CsvBlock:
         return self.data[self.starts[i] : self.ends[i]]
 
     def records(self) -> Iterator[bytes] | list[bytes]:
-        """Each record's bytes, in order (for pass-through output).
-
-        Speed: a simple block (one record per line, ``\n`` endings, nothing
-        dropped) is split on line feeds in C; otherwise each record is sliced.
-        """
+        """Each record's bytes, in order (a simple block is split on line feeds in C)."""
         if self.simple and self.contiguous:
             return self.data[self.starts[0] : self.ends[-1]].split(b"\n")
         view = memoryview(self.data)
@@ -221,6 +214,12 @@ def _field_prefix(rec: bytes, target: int, delim: int) -> bytes:
         elif byte == delim and not inside:
             field += 1
     return rec
+
+
+def _per_record(marks: np.ndarray, starts: np.ndarray, end: int) -> np.ndarray:
+    """How many ``marks`` (a boolean array) fall in each record ``[starts[i], starts[i+1])``."""
+    where = np.searchsorted(np.flatnonzero(marks), np.append(starts, end))
+    return np.diff(where).astype(np.int64)
 
 
 def _line_breaks(data: bytes) -> int:
@@ -354,7 +353,7 @@ class CsvSource:
 
         None when no record ends in ``data`` and more may come. Speed: a block
         without quotes (the common case) skips the quote analysis; counts per
-        record are ``reduceat`` sums, never a full-length running total.
+        record come from the positions of the marks (``flatnonzero`` + ``searchsorted``).
         """
         a = np.frombuffer(data, dtype=np.uint8)
         quoted = b'"' in data
@@ -398,7 +397,7 @@ class CsvSource:
             crlf = inner[(a[ends[inner] - 1] == _CR) & (a[ends[inner]] == _LF)]
             ends[crlf] -= 1
         if quoted:
-            per = np.add.reduceat(breaks[:cut], starts, dtype=np.int64)  # incl. its own ending
+            per = _per_record(breaks[:cut], starts, cut)  # incl. its own ending
             lines = self._line + np.concatenate(([0], np.cumsum(per[:-1])))
             self._line += int(per.sum())
             delim = (a[:cut] == self.delimiter_byte) & ~inside[:cut]
@@ -406,7 +405,7 @@ class CsvSource:
             lines = self._line + np.arange(len(starts), dtype=np.int64)
             self._line += int(np.count_nonzero(breaks[:cut]))
             delim = a[:cut] == self.delimiter_byte
-        fields = np.add.reduceat(delim, starts, dtype=np.int64) + 1
+        fields = _per_record(delim, starts, cut) + 1
         empty = ends == starts
         fields[empty] = 0
         for i in np.flatnonzero(fields == 1):  # few: a one-field record may be blank (spaces)

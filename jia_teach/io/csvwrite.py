@@ -98,14 +98,22 @@ def escape_formulas(arr: pa.Array) -> pa.StringArray:
     return pc.if_else(escape, pc.binary_join_element_wise("'", arr, ""), arr)
 
 
-def _quote(arr: pa.StringArray, delimiter: str) -> pa.StringArray:
-    """Quote the values that need it (see the module docstring)."""
-    need = None
-    for ch in {delimiter, '"', "\n", "\r"}:
-        hit = pc.match_substring(arr, ch)
-        need = hit if need is None else pc.or_(need, hit)
-    edge = np.isin(_first_bytes(arr), (32, 9)) | np.isin(_last_bytes(arr), (32, 9))
-    need = pc.or_(pc.fill_null(need, False), pa.array(edge))
+_EDGE = np.zeros(256, dtype=bool)
+_EDGE[[32, 9]] = True
+
+
+def _quote(arr: pa.StringArray, delimiter: str, *, plain: bool = False) -> pa.StringArray:
+    """Quote the values that need it (see the module docstring).
+
+    ``plain``: the caller knows no value holds the delimiter, a quote or a line break (a CSV
+    block without a quote character, written with its own delimiter), so only the spaces at
+    the ends are looked at.
+    """
+    edge = _EDGE[_first_bytes(arr)] | _EDGE[_last_bytes(arr)]
+    need = pa.array(edge)
+    if not plain:
+        for ch in {delimiter, '"', "\n", "\r"}:
+            need = pc.or_(need, pc.fill_null(pc.match_substring(arr, ch), False))
     if not pc.any(need).as_py():
         return arr
     quoted = pc.binary_join_element_wise('"', pc.replace_substring(arr, '"', '""'), '"', "")
@@ -242,15 +250,24 @@ class CsvTableWriter:
         head = self._field(pa.array([str(c) for c in columns], type=pa.string()))
         self._header: bytes | None = (self.delimiter.join(head.to_pylist()) + "\n").encode("utf-8")
 
-    def _field(self, arr: pa.Array) -> pa.StringArray:
+    def _field(self, arr: pa.Array, plain: bool = False) -> pa.StringArray:
         arr = _plain(arr)
         if self.escape:
             arr = escape_formulas(arr)
-        return _quote(arr, self.delimiter)
+        return _quote(arr, self.delimiter, plain=plain)
 
-    def write(self, texts: Sequence[pa.Array], decisions: pd.DataFrame | None = None) -> None:
-        """Write rows: ``texts`` (one string array per column), then ``decisions`` (if any)."""
-        fields = [self._field(t) for t in texts]
+    def write(
+        self,
+        texts: Sequence[pa.Array],
+        decisions: pd.DataFrame | None = None,
+        *,
+        plain: bool = False,
+    ) -> None:
+        """Write rows: ``texts`` (one string array per column), then ``decisions`` (if any).
+
+        ``plain``: no text holds the delimiter, a quote or a line break (see ``_quote``).
+        """
+        fields = [self._field(t, plain) for t in texts]
         if decisions is not None and len(decisions.columns):
             fields.append(decision_texts(decisions, self.delimiter))
         self._flush_header()
@@ -266,7 +283,8 @@ class CsvTableWriter:
 
     def write_chunk(self, chunk: Any, header: Sequence[str], decisions: pd.DataFrame) -> None:
         """Write a source chunk's ``header`` columns (as parsed text) and its decisions."""
-        self.write(chunk.texts(header), decisions)
+        plain = getattr(chunk, "plain_text", lambda _d: False)(self.delimiter)
+        self.write(chunk.texts(header), decisions, plain=plain)
 
     def write_frame(self, frame: pd.DataFrame) -> None:
         """Write every column of ``frame`` (see :func:`text_column`)."""

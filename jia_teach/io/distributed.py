@@ -77,7 +77,9 @@ def _score_partition(
     except JiaInputError as exc:
         if exc.row is None or partition_info is None:
             raise
-        where = f"partition {partition_info['number']} row {exc.row}"
+        label = part.index[exc.row - 1]
+        label = label.item() if hasattr(label, "item") else label
+        where = f"partition {partition_info['number']} row {exc.row} (index {label!r})"
         raise JiaInputError(exc.describe(row_label=where)) from None
 
 

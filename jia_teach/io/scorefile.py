@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -266,8 +266,9 @@ class _Job:
         rows = 0
         with _output(self.output, force=self.force, inputs=[self.src_path]) as handle:
             writer = self._writer(handle, [*header, *added])
+            chunks = _read_ahead(src.chunks())
             try:
-                for chunk in src.chunks():
+                for chunk in chunks:
                     new = _decide(chunk, needed, numeric, options, decisions)
                     writer.write_chunk(chunk, header, new)
                     rows += len(chunk)
@@ -279,6 +280,7 @@ class _Job:
                     writer.write_frame(pd.concat([empty, decided], axis=1))
                 writer.close()
             finally:
+                chunks.close()  # the reader thread stops at its next hand-over
                 writer.abort()
         return ScoredFile(str(self.name), rows)
 
@@ -344,6 +346,50 @@ class _Job:
             finally:
                 writer.abort()
         return ScoredFile(str(self.name), len(scored), tuple(unpaired))
+
+
+def _read_ahead(chunks: Iterator[Any]) -> Generator[Any, None, None]:
+    """The chunks, each next one read and parsed in a worker thread while this one is scored
+    and written (the two cores of a laptop; Arrow and numpy release the GIL). At most one
+    chunk waits ahead, so memory stays about two blocks. The worker is a daemon thread: a
+    read that never returns (a FIFO nobody closes) cannot hold up Ctrl-C or the exit."""
+    import queue
+    import threading
+
+    ready: queue.Queue[tuple[Any, BaseException | None]] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def hand(item: tuple[Any, BaseException | None]) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work() -> None:
+        try:
+            for chunk in chunks:
+                if hasattr(chunk, "table"):
+                    chunk.table()  # parse in the worker
+                if not hand((chunk, None)):
+                    return
+            hand((None, None))
+        except BaseException as exc:  # handed to the consumer, raised there
+            hand((None, exc))
+
+    threading.Thread(target=work, name="jia-teach-read", daemon=True).start()
+    try:
+        while True:
+            chunk, exc = ready.get()
+            if exc is not None:
+                raise exc
+            if chunk is None:
+                return
+            yield chunk
+    finally:
+        stop.set()
 
 
 def _empty(needed: list[str]) -> pd.DataFrame:

@@ -130,6 +130,13 @@ class _CsvChunk:
             data[name] = _floats(col) if name in numeric else col.to_pandas()
         return pd.DataFrame(data)
 
+    def plain_text(self, delimiter: str) -> bool:
+        """Whether no value can hold ``delimiter``, a quote or a line break: the block has no
+        quote character (so no field was quoted) and no ``delimiter`` inside a field."""
+        data = self.block.data
+        same = delimiter == self.block.source.delimiter
+        return b'"' not in data and (same or delimiter.encode() not in data)
+
     def texts(self, columns: Sequence[str]) -> list[Any]:
         table = self.table()
         header = self.block.source.header
