@@ -1,9 +1,10 @@
 """jia-teach: JIA response criteria and the IL-6 / IL-1 blockade trials in systemic JIA.
 
-The scoring core (:func:`score`, :func:`assess`, the definitions) is imported
-eagerly and needs only numpy and pandas. Everything that needs matplotlib,
-ipywidgets, scipy or statsmodels is loaded the first time it is used, so that
-``import jia_teach`` stays fast.
+The definitions and errors (pure Python) are imported eagerly; everything
+else, the scoring core included (:func:`score`, :func:`assess`, numpy and
+pandas), is loaded the first time it is used, so that ``import jia_teach``
+stays fast and the command line can answer a Ctrl-C pressed while Python is
+still starting with one line (issue 20).
 
 Examples
 --------
@@ -36,9 +37,6 @@ from jia_teach.rules.definitions import (
     ResponseDefinition,
 )
 from jia_teach.rules.errors import JiaInputError
-from jia_teach.scoring.patient import assess
-from jia_teach.scoring.scorer import score
-from jia_teach.scoring.visits import pair_visits, score_visits
 
 __version__ = "0.1.0"
 
@@ -59,6 +57,11 @@ _MODULES: dict[str, str] = {
 }
 # Functions and classes: name -> the module that defines it; loaded on first use.
 _FUNCTIONS: dict[str, str] = {
+    "assess": "jia_teach.scoring.patient",
+    "score": "jia_teach.scoring.scorer",
+    "pair_visits": "jia_teach.scoring.visits",
+    "score_visits": "jia_teach.scoring.visits",
+    "score_file": "jia_teach.io.scorefile",
     "jadas": "jia_teach.scoring.activity",
     "cjadas": "jia_teach.scoring.activity",
     "inactive_disease": "jia_teach.scoring.activity",
@@ -87,10 +90,6 @@ __all__ = [
     "JiaInputError",
     "ResponseDefinition",
     "__version__",
-    "assess",
-    "pair_visits",
-    "score",
-    "score_visits",
     *_LAZY,
 ]
 

@@ -1,21 +1,21 @@
 """Command line: ``jia-teach score visits.csv -o scored.csv``.
 
-The promises, each tested by running the real console script:
+This module only parses the arguments and prints: the work, and every guarantee, is
+:func:`jia_teach.score_file` (``jia_teach/io/scorefile.py``). The promises, each tested by
+running the real console script:
 
-* The input is only ever opened for reading; no file but the output is
-  written. The output is written atomically (:mod:`jia_teach.io.atomic`): a
-  unique temporary file in its folder, the old file's mode, ``fsync``, one
-  rename; an existing output is replaced only with ``--force``; a device,
-  FIFO, folder, link, or the input itself (by path or by inode) is refused.
-* Any user error (a bad column, value or file, an unwritable output, a full
-  disk) ends with one line on stderr, naming the file's true physical line,
-  the column and the allowed range, and exit status 2. Ctrl-C ends with one
-  line and status 130, SIGTERM 143, SIGHUP 129, the old output intact and
-  no temporary file left.
-* Wide CSV files are streamed in blocks (bounded memory whatever the size);
-  the input's bytes are copied to the output as they were, with the new
-  fields appended. ``--long`` tables are paired in memory
-  (:func:`jia_teach.pair_visits`).
+* The input is only ever opened for reading; no file but the output is written, atomically
+  and privately (an anonymous file named only once complete: a SIGKILL leaves nothing); an
+  existing output is replaced only with ``--force``; a device, FIFO, folder, link, or the input
+  itself (by path or by inode) is refused.
+* Any user error (a bad column, value or file, an unwritable output, a full disk) ends with one
+  line on stderr, naming the file's true physical line, the column, the value as written and
+  the allowed range, and exit status 2. Ctrl-C at any moment (even while Python is still
+  importing) ends with one line and status 130, SIGTERM 143, SIGHUP 129, the old output intact
+  and no temporary file left.
+* CSV output is written from parsed values in one dialect (``,`` unless
+  ``--output-delimiter``), text cells a spreadsheet would run as formulas escaped unless
+  ``--no-escape-formulas``.
 """
 
 from __future__ import annotations
@@ -25,19 +25,17 @@ import math
 import os
 import signal
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-import pandas as pd
-
+# Only the rules (no pandas or numpy) are imported here: the file pipeline is imported inside
+# main(), after Ctrl-C has been given its one-line handler.
 from jia_teach.rules.definitions import (
     FLARE_PRESETS,
     WORSENING_LIMIT_ALLOWED,
     check_worsening_limit,
 )
-from jia_teach.rules.errors import InvalidValueError, JiaInputError, MalformedFileError
+from jia_teach.rules.errors import InvalidValueError, JiaInputError
 
 __all__ = ["main"]
 
@@ -86,6 +84,10 @@ def _delimiter(text: str) -> str:
             "the word tab)"
         )
     return value
+
+
+def _output_delimiter(text: str) -> str:
+    return "input" if text.lower() == "input" else _delimiter(text)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -143,6 +145,20 @@ def _parser() -> argparse.ArgumentParser:
         type=_delimiter,
         help="field separator of a CSV file (default , and tab for .tsv; e.g. ';' or tab)",
     )
+    s.add_argument(
+        "--output-delimiter",
+        type=_output_delimiter,
+        default=",",
+        help="field separator of CSV output: , (default), the word input (the input's own), "
+        "or one character such as ; or tab",
+    )
+    s.add_argument(
+        "--no-escape-formulas",
+        dest="escape_formulas",
+        action="store_false",
+        help="write text cells starting with = + - @ tab or CR as they are (by default they "
+        "get a leading ' so a spreadsheet shows them as text, not a formula)",
+    )
     s.add_argument("--force", action="store_true", help="replace an existing output file")
     s.add_argument(
         "--progress",
@@ -168,219 +184,88 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _stdout() -> IO[bytes]:
-    return sys.stdout.buffer
+class _Bar:
+    """A tqdm bar on stderr, on a terminal or with --progress, once the file looks larger
+    than :data:`PROGRESS_MIN_ROWS` rows (estimated from the first block)."""
+
+    def __init__(self, args: argparse.Namespace, by_bytes: bool) -> None:
+        self.wanted = args.progress or sys.stderr.isatty()
+        self.by_bytes = by_bytes
+        self.name = Path(args.input).name
+        self.bar: Any = None
+        self.blocks = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        self.blocks += 1
+        if not self.wanted or not total or not done:
+            return
+        if self.bar is None:
+            if self.blocks > 1:
+                return
+            rows_per_unit = 1 / 60 if self.by_bytes else 1  # about 60 bytes a wide row
+            if total * rows_per_unit < PROGRESS_MIN_ROWS:
+                return
+            from tqdm import tqdm
+
+            self.bar = tqdm(
+                total=total,
+                unit="B" if self.by_bytes else " rows",
+                unit_scale=True,
+                file=sys.stderr,
+                desc=f"scoring {self.name}",
+                leave=False,
+                dynamic_ncols=True,
+            )
+        self.bar.update(done - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
-@contextmanager
-def _output(args: argparse.Namespace) -> Iterator[IO[bytes]]:
-    from jia_teach.io.atomic import atomic_output
+def _score(args: argparse.Namespace) -> int:
+    from jia_teach.io.scorefile import score_file
+    from jia_teach.io.tablefile import input_format
 
-    if args.output == "-":
-        yield _stdout()
-        sys.stdout.flush()
-        return
-    with atomic_output(args.output, force=args.force, inputs=[args.input], text=False) as f:
-        yield f
-
-
-def _progress(args: argparse.Namespace, source: Any, rows: int) -> Any:
-    """A tqdm bar on stderr, on a terminal or with --progress, when the file looks larger
-    than :data:`PROGRESS_MIN_ROWS` (estimated from the first chunk); else None."""
-    done, total = source.progress()
-    if not (args.progress or sys.stderr.isatty()) or not total or not done:
-        return None
-    if rows * total / done < PROGRESS_MIN_ROWS:
-        return None
-    from tqdm import tqdm
-
-    by_bytes = source.__class__.__name__ == "_CsvFile"
-    bar = tqdm(
-        total=total,
-        unit="B" if by_bytes else " rows",
-        unit_scale=True,
-        file=sys.stderr,
-        desc=f"scoring {Path(source.name).name}",
-        leave=False,
-        dynamic_ncols=True,
-    )
-    bar.update(done)
-    return bar
-
-
-def _relocated(exc: JiaInputError, where: str) -> JiaInputError:
-    return JiaInputError(exc.describe(row_label=where))
-
-
-def _score_wide(args: argparse.Namespace, source: Any) -> int:
-    from jia_teach.io.tablefile import write_chunks
-    from jia_teach.scoring.inputs import FEVER_COLUMN, check_columns, needed_columns
-    from jia_teach.scoring.scorer import added_columns, decisions
-
-    header = source.header
+    bar = _Bar(args, by_bytes=input_format(args.input) == "csv")
+    output = sys.stdout.buffer if args.output == "-" else args.output
     try:
-        marker = check_columns(header, marker=args.marker)
-    except JiaInputError as exc:
-        hint = getattr(source, "delimiter_hint", lambda: None)()
-        if hint:
-            raise JiaInputError(f"{source.header_where()}: {hint}") from None
-        raise _relocated(exc, source.header_where()) from None
-    fever = FEVER_COLUMN in header
-    needed = needed_columns(marker, fever=fever)
-    numeric = set(needed) - {FEVER_COLUMN}
-    added = added_columns(fever=fever, explain=args.explain)
-    clash = [c for c in added if c in header]
-    if clash:
-        raise JiaInputError(
-            f"{source.header_where()}, column {clash[0]!r}: the file already has this column and "
-            "scoring never overwrites input; rename or drop it first"
-        )
-    options = dict(
-        marker=marker,
-        vas_unit=args.vas_unit,
-        worsening_limit=args.worsening_limit,
-        flare=FLARE_PRESETS[args.flare].replace(marker=marker),
-        explain=args.explain,
-    )
-    kind = _out_kind(args)
-    rows = 0
-    with _output(args) as handle:
-        writer = write_chunks(kind, handle, header, added)
-        bar = None
-        try:
-            for chunk in source.chunks():
-                try:
-                    try:
-                        frame = chunk.frame(needed, numeric)
-                    except ValueError:  # not a plain number somewhere: let the library say where
-                        frame = chunk.frame(needed)
-                    new = decisions(frame, **options)
-                except MalformedFileError:
-                    raise
-                except JiaInputError as exc:
-                    if exc.row is None:
-                        raise
-                    raise _relocated(exc, chunk.where(exc.row, exc.column)) from None
-                writer.write(chunk, header, new)
-                rows += len(chunk)
-                if bar is None and rows == len(chunk):
-                    bar = _progress(args, source, rows)
-                elif bar is not None:
-                    bar.update(source.progress()[0] - bar.n)
-            if rows == 0 and kind == "parquet":
-                empty = pd.DataFrame({c: pd.Series([], dtype=str) for c in header})
-                writer.write_frame(
-                    pd.concat([empty, decisions(_empty_core(needed), **options)], axis=1)
-                )
-            writer.close()
-        finally:
-            if bar is not None:
-                bar.close()
-    return rows
-
-
-def _empty_core(needed: list[str]) -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series([], dtype=float) for c in needed})
-
-
-def _score_long(args: argparse.Namespace, source: Any) -> int:
-    from jia_teach.io.tablefile import write_chunks
-    from jia_teach.scoring.inputs import check_columns, check_unique
-    from jia_teach.scoring.scorer import score
-    from jia_teach.scoring.visits import pair_visits
-
-    if not args.patient or not args.time:
-        raise JiaInputError("--long needs --patient COLUMN and --time COLUMN")
-    try:  # before any frame is built: pandas refuses (or renames) a repeated name
-        check_unique(source.header)
-    except JiaInputError as exc:
-        raise _relocated(exc, source.header_where()) from None
-    chunks = list(source.chunks())
-    parts = [c.frame(source.header) for c in chunks]
-    table = (
-        pd.concat(parts, ignore_index=True)
-        if parts
-        else pd.DataFrame({c: pd.Series([], dtype=str) for c in source.header})
-    )
-    starts = [0]
-    for c in chunks:
-        starts.append(starts[-1] + len(c))
-
-    def where(row: int, column: str | None) -> str:
-        k = next(i for i in range(len(chunks)) if starts[i + 1] >= row)
-        return chunks[k].where(row - starts[k], column)
-
-    try:
-        pairs = pair_visits(
-            table,
+        done = score_file(
+            args.input,
+            output,
+            long=args.long,
             patient=args.patient,
             time=args.time,
             baseline=args.baseline,
             label=args.label,
             window=args.window,
-        )
-    except JiaInputError as exc:
-        if exc.row is None:
-            raise _relocated(exc, source.header_where()) from None
-        raise _relocated(exc, where(exc.row, exc.column)) from None
-    try:
-        marker = check_columns(list(pairs.columns), marker=args.marker)
-        scored = score(
-            pairs,
-            marker=marker,
+            marker=args.marker,
             vas_unit=args.vas_unit,
             worsening_limit=args.worsening_limit,
-            flare=FLARE_PRESETS[args.flare].replace(marker=marker),
+            flare=args.flare,
             explain=args.explain,
+            delimiter=args.delimiter,
+            output_delimiter=args.output_delimiter,
+            escape_formulas=args.escape_formulas,
+            force=args.force,
+            progress=bar,
         )
-    except JiaInputError as exc:
-        if exc.row is None or exc.column is None:
-            raise _relocated(exc, source.header_where()) from None
-        side = "baseline" if exc.column.endswith("_baseline") else "followup"
-        stem = exc.column.rsplit("_", 1)[0]
-        visit_row = int(pairs[f"{side}_row"].iloc[exc.row - 1])
-        moved = JiaInputError(exc.problem, column=stem, row=visit_row, allowed=exc.allowed)
-        raise _relocated(moved, where(visit_row, stem)) from None
-    unpaired = pairs.attrs.get("unpaired", ())
-    if unpaired:
+    finally:
+        bar.close()
+    if done.unpaired:
         print(
-            f"jia-teach: note: {len(unpaired)} patient(s) have no pair (a single visit, or "
-            "none in the window), e.g. " + ", ".join(map(str, list(unpaired)[:3])),
+            f"jia-teach: note: {len(done.unpaired)} patient(s) have no pair (a single visit, or "
+            "none in the window), e.g. " + ", ".join(map(str, list(done.unpaired)[:3])),
             file=sys.stderr,
         )
-    kind = _out_kind(args)
-    with _output(args) as handle:
-        writer = write_chunks(kind, handle, [], [])
-        if kind == "parquet":
-            writer.write_frame(scored)
-        else:
-            handle.write(scored.to_csv(index=False, lineterminator="\n").encode("utf-8"))
-        writer.close()
-    return len(scored)
-
-
-def _out_kind(args: argparse.Namespace) -> str:
-    from jia_teach.io.tablefile import output_format
-
-    return "csv" if args.output == "-" else output_format(args.output)
-
-
-def _score(args: argparse.Namespace) -> int:
-    from jia_teach.io.atomic import check_output
-    from jia_teach.io.tablefile import open_source
-
     if args.output != "-":
-        _out_kind(args)
-        check_output(args.output, force=args.force, inputs=[args.input])
-    if not args.long and (args.patient or args.time or args.label or args.window):
-        raise JiaInputError(
-            "--patient, --time, --label and --window apply to --long visit tables only"
-        )
-    source = open_source(args.input, delimiter=args.delimiter)
-    rows = _score_long(args, source) if args.long else _score_wide(args, source)
-    if args.output != "-":
-        print(f"scored {rows} rows -> {args.output}", file=sys.stderr)
+        print(f"scored {done.rows} rows -> {args.output}", file=sys.stderr)
     return 0
+
+
+def _one_line(text: str) -> str:
+    """A message on one line whatever a library put in it (a reason with a line break)."""
+    return " ".join(part.strip() for part in text.strip().splitlines() if part.strip())
 
 
 def _describe_os_error(exc: OSError, args: argparse.Namespace) -> str:
@@ -397,13 +282,36 @@ def _on_signal(signum: int, _frame: object) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``jia-teach`` console script."""
-    args = _parser().parse_args(argv)
     previous = {}
-    for sig in (signal.SIGTERM, signal.SIGHUP):
+    for sig, handler in (
+        (signal.SIGINT, _on_interrupt),
+        (signal.SIGTERM, _on_signal),
+        (signal.SIGHUP, _on_signal),
+    ):
         try:
-            previous[sig] = signal.signal(sig, _on_signal)
+            previous[sig] = signal.signal(sig, handler)
         except (ValueError, OSError):  # not the main thread
             pass
+    try:
+        return _main(argv)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _on_interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _main(argv: list[str] | None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+    except KeyboardInterrupt:
+        print("jia-teach: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except _Stopped as stop:
+        print(f"jia-teach: stopped by {signal.Signals(stop.signum).name}", file=sys.stderr)
+        return 128 + stop.signum
     kept = "" if args.output == "-" else f"; {args.output} was not changed"
     try:
         return _score(args)
@@ -415,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"jia-teach: stopped by {name}{kept}", file=sys.stderr)
         return 128 + stop.signum
     except JiaInputError as exc:
-        print(f"jia-teach: error: {exc}", file=sys.stderr)
+        print(f"jia-teach: error: {_one_line(str(exc))}", file=sys.stderr)
         return EXIT_USER_ERROR
     except BrokenPipeError:
         # the reader of standard output went away (e.g. | head): say so once, no traceback
@@ -431,13 +339,11 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USER_ERROR
     except Exception as exc:  # a bug: one line, a distinct status, never a silent success
         print(
-            f"jia-teach: internal error ({type(exc).__name__}: {exc}); please report it",
+            f"jia-teach: internal error ({type(exc).__name__}: {_one_line(str(exc))}); "
+            "please report it",
             file=sys.stderr,
         )
         return EXIT_SOFTWARE
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -35,6 +36,29 @@ def one_line(r: subprocess.CompletedProcess[str]) -> str:
 def listing(folder: Path) -> list[str]:
     """Every name in ``folder`` (temporary files start with a dot)."""
     return sorted(p.name for p in folder.iterdir())
+
+
+def bytes_being_written(pid: int, folder: Path) -> int | None:
+    """Bytes in the file process ``pid`` is writing in ``folder`` (an anonymous ``O_TMPFILE``
+    file shows as ``folder/#123 (deleted)`` in ``/proc``; a named one by its name), or None."""
+    fds = Path(f"/proc/{pid}/fd")
+    try:
+        entries = list(fds.iterdir())
+    except OSError:
+        return None
+    for fd in entries:
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith(f"{folder}{os.sep}") and (
+            target.endswith("(deleted)") or target.endswith(".tmp")
+        ):
+            try:
+                return os.stat(fd).st_size
+            except OSError:
+                continue
+    return None
 
 
 def big_csv(path: Path, n: int) -> Path:

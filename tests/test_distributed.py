@@ -58,7 +58,9 @@ def test_dask_error_names_the_partition(table):
     bad = table.copy()
     bad.loc[15_000, "chaq_followup"] = 9.0
     ddf = dd.from_pandas(bad, npartitions=4)
-    with pytest.raises(JiaInputError, match=r"partition \d+ row \d+, column 'chaq_followup'"):
+    with pytest.raises(
+        JiaInputError, match=r"partition 3 row 1 \(index 15000\), column 'chaq_followup'"
+    ):
         score_dask(ddf).compute(scheduler="threads")
 
 
@@ -84,4 +86,67 @@ def test_parquet_error_names_file_and_row(table, tmp_path):
     bad.to_parquet(tmp_path / "x.parquet", index=False)
     with pytest.raises(JiaInputError, match=r"x.parquet row 8, column 'esr_followup'"):
         score_parquet(tmp_path / "x.parquet", tmp_path / "out", batch_rows=4)
-    assert not list((tmp_path / "out").iterdir())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.parquet"]  # all or nothing
+
+
+def test_date_timestamp_dictionary_and_decimal_columns_give_identical_results(tmp_path):
+    """Issue 21: score_parquet crashed on a date column (the output schema came from an empty
+    frame). The output schema now comes from a scored chunk; the CLI, score_parquet and Dask
+    agree, and the input columns keep their Parquet types."""
+    import datetime as dt
+    import decimal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    n = 300
+    rng = np.random.default_rng(3)
+    cols = {
+        "visit_date": pa.array(
+            [dt.date(2024, 1, 1) + dt.timedelta(days=int(d)) for d in rng.integers(0, 400, n)],
+            pa.date32(),
+        ),
+        "recorded_at": pa.array(pd.date_range("2024-01-01", periods=n, freq="h", tz="UTC")),
+        "site": pa.array(rng.choice(["Genova", "Toronto"], n)).dictionary_encode(),
+        "weight_kg": pa.array(
+            [decimal.Decimal(f"{w:.1f}") for w in rng.uniform(10, 60, n)], pa.decimal128(5, 1)
+        ),
+    }
+    for name in ("physician_global", "parent_global", "chaq", "active_joints", "lom_joints", "esr"):
+        for side in ("baseline", "followup"):
+            high = HIGH.get(name, 75)
+            v = np.round(rng.uniform(0, high, n), 0 if high == 75 else 1)
+            if name == "chaq":
+                cols[f"{name}_{side}"] = pa.array(
+                    [decimal.Decimal(f"{x:.2f}") for x in v], pa.decimal128(4, 2)
+                )
+            else:
+                cols[f"{name}_{side}"] = pa.array(v)
+    src = tmp_path / "registry"
+    src.mkdir()
+    table = pa.table(cols)
+    pq.write_table(table, src / "part-0.parquet", row_group_size=128)
+
+    [written] = score_parquet(src, tmp_path / "scored", batch_rows=100)
+    cli_out = tmp_path / "cli.parquet"
+    exe = Path(sys.executable).with_name("jia-teach")
+    r = subprocess.run([exe, "score", src / "part-0.parquet", "-o", cli_out],
+                       capture_output=True, text=True, check=False)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    with dask.config.set({"dataframe.convert-string": False}):
+        ddf = dd.read_parquet(src / "part-0.parquet")
+        via_dask = score_dask(ddf).compute(scheduler="threads").reset_index(drop=True)
+    expected = jia_teach.score(pd.read_parquet(src / "part-0.parquet"))
+    added = list(score_meta(expected.iloc[:, : len(cols)]).columns[len(cols) :])
+    for got in (pd.read_parquet(written), pd.read_parquet(cli_out), via_dask):
+        pd.testing.assert_frame_equal(
+            got[added].reset_index(drop=True), expected[added], check_exact=True
+        )
+    for path in (written, cli_out):
+        schema = pq.read_schema(path)
+        for name in cols:
+            assert schema.field(name).type == table.schema.field(name).type, name
+    assert pd.read_parquet(written)["visit_date"].tolist() == table["visit_date"].to_pylist()

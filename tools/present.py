@@ -14,7 +14,10 @@ The live deck runs code, so it lets no one else in (issue 11):
   request without it gets the login form, never the deck or a kernel;
 * the ``Host`` header must be ``localhost`` or a loopback address (Voila turns Jupyter Server's
   check off; this turns it back on), and websockets must come from the same origin, so a page
-  on another name that resolves to 127.0.0.1 (DNS rebinding) reaches nothing;
+  on another name that resolves to 127.0.0.1 (DNS rebinding) reaches nothing; the Origin is
+  checked on every websocket, token or cookie (``jia_voila.OriginCheckingIdentityProvider``:
+  Jupyter Server skips it when the token is in the URL, so ``Origin: null`` or another site
+  holding a leaked URL would otherwise get a kernel);
 * idle kernels with no browser attached are stopped after ``--cull-idle`` seconds, and at most
   ``--max-kernels`` run at once (``tools/voila/jia_voila.py``; a further request gets HTTP 503);
 * tracebacks are never sent to the browser.
@@ -121,6 +124,9 @@ def voila_command(
         "--show_tracebacks=False",
         # Authentication: the token from JUPYTER_TOKEN (auto_token keeps Voila from blanking it).
         "--Voila.auto_token=True",
+        # Origin checked on every request and websocket, even one that carries the token
+        # (Jupyter Server skips the check for token requests; issue 20).
+        "--Voila.identity_provider_class=jia_voila.OriginCheckingIdentityProvider",
         # Only our voila.json (DNS rebinding: allow_remote_access false), not one that happens
         # to lie in the current folder or the user's Jupyter config.
         f"--Voila.config_file_paths={write_config()}",

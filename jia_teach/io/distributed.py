@@ -25,8 +25,12 @@ partition in an error.
 
 A folder of Parquet files (or one large file) is scored by
 :func:`score_parquet` one row group at a time into a folder of the same
-file names: memory stays that of one row group, whatever the total size.
-Each output file is written atomically (:mod:`jia_teach.io.atomic`).
+file names: memory stays that of one row group, whatever the total size. It
+runs :func:`jia_teach.score_file` on each file (the same reader, writer and
+messages as the command line: the file, the global row, the column), and is
+all or nothing: the outputs are written into a private folder beside the
+destination and appear only when every file is scored
+(:func:`jia_teach.io.atomic.atomic_folder`).
 """
 
 from __future__ import annotations
@@ -73,7 +77,9 @@ def _score_partition(
     except JiaInputError as exc:
         if exc.row is None or partition_info is None:
             raise
-        where = f"partition {partition_info['number']} row {exc.row}"
+        label = part.index[exc.row - 1]
+        label = label.item() if hasattr(label, "item") else label
+        where = f"partition {partition_info['number']} row {exc.row} (index {label!r})"
         raise JiaInputError(exc.describe(row_label=where)) from None
 
 
@@ -112,11 +118,12 @@ def score_parquet(
     source : path
         A ``.parquet`` file or a folder of them (sorted by name; not recursive).
     destination : path
-        A folder (made if missing); each output has its input's file name.
+        A folder (made if missing); each output has its input's file name. Nothing is
+        written there unless every file is scored.
     force : bool
         Replace existing output files.
     batch_rows : int
-        Rows scored at a time (memory is about one batch).
+        Rows scored at a time (memory is about one row group plus one batch).
     **options
         As for :func:`jia_teach.score`.
 
@@ -136,37 +143,24 @@ def score_parquet(
     >>> [p.name for p in score_parquet(folder, folder / "scored")]
     ['part-0.parquet']
     """
-    from jia_teach.io.atomic import atomic_output
-    from jia_teach.io.tablefile import require
+    from jia_teach.io.atomic import atomic_folder
+    from jia_teach.io.scorefile import score_file
 
-    pq = require("pyarrow.parquet", "parquet", "scoring Parquet files")
-    pa = require("pyarrow", "parquet", "scoring Parquet files")
     src = Path(source)
+    if not src.exists():
+        raise MalformedFileError(f"{src}: no such file or folder")
     files = sorted(src.glob("*.parquet")) if src.is_dir() else [src]
     if not files:
         raise MalformedFileError(f"{src}: no .parquet files in this folder")
+    if "definitions" in options:
+        raise JiaInputError(
+            "score_parquet scores with the named criteria only",
+            column="definitions",
+            allowed="marker, vas_unit, worsening_limit, flare, explain",
+        )
     dest = Path(destination)
-    dest.mkdir(parents=True, exist_ok=True)
-    written = []
-    for path in files:
-        reader = pq.ParquetFile(path)
-        meta = score_meta(reader.schema_arrow.empty_table().to_pandas(), **options)
-        schema = pa.Schema.from_pandas(meta, preserve_index=False)
-        offset = 0
-        with atomic_output(dest / path.name, force=force, inputs=files, text=False) as f:
-            with pq.ParquetWriter(f, schema) as writer:
-                for batch in reader.iter_batches(batch_size=batch_rows):
-                    part = batch.to_pandas()
-                    part.index = pd.RangeIndex(offset, offset + len(part))
-                    try:
-                        scored = score(part, **options)
-                    except JiaInputError as exc:
-                        if exc.row is None:
-                            raise JiaInputError(f"{path}: {exc}") from None
-                        where = f"{path} row {offset + exc.row}"
-                        raise JiaInputError(exc.describe(row_label=where)) from None
-                    offset += len(part)
-                    table = pa.Table.from_pandas(scored, schema=schema, preserve_index=False)
-                    writer.write_table(table)
-        written.append(dest / path.name)
-    return written
+    names = [path.name for path in files]
+    with atomic_folder(dest, names, force=force) as private:
+        for path in files:
+            score_file(path, private / path.name, chunk_rows=batch_rows, **options)
+    return [dest / name for name in names]

@@ -20,65 +20,46 @@ is its limit). openpyxl and pyarrow are optional extras
 is named with that command.
 
 Every source yields chunks of bounded size. A chunk gives its rows as a
-DataFrame (only the columns asked for) and turns a 1-based row of that
-DataFrame back into a place in the file. CSV in and CSV out copies each
-input record's bytes as they were and appends the new fields, so nothing a
-user wrote is reformatted (``007`` stays ``007``, ``6`` does not become
-``6.0``).
+DataFrame (only the columns asked for), as text for a CSV writer
+(:mod:`jia_teach.io.csvwrite`: a CSV cell keeps the text it was written with,
+``007`` stays ``007``), as Arrow columns of their own types for a Parquet
+writer, and turns a 1-based row back into a place in the file. A CSV block is
+parsed once, by Arrow's multi-threaded C reader; the record scan of
+:mod:`jia_teach.io.csvfile` has already found each record's physical line.
 """
 
 from __future__ import annotations
 
-import csv
-import importlib
-import io
 from collections.abc import Collection, Iterator, Sequence
-from itertools import chain
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from jia_teach.io.chunks import (
+    CHUNK_ROWS,
+    Chunk,
+    MissingDependencyError,
+    Source,
+    require,
+)
 from jia_teach.io.csvfile import CsvBlock, CsvSource
-from jia_teach.rules.errors import JiaInputError, MalformedFileError
+from jia_teach.rules.errors import MalformedFileError
 
 __all__ = [
     "Chunk",
     "MissingDependencyError",
     "Source",
-    "format_suffixes",
     "input_format",
     "open_source",
     "output_format",
-    "write_chunks",
+    "require",
 ]
 
 _CSV = {".csv", ".txt", ".tsv", ""}
 _EXCEL = {".xlsx", ".xlsm"}
 _PARQUET = {".parquet", ".pq"}
-CHUNK_ROWS = 65_536
-
-
-class MissingDependencyError(JiaInputError):
-    """An optional package a file format needs is not installed."""
-
-
-def require(module: str, extra: str, what: str) -> Any:
-    """Import an optional module or say how to install it.
-
-    Examples
-    --------
-    >>> require("numpy", "x", "arrays").__name__
-    'numpy'
-    """
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        raise MissingDependencyError(
-            f"{what} needs the optional package {module.split('.')[0]}; install it with "
-            f"pip install 'jia-teach[{extra}]'"
-        ) from None
 
 
 def input_format(path: Path) -> str:
@@ -115,47 +96,79 @@ def output_format(name: str) -> str:
     return "csv"
 
 
-class Chunk(Protocol):
-    """Rows of one part of a file."""
-
-    def __len__(self) -> int: ...
-
-    def frame(self, columns: Sequence[str], numeric: Collection[str] = ()) -> pd.DataFrame: ...
-
-    def where(self, row: int, column: str | None = None) -> str: ...
-
-
-class Source(Protocol):
-    """A file's header and its chunks."""
-
-    name: str
-    header: list[str]
-
-    def chunks(self) -> Iterator[Chunk]: ...
-
-    def header_where(self) -> str: ...
-
-    def progress(self) -> tuple[int, int]: ...
-
-
 # --- CSV ------------------------------------------------------------------------------
 
 
 class _CsvChunk:
+    """A CSV block: its records parsed once by Arrow's multi-threaded C reader, as text."""
+
+    has_text = True  # numbers are parsed from text: an error can show the value as written
+
     def __init__(self, block: CsvBlock) -> None:
         self.block = block
+        self._table: Any = None
 
     def __len__(self) -> int:
         return len(self.block)
 
+    def table(self) -> Any:
+        """Every column of the block as Arrow strings (as written; a blank is ``""``)."""
+        if self._table is None:
+            self._table = self.block.arrow()
+        return self._table
+
     def frame(self, columns: Sequence[str], numeric: Collection[str] = ()) -> pd.DataFrame:
-        return self.block.frame(columns, numeric)
+        """``columns`` as a DataFrame: ``numeric`` ones as float64 (blank = NaN), others text.
+
+        A numeric cell that is not a plain number raises :class:`ValueError` (the caller
+        then reads the block as text and lets the library say which cell and why).
+        """
+        table = self.table()
+        data = {}
+        for name in columns:
+            col = table.column(self.block.source.header.index(name))
+            data[name] = _floats(col) if name in numeric else col.to_pandas()
+        return pd.DataFrame(data)
+
+    def plain_text(self, delimiter: str) -> bool:
+        """Whether no value can hold ``delimiter``, a quote or a line break: the block has no
+        quote character (so no field was quoted) and no ``delimiter`` inside a field."""
+        data = self.block.data
+        same = delimiter == self.block.source.delimiter
+        return b'"' not in data and (same or delimiter.encode() not in data)
+
+    def texts(self, columns: Sequence[str]) -> list[Any]:
+        table = self.table()
+        header = self.block.source.header
+        return [table.column(header.index(c)) for c in columns]
+
+    def arrow(self, columns: Sequence[str]) -> Any:
+        pa = require("pyarrow", "parquet", "writing Parquet files")
+        return pa.table(self.texts(columns), names=list(columns))
 
     def where(self, row: int, column: str | None = None) -> str:
         data_row = self.block.first_row + row - 1
         return (
             f"{self.block.source.name} line {self.block.line_of(row, column)} (data row {data_row})"
         )
+
+
+def _floats(col: Any) -> pd.Series:
+    """A text column as float64 (blank = NaN); ValueError if a cell is not a plain number."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    blank = pc.equal(col, "")
+    if pc.any(blank).as_py():
+        col = pc.if_else(blank, pa.scalar(None, pa.string()), col)
+    try:
+        values = pc.cast(col, pa.float64())
+    except pa.ArrowInvalid:
+        try:
+            values = pc.cast(pc.utf8_trim_whitespace(col), pa.float64())
+        except pa.ArrowInvalid:
+            raise ValueError("not a plain number") from None
+    return pd.Series(values.to_numpy(zero_copy_only=False), dtype=np.float64)
 
 
 class _CsvFile:
@@ -166,8 +179,15 @@ class _CsvFile:
         self.name = self.csv.name
         self.header = self.csv.header
 
+    @property
+    def delimiter(self) -> str:
+        return self.csv.delimiter
+
     def chunks(self) -> Iterator[Chunk]:
         return map(_CsvChunk, self.csv.blocks())
+
+    def close(self) -> None:
+        self.csv.close()
 
     def header_where(self) -> str:
         return f"{self.name} line {self.csv.header_line} (the header)"
@@ -192,268 +212,22 @@ class _CsvFile:
         return None
 
 
-# --- Excel and Parquet ----------------------------------------------------------------
+def open_source(
+    path: Path, *, delimiter: str | None = None, chunk_rows: int | None = None
+) -> Source:
+    """The source for ``path`` by its extension (see the module docstring).
 
-
-class _FrameChunk:
-    def __init__(self, frame: pd.DataFrame, labels: np.ndarray, name: str, kind: str) -> None:
-        self._frame = frame
-        self.labels = labels
-        self.name = name
-        self.kind = kind
-
-    def __len__(self) -> int:
-        return len(self._frame)
-
-    def frame(self, columns: Sequence[str], numeric: Collection[str] = ()) -> pd.DataFrame:
-        return self._frame[list(columns)]
-
-    def where(self, row: int, column: str | None = None) -> str:
-        return f"{self.name} {self.kind} {int(self.labels[row - 1])}"
-
-
-class _ExcelFile:
-    def __init__(self, path: Path) -> None:
-        openpyxl = require("openpyxl", "excel", "reading Excel files")
-        self.name = str(path)
-        try:
-            self._book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except FileNotFoundError:
-            raise MalformedFileError(f"{path}: no such file") from None
-        except OSError as exc:
-            raise MalformedFileError(f"{path}: cannot read it ({exc.strerror})") from None
-        except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException ...
-            raise MalformedFileError(f"{path}: not a readable .xlsx workbook ({exc})") from None
-        sheet = self._book.worksheets[0]
-        self.sheet = sheet.title
-        self._rows = enumerate(sheet.iter_rows(values_only=True), start=1)
-        for number, values in self._rows:
-            if any(v is not None and str(v).strip() for v in values):
-                self.header = [("" if v is None else str(v)) for v in values]
-                while self.header and self.header[-1] == "":
-                    self.header.pop()
-                self.header_row = number
-                break
-        else:
-            raise MalformedFileError(f"{path}: the first sheet is empty")
-
-    def chunks(self) -> Iterator[Chunk]:
-        width = len(self.header)
-        rows: list[tuple] = []
-        numbers: list[int] = []
-        for number, values in self._rows:
-            if not any(v is not None and str(v).strip() != "" for v in values):
-                continue
-            extra = [v for v in values[width:] if v is not None and str(v).strip() != ""]
-            if extra:
-                raise MalformedFileError(
-                    f"{self.name} row {number}: a value right of the last named column "
-                    f"({len(self.header)}); give it a header or delete it"
-                )
-            row = tuple(values[:width]) + (None,) * (width - len(values))
-            rows.append(row)
-            numbers.append(number)
-            if len(rows) == CHUNK_ROWS:
-                yield self._chunk(rows, numbers)
-                rows, numbers = [], []
-        if rows:
-            yield self._chunk(rows, numbers)
-        self._book.close()
-
-    def _chunk(self, rows: list[tuple], numbers: list[int]) -> _FrameChunk:
-        frame = pd.DataFrame.from_records(rows, columns=self.header, coerce_float=False)
-        frame = frame.astype(object).where(frame.notna(), None)
-        return _FrameChunk(frame, np.asarray(numbers), self.name, "row")
-
-    def header_where(self) -> str:
-        return f"{self.name} row {self.header_row} (the header)"
-
-    def progress(self) -> tuple[int, int]:
-        return 0, 0
-
-
-class _ParquetFile:
-    def __init__(self, path: Path) -> None:
-        pq = require("pyarrow.parquet", "parquet", "reading Parquet files")
-        self.name = str(path)
-        try:
-            self._file = pq.ParquetFile(path)
-        except FileNotFoundError:
-            raise MalformedFileError(f"{path}: no such file") from None
-        except OSError as exc:
-            reason = exc.strerror or str(exc)
-            raise MalformedFileError(f"{path}: not a readable Parquet file ({reason})") from None
-        except Exception as exc:  # pyarrow.ArrowInvalid ...
-            raise MalformedFileError(f"{path}: not a readable Parquet file ({exc})") from None
-        self.header = list(self._file.schema_arrow.names)
-        self._done = 0
-        self._total = self._file.metadata.num_rows
-
-    def chunks(self) -> Iterator[Chunk]:
-        offset = 0
-        for batch in self._file.iter_batches(batch_size=CHUNK_ROWS):
-            frame = batch.to_pandas()
-            labels = np.arange(offset + 1, offset + len(frame) + 1)
-            offset += len(frame)
-            self._done = offset
-            yield _FrameChunk(frame, labels, self.name, "row")
-
-    def header_where(self) -> str:
-        return f"{self.name} (its columns)"
-
-    def progress(self) -> tuple[int, int]:
-        return self._done, self._total
-
-
-def open_source(path: Path, *, delimiter: str | None = None) -> Source:
-    """The source for ``path`` by its extension (see the module docstring)."""
+    ``chunk_rows``: rows per chunk for Excel and Parquet (default :data:`CHUNK_ROWS`).
+    """
     kind = input_format(path)
     if kind != "csv" and delimiter is not None:
         raise MalformedFileError(f"{path}: --delimiter applies to CSV files only")
     if kind == "excel":
-        return _ExcelFile(path)
+        from jia_teach.io.excelfile import ExcelFile
+
+        return ExcelFile(path, chunk_rows=chunk_rows or CHUNK_ROWS)
     if kind == "parquet":
-        return _ParquetFile(path)
+        from jia_teach.io.parquetfile import ParquetFile
+
+        return ParquetFile(path, chunk_rows=chunk_rows or CHUNK_ROWS)
     return _CsvFile(path, delimiter)
-
-
-# --- writing --------------------------------------------------------------------------
-
-
-def _quote(text: str) -> str:
-    if any(c in text for c in ',"\r\n') or text != text.strip():
-        return '"' + text.replace('"', '""') + '"'
-    return text
-
-
-def _labels(series: pd.Series) -> tuple[np.ndarray, list[str]]:
-    """(codes, texts): a code per row and the CSV text of each code (as pandas writes it)."""
-    if isinstance(series.dtype, pd.BooleanDtype):
-        values = series.array
-        codes = np.where(values.isna(), 2, values.to_numpy(dtype=bool, na_value=False))
-        return codes.astype(np.int64), ["False", "True", ""]
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    if pd.api.types.is_float_dtype(series.dtype):
-        texts = [repr(float(u)) for u in uniques]
-    else:
-        texts = [_quote(str(u)) for u in uniques]
-    codes = np.where(codes < 0, len(texts), codes)
-    return codes.astype(np.int64), [*texts, ""]
-
-
-def format_suffixes(decisions: pd.DataFrame) -> np.ndarray:
-    """Per row, ``b",<field>,...\\n"``: the decision columns as CSV text to append.
-
-    Each distinct combination of values is formatted once (vectorised; no
-    Python per row). Booleans are ``True``/``False``, NA is empty, floats are
-    written as pandas' ``to_csv`` writes them.
-
-    Examples
-    --------
-    >>> d = pd.DataFrame({"a": pd.array([True, None, True], dtype="boolean"),
-    ...                   "n": [66.67, float("nan"), 66.67]})
-    >>> format_suffixes(d).tolist()
-    [b',True,66.67\\n', b',,\\n', b',True,66.67\\n']
-    """
-    n = len(decisions)
-    combined = np.zeros(n, dtype=np.int64)
-    size = 1  # the number of values ``combined`` can take
-    parts = []
-    for name in decisions.columns:
-        codes, texts = _labels(decisions[name])
-        parts.append((codes, texts))
-        if size * len(texts) >= 1 << 62:  # compress to the codes that occur
-            combined = pd.factorize(combined)[0].astype(np.int64)
-            size = int(combined.max()) + 1 if n else 1
-        combined = combined * len(texts) + codes
-        size *= len(texts)
-    codes_u, first = np.unique(combined, return_index=True)
-    out = np.empty(len(codes_u), dtype=object)
-    for j, row in enumerate(first.tolist()):
-        fields = [texts[codes[row]] for codes, texts in parts]
-        out[j] = ("," + ",".join(fields) + "\n").encode("utf-8")
-    return out[np.searchsorted(codes_u, combined)]
-
-
-class CsvWriter:
-    """CSV out: pass-through of CSV records, or a DataFrame's rows for other sources.
-
-    The header goes out with the first chunk (or at :meth:`close`), so a file
-    whose first block is refused writes nothing at all, even to standard
-    output. (A later block that fails leaves the rows before it on standard
-    output; the exit status says so. A file output is replaced only whole.)
-    """
-
-    def __init__(self, handle: IO[bytes], header: Sequence[str], added: Sequence[str]) -> None:
-        self.handle = handle
-        text = io.StringIO()
-        csv.writer(text, lineterminator="\n").writerow([*header, *added])
-        self._header: bytes | None = text.getvalue().encode("utf-8")
-
-    def write(self, chunk: Chunk, header: Sequence[str], decisions: pd.DataFrame) -> None:
-        suffixes = format_suffixes(decisions)
-        if isinstance(chunk, _CsvChunk):
-            records = chunk.block.records()
-        else:
-            frame = chunk.frame(header).reset_index(drop=True)
-            text = frame.to_csv(index=False, header=False, lineterminator="\n")
-            records = (line.encode("utf-8") for line in _split_csv_lines(text))
-        # one copy: the records and their suffixes joined in turn
-        pieces = chain.from_iterable(zip(records, suffixes.tolist(), strict=True))
-        self._flush_header()
-        self.handle.write(b"".join(pieces))
-
-    def _flush_header(self) -> None:
-        if self._header is not None:
-            self.handle.write(self._header)
-            self._header = None
-
-    def close(self) -> None:
-        self._flush_header()
-        self.handle.flush()
-
-
-def _split_csv_lines(text: str) -> list[str]:
-    """Records of CSV text written by pandas (a quoted field may hold a line break)."""
-    out, buf, inside = [], [], False
-    for line in text.split("\n")[:-1]:
-        buf.append(line)
-        inside ^= line.count('"') % 2 == 1
-        if not inside:
-            out.append("\n".join(buf))
-            buf = []
-    return out
-
-
-class ParquetWriter:
-    """Parquet out, one row group per chunk, every chunk cast to the first one's schema."""
-
-    def __init__(self, handle: IO[bytes]) -> None:
-        self.pa = require("pyarrow", "parquet", "writing Parquet files")
-        self.pq = require("pyarrow.parquet", "parquet", "writing Parquet files")
-        self.handle = handle
-        self.writer = None
-        self.schema = None
-
-    def write(self, chunk: Chunk, header: Sequence[str], decisions: pd.DataFrame) -> None:
-        frame = chunk.frame(header).reset_index(drop=True)
-        full = pd.concat([frame, decisions.reset_index(drop=True)], axis=1)
-        self.write_frame(full)
-
-    def write_frame(self, frame: pd.DataFrame) -> None:
-        table = self.pa.Table.from_pandas(frame, preserve_index=False, schema=self.schema)
-        if self.writer is None:
-            self.schema = table.schema
-            self.writer = self.pq.ParquetWriter(self.handle, self.schema)
-        self.writer.write_table(table)
-
-    def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-
-
-def write_chunks(kind: str, handle: IO[bytes], header: Sequence[str], added: Sequence[str]):
-    """A writer for ``kind`` (``"csv"`` or ``"parquet"``) on an open binary handle."""
-    if kind == "parquet":
-        return ParquetWriter(handle)
-    return CsvWriter(handle, header, added)

@@ -263,6 +263,29 @@ def _numbers(series: pd.Series, column: str, allowed: str) -> NDArray[np.float64
     return values.to_numpy(dtype=np.float64, na_value=np.nan)
 
 
+def _shown(series: pd.Series, arr: NDArray[np.float64], pos: int) -> str:
+    """The value at ``pos`` as the user wrote it: the text of a text cell, else the number
+    in full (``3.0000001``, not ``3``; ``55``, not ``55.0``)."""
+    if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
+        value = series.iloc[pos]
+        if isinstance(value, str):
+            return value.strip()
+    x = float(arr[pos])
+    if np.isfinite(x) and x == np.floor(x) and abs(x) < 1e15:
+        return str(int(x))
+    return repr(x)
+
+
+def _written(value: object) -> str:
+    """A cell for a message: text quoted as written, a number as a number (``2``, ``2.5``),
+    never ``np.int64(2)``."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
+
+
 def _checked(series: pd.Series, column: str, var: Variable, vas_unit: VasUnit) -> NDArray:
     integer_dtype = pd.api.types.is_integer_dtype(series.dtype)
     scale = 10.0 if (var.kind == "global" and vas_unit == "mm") else 1.0
@@ -275,7 +298,7 @@ def _checked(series: pd.Series, column: str, var: Variable, vas_unit: VasUnit) -
         with np.errstate(invalid="ignore"):
             bad = ~np.isnan(arr) & ~((arr >= low) & (arr <= high))  # catches +-inf too
         pos = int(np.flatnonzero(bad)[0])
-        problem = f"{arr[pos]:g} is out of range"
+        problem = f"{_shown(series, arr, pos)} is out of range"
         if var.kind == "global" and scale == 1.0 and high < arr[pos] <= 10 * high:
             problem += (
                 "; a VAS over 10 looks like millimetres: say so with vas_unit='mm' "
@@ -287,7 +310,7 @@ def _checked(series: pd.Series, column: str, var: Variable, vas_unit: VasUnit) -
         if frac.any():
             pos = int(np.flatnonzero(frac)[0])
             raise InvalidValueError(
-                f"{arr[pos]:g} is not a whole number of joints",
+                f"{_shown(series, arr, pos)} is not a whole number of joints",
                 column=column,
                 row=pos + 1,
                 allowed=allowed,
@@ -323,7 +346,7 @@ def parse_fever(values: object, column: str = FEVER_COLUMN) -> pd.arrays.Boolean
     if bad.any():
         pos = int(np.flatnonzero(bad)[0])
         raise InvalidValueError(
-            f"{series.iloc[pos]!r} is not a fever flag",
+            f"{_written(series.iloc[pos])} is not a fever flag",
             column=column,
             row=pos + 1,
             allowed="true/false, yes/no, 1/0, or blank for unknown",

@@ -17,6 +17,7 @@ import pandas as pd
 
 from jia_teach.rules.coreset import Marker
 from jia_teach.rules.definitions import (
+    FLARE_PRESETS,
     FLARE_TRIAL,
     LEVELS,
     FlareDefinition,
@@ -97,6 +98,15 @@ def _resolve(
             _agree(name, d.marker, data.marker, "response")
     if flare is None:
         flare = FLARE_TRIAL.replace(marker=data.marker)
+    elif isinstance(flare, str) and flare in FLARE_PRESETS:  # a preset by name, the CLI's words
+        flare = FLARE_PRESETS[flare].replace(marker=data.marker)
+    elif not isinstance(flare, FlareDefinition):
+        raise JiaInputError(
+            f"{flare!r} is not a flare definition",
+            column="flare",
+            allowed="a FlareDefinition (e.g. FLARE_TRIAL) or a preset name: "
+            + ", ".join(repr(k) for k in FLARE_PRESETS),
+        )
     else:
         _agree("flare", flare.marker, data.marker, "flare")
     return defs, flare

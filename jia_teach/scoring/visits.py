@@ -18,13 +18,24 @@ Rules (decided on purpose; each is tested)
 * A missing patient id or time is an error naming the row. Text times must
   be ISO 8601 dates (``2024-03-01``, optionally with a time); a column of
   numbers is study days. Nothing else is guessed (``03/01/2024`` is March or
-  January: refused).
+  January: refused). Times with UTC offsets are converted to UTC before they
+  are ordered (a daylight-saving change mixes ``+01:00`` and ``+02:00`` in one
+  column); in such a column a time without an offset is taken as UTC. Any
+  date from year 1 to 9999 is accepted (no 1677-2262 limit).
+* Patient ids are compared with the spaces at either end removed (``"A "``
+  and ``"A"`` are one patient, written ``A``), since a trailing space is
+  invisible in a spreadsheet; inside an id every character counts, and case
+  too (``a1`` and ``A1`` are two patients).
+* The patient, time and label columns cannot be core-set columns
+  (``--time esr`` would order visits by their ESR).
 * ``baseline="first"``: every later visit against the patient's first.
   ``"previous"``: every visit against the one before it. Any other string
   is a visit label looked up in the ``label`` column (``baseline="week 0",
-  label="visit"``); a callable gets the table and returns a boolean mask of
-  baseline visits. A patient has at most one baseline (two are an error
-  naming the rows); visits before it are not paired.
+  label="visit"``; spaces at either end ignored, case counts; a label that no
+  visit has is an error listing the labels seen); a callable gets the table
+  and returns a boolean mask of baseline visits. A patient has at most one
+  baseline (two are an error naming the rows); visits before it are not
+  paired.
 * ``window=(target, tolerance)`` in days keeps, per patient, the one
   follow-up whose distance from the baseline is nearest ``target`` within
   ``+/- tolerance`` (inclusive). A tie (one visit as far before as another
@@ -32,6 +43,9 @@ Rules (decided on purpose; each is tested)
   later, possibly better-treated visit is never picked for being later.
 * A patient without a pair (one visit, no baseline visit, or none in the
   window) has no row; their ids are in ``result.attrs["unpaired"]``.
+* Errors name the row of the visit table as given (1-based position), also
+  from :func:`score_visits`: a bad value found while scoring a pair is named
+  by the visit row it came from, not the pair row.
 
 Output columns: the patient column, ``baseline_time``, ``followup_time``,
 ``days_from_baseline`` (float days), ``baseline_row`` and ``followup_row``
@@ -58,6 +72,7 @@ from jia_teach.rules.errors import (
     MissingColumnError,
     UnknownColumnError,
 )
+from jia_teach.scoring.visittimes import _blank, _days, _plain, _times
 
 __all__ = ["pair_visits", "response_over_time", "score_visits"]
 
@@ -73,6 +88,19 @@ def _check_names(visits: pd.DataFrame, patient: str, time: str, label: str | Non
     if len(dup):
         raise JiaInputError("the name appears twice", column=str(dup[0]))
     for name, what in ((patient, "patient"), (time, "time"), (label, "label")):
+        if name is not None and name in _STEMS:
+            raise JiaInputError(
+                f"{name!r} is a core-set column, not the {what} column",
+                column=what,
+                allowed="a column of "
+                + {
+                    "patient": "patient ids",
+                    "time": "visit dates or study days",
+                    "label": "visit labels",
+                }[what]
+                + " that is not one of "
+                + ", ".join(_STEMS),
+            )
         if name is not None and name not in columns:
             lower = {c.lower(): c for c in columns}
             close = difflib.get_close_matches(name.lower(), list(lower), n=1, cutoff=0.6)
@@ -106,56 +134,6 @@ def _check_names(visits: pd.DataFrame, patient: str, time: str, label: str | Non
     return columns
 
 
-def _blank(values: pd.Series) -> np.ndarray:
-    missing = values.isna().to_numpy().copy()
-    if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
-        text = values.astype("string").str.strip()
-        missing |= (text == "").to_numpy(dtype=bool, na_value=True)
-    return missing
-
-
-def _times(values: pd.Series, column: str) -> tuple[np.ndarray, pd.Series, bool]:
-    """(ordering key as float64, the times as output, whether they are dates)."""
-    missing = _blank(values)
-    if missing.any():
-        pos = int(np.flatnonzero(missing)[0])
-        raise InvalidValueError("no visit time", column=column, row=pos + 1)
-    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
-        days = values.to_numpy(dtype=np.float64)
-        bad = ~np.isfinite(days)
-        if bad.any():
-            pos = int(np.flatnonzero(bad)[0])
-            raise InvalidValueError(
-                f"{values.iloc[pos]!r} is not a study day", column=column, row=pos + 1
-            )
-        return days, values.astype(np.float64).reset_index(drop=True), False
-    if pd.api.types.is_datetime64_any_dtype(values.dtype):
-        parsed = values
-    else:
-        text = values.astype("string").str.strip()
-        as_days = pd.to_numeric(text, errors="coerce")
-        if as_days.notna().all():
-            return _times(as_days.astype(np.float64), column)
-        parsed = pd.to_datetime(
-            values.where(~values.map(lambda v: isinstance(v, str)), text),
-            format="ISO8601",
-            errors="coerce",
-        )
-        bad = parsed.isna().to_numpy()
-        if bad.any():
-            pos = int(np.flatnonzero(bad)[0])
-            raise InvalidValueError(
-                f"{values.iloc[pos]!r} is not a date",
-                column=column,
-                row=pos + 1,
-                allowed="ISO 8601 dates such as 2024-03-01 (optionally with a time), or a "
-                "number of study days in every row",
-            )
-    parsed = pd.Series(pd.DatetimeIndex(parsed)).dt.as_unit("ns")
-    key = parsed.to_numpy(dtype="datetime64[ns]").astype(np.int64).astype(np.float64)
-    return key, parsed, True
-
-
 def _baseline_mask(
     visits: pd.DataFrame, baseline: Baseline, label: str | None
 ) -> np.ndarray | None:
@@ -185,7 +163,20 @@ def _baseline_mask(
             allowed="label='<column of visit labels>' (command line: --label COLUMN)",
         )
     text = visits[label].astype("string").str.strip()
-    return (text == baseline.strip()).to_numpy(dtype=bool, na_value=False)
+    mask = (text == baseline.strip()).to_numpy(dtype=bool, na_value=False)
+    if len(visits) and not mask.any():
+        seen = [str(v) for v in pd.unique(text.dropna()) if str(v)]
+        close = [v for v in seen if v.lower() == baseline.strip().lower()]
+        hint = f"; did you mean {close[0]!r}? (case counts)" if close else ""
+        shown = ", ".join(repr(v) for v in seen[:10]) + (", ..." if len(seen) > 10 else "")
+        raise JiaInputError(
+            f"no visit has the label {baseline!r}{hint}",
+            column=label,
+            allowed=f"a label found in the column: {shown}"
+            if seen
+            else "a label (the column is empty)",
+        )
+    return mask
 
 
 def pair_visits(
@@ -272,6 +263,10 @@ def pair_visits(
             "no patient id", column=patient, row=int(np.flatnonzero(missing)[0]) + 1
         )
     key, shown, dates = _times(visits[time], time)
+    if ids.dtype == object or pd.api.types.is_string_dtype(ids.dtype):
+        # an id is compared without the spaces at its ends (module docstring)
+        stripped = ids.map(lambda v: v.strip() if isinstance(v, str) else v)
+        ids = pd.Series(stripped.to_numpy(dtype=object), index=ids.index, name=ids.name)
     # speed: hashing plain Python objects is several times faster than Arrow-backed text here
     plain = ids.to_numpy(dtype=object)
     try:
@@ -284,8 +279,8 @@ def pair_visits(
     if len(same):
         a, b = sorted((int(order[same[0]]) + 1, int(order[same[0] + 1]) + 1))
         raise InvalidValueError(
-            f"rows {a} and {b} are two visits of patient {ids.iloc[a - 1]!r} at the same time "
-            f"({visits[time].iloc[a - 1]}); keep one, or give each its own time",
+            f"rows {a} and {b} are two visits of patient {_plain(ids.iloc[a - 1])!r} at the "
+            f"same time ({visits[time].iloc[a - 1]}); keep one, or give each its own time",
             column=time,
             row=b,
         )
@@ -311,7 +306,7 @@ def pair_visits(
                 )
                 raise JiaInputError(
                     f"rows {rows[0]} and {rows[1]} are both baseline visits of patient "
-                    f"{uniques[g]!r}",
+                    f"{_plain(uniques[g])!r}",
                     column=label or "baseline",
                     row=rows[1],
                 )
@@ -333,7 +328,7 @@ def pair_visits(
             fpos, bpos = fpos[np.sort(first)], bpos[np.sort(first)]
     paired = np.zeros(len(starts), dtype=bool)
     paired[group_of[fpos]] = True
-    unpaired = tuple(ids.iloc[int(order[starts[g]])] for g in np.flatnonzero(~paired))
+    unpaired = tuple(_plain(ids.iloc[int(order[starts[g]])]) for g in np.flatnonzero(~paired))
     b_rows, f_rows = order[bpos], order[fpos]
     out: dict[str, Any] = {
         patient: ids.iloc[f_rows].reset_index(drop=True),
@@ -351,10 +346,6 @@ def pair_visits(
     result = pd.DataFrame(out)
     result.attrs["unpaired"] = unpaired
     return result
-
-
-def _days(delta: np.ndarray, dates: bool) -> np.ndarray:
-    return delta / 86_400e9 if dates else np.asarray(delta, dtype=np.float64)
 
 
 def score_visits(
@@ -383,9 +374,23 @@ def score_visits(
     pairs = pair_visits(
         visits, patient=patient, time=time, baseline=baseline, label=label, window=window
     )
-    scored = score(pairs, **options)
+    try:
+        scored = score(pairs, **options)
+    except JiaInputError as exc:
+        raise _visit_error(exc, pairs) from None
     scored.attrs["unpaired"] = pairs.attrs["unpaired"]
     return scored
+
+
+def _visit_error(exc: JiaInputError, pairs: pd.DataFrame) -> JiaInputError:
+    """An error about pair row N, column ``chaq_followup``, told as visit row M, column ``chaq``."""
+    column = exc.column
+    if exc.row is None or column is None or not column.endswith(("_baseline", "_followup")):
+        return exc
+    stem, side = column.rsplit("_", 1)
+    visit_row = int(pairs[f"{side}_row"].iloc[exc.row - 1])
+    moved = type(exc)(exc.problem, column=stem, row=visit_row, allowed=exc.allowed)
+    return moved
 
 
 def response_over_time(

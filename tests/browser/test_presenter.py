@@ -171,15 +171,18 @@ def test_no_token_no_deck(deck: LiveDeck, fresh_browser: object) -> None:
         assert not log.outside(), f"requests left 127.0.0.1: {log.outside()}"
 
 
-def _websocket_status(deck: LiveDeck, kernel_id: str, host: str, origin: str, cookie: str) -> int:
+def _websocket_status(
+    deck: LiveDeck, kernel_id: str, host: str, origin: str, cookie: str, token: str = ""
+) -> int:
     """Status of a websocket upgrade to a kernel's channels (101 = accepted).
 
-    Authenticated by the login cookie, as a browser tab is: a request that carries the token
-    itself is allowed from any origin (a page that has the token needs no forgery).
+    Authenticated by the login cookie, as a browser tab is, or by the token in the URL: the
+    Origin is checked either way (issue 20; Jupyter Server skips it for token requests).
     """
     conn = http.client.HTTPConnection("127.0.0.1", deck.port, timeout=30)
+    query = f"session_id=t&token={token}" if token else "session_id=t"
     try:
-        conn.putrequest("GET", f"/api/kernels/{kernel_id}/channels?session_id=t", skip_host=True)
+        conn.putrequest("GET", f"/api/kernels/{kernel_id}/channels?{query}", skip_host=True)
         for name, value in (
             ("Host", host),
             ("Origin", origin),
@@ -220,6 +223,10 @@ def test_foreign_host_and_origin_are_refused(deck: LiveDeck, fresh_browser: obje
     assert _websocket_status(deck, kernel_id, local, "http://evil.example", cookie) == 403
     assert _websocket_status(deck, kernel_id, local, f"http://{local}", "") == 403  # no cookie
     assert _websocket_status(deck, kernel_id, local, f"http://{local}", cookie) == 101  # control
+    # the token in the URL is no pass for another page (a leaked link, a sandboxed frame)
+    for origin in ("http://evil.example", "null"):
+        assert _websocket_status(deck, kernel_id, local, origin, "", deck.token) == 403, origin
+    assert _websocket_status(deck, kernel_id, local, f"http://{local}", "", deck.token) == 101
 
 
 def test_kernels_are_capped_and_idle_ones_stopped(tmp_path: Path) -> None:

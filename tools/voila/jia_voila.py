@@ -1,4 +1,13 @@
-"""A kernel manager for ``make present`` that caps how many kernels run at once.
+"""Server classes for ``make present``: a kernel cap, and an Origin check on every request.
+
+Origin (issue 20): Jupyter Server skips its Origin check for any request that carries the token
+(``IdentityProvider.should_check_origin`` is "not token-authenticated"), so a page on
+``http://evil.example`` or a sandboxed ``Origin: null`` frame holding a leaked deck URL could open
+a kernel websocket. :class:`OriginCheckingIdentityProvider` checks Origin on every request, token
+or cookie; ``tools/present.py`` selects it with ``--Voila.identity_provider_class``. A request
+with no Origin header (a script, not a browser page) is still let through by the token.
+
+Kernel cap:
 
 Voila starts one kernel (about 210 MB here) for every page request. Its token already refuses
 strangers, but a reload loop, a second tab or a forgotten laptop could still start kernels
@@ -13,6 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from jupyter_server.auth.identity import PasswordIdentityProvider
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado import web
 from traitlets import Integer
@@ -46,3 +56,11 @@ class CappedKernelManager(AsyncMappingKernelManager):
             return await super().start_kernel(*args, kernel_id=kernel_id, **kwargs)
         finally:
             self._starting -= 1
+
+
+class OriginCheckingIdentityProvider(PasswordIdentityProvider):
+    """Jupyter Server's token and password login, with the Origin check never skipped."""
+
+    def should_check_origin(self, handler: web.RequestHandler) -> bool:
+        """Always: a token in the URL is no proof that the page asking is ours."""
+        return True

@@ -1,0 +1,304 @@
+"""Write CSV from parsed values: one dialect, formula cells escaped, no Python per row.
+
+Every CSV the package writes goes through :class:`CsvTableWriter` (issue 20): the values are
+parsed first (never a raw input line copied through), then written in one dialect:
+
+* the delimiter is ``,`` unless the caller asks for another (the CLI's ``--output-delimiter``,
+  or ``--output-delimiter input`` for the input's own);
+* a field is quoted (``"``, doubled inside) only when it holds the delimiter, a quote, a line
+  break, or starts or ends with a space or tab; lines end with ``\\n``; UTF-8, no byte-order mark;
+* a missing value is an empty field; booleans are ``True``/``False``; numbers read from a text
+  file keep the text they were written with (``007`` stays ``007``, ``6`` stays ``6``).
+
+CSV injection (OWASP): a spreadsheet program runs a cell that starts with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return as a formula. With ``escape_formulas=True`` (the default)
+such a *text* cell is written with a leading apostrophe (``'=HYPERLINK(...)``), which Excel and
+LibreOffice show as text; a cell that is a number (``-3``, ``+1.5e2``) is left as it is. The
+header is escaped the same way. ``escape_formulas=False`` (``--no-escape-formulas``) writes the
+text unchanged, for pipelines that need it raw.
+
+Speed: each column is an Arrow string array; the checks above are byte scans in numpy or
+Arrow's C kernels, the rows are joined by ``pyarrow.compute.binary_join_element_wise`` and the
+result's buffer is written in one call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import IO, Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+__all__ = ["FORMULA_START", "CsvTableWriter", "decision_texts", "escape_formulas", "text_column"]
+
+#: First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
+FORMULA_START = "=+-@\t\r"
+_FORMULA_LUT = np.zeros(256, dtype=bool)
+_FORMULA_LUT[[ord(c) for c in FORMULA_START]] = True
+_NUMBER = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
+
+
+def _first_bytes(arr: pa.StringArray) -> np.ndarray:
+    """The first byte of each value (0 for an empty or missing one)."""
+    n = len(arr)
+    if n == 0:
+        return np.zeros(0, dtype=np.uint8)
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32)[arr.offset : arr.offset + n + 1]
+    data_buf = arr.buffers()[2]
+    if data_buf is None or data_buf.size == 0:
+        return np.zeros(n, dtype=np.uint8)
+    data = np.frombuffer(data_buf, dtype=np.uint8)
+    starts = offsets[:-1]
+    present = offsets[1:] > starts
+    first = data[np.minimum(starts, len(data) - 1)]
+    return np.where(present, first, 0).astype(np.uint8)
+
+
+def _last_bytes(arr: pa.StringArray) -> np.ndarray:
+    n = len(arr)
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32)[arr.offset : arr.offset + n + 1]
+    data_buf = arr.buffers()[2]
+    if n == 0 or data_buf is None or data_buf.size == 0:
+        return np.zeros(n, dtype=np.uint8)
+    data = np.frombuffer(data_buf, dtype=np.uint8)
+    ends = offsets[1:]
+    present = ends > offsets[:-1]
+    return np.where(present, data[np.maximum(ends - 1, 0)], 0).astype(np.uint8)
+
+
+def _plain(arr: pa.Array) -> pa.StringArray:
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
+    if arr.type == pa.large_string():
+        arr = arr.cast(pa.string())
+    return arr
+
+
+def escape_formulas(arr: pa.Array) -> pa.StringArray:
+    """Prefix ``'`` to text values that a spreadsheet would run as a formula.
+
+    Examples
+    --------
+    >>> cells = pa.array(["=1+1", "-3", "+1.5e2", "@SUM(A1)", "-x", "a", None, ""])
+    >>> escape_formulas(cells).to_pylist()
+    ["'=1+1", '-3', '+1.5e2', "'@SUM(A1)", "'-x", 'a', None, '']
+    """
+    arr = _plain(arr)
+    risky = _FORMULA_LUT[_first_bytes(arr)]
+    if not risky.any():
+        return arr
+    risky_arr = pa.array(risky)
+    number = pc.match_substring_regex(arr, _NUMBER)
+    escape = pc.and_(risky_arr, pc.invert(pc.fill_null(number, False)))
+    if not pc.any(escape).as_py():
+        return arr
+    return pc.if_else(escape, pc.binary_join_element_wise("'", arr, ""), arr)
+
+
+_EDGE = np.zeros(256, dtype=bool)
+_EDGE[[32, 9]] = True
+
+
+def _quote(arr: pa.StringArray, delimiter: str, *, plain: bool = False) -> pa.StringArray:
+    """Quote the values that need it (see the module docstring).
+
+    ``plain``: the caller knows no value holds the delimiter, a quote or a line break (a CSV
+    block without a quote character, written with its own delimiter), so only the spaces at
+    the ends are looked at.
+    """
+    edge = _EDGE[_first_bytes(arr)] | _EDGE[_last_bytes(arr)]
+    need = pa.array(edge)
+    if not plain:
+        for ch in {delimiter, '"', "\n", "\r"}:
+            need = pc.or_(need, pc.fill_null(pc.match_substring(arr, ch), False))
+    if not pc.any(need).as_py():
+        return arr
+    quoted = pc.binary_join_element_wise('"', pc.replace_substring(arr, '"', '""'), '"', "")
+    return pc.if_else(need, quoted, arr)
+
+
+def text_column(values: Any) -> pa.StringArray:
+    """A column as the text a CSV field holds (missing values as null).
+
+    Booleans are ``True``/``False``; floats as the shortest text that reads back the same
+    (``6``, ``1.5``); dates and times in ISO 8601; anything else as ``str(value)``.
+
+    Examples
+    --------
+    >>> text_column(pd.Series([6.0, 1.5, None])).to_pylist()
+    ['6', '1.5', None]
+    >>> text_column(pd.array([True, None], dtype="boolean")).to_pylist()
+    ['True', None]
+    >>> text_column(pd.Series(pd.to_datetime(["2024-01-02", None]))).to_pylist()
+    ['2024-01-02', None]
+    """
+    if isinstance(values, pa.Array | pa.ChunkedArray):
+        if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+            return _plain(values)
+        values = values.to_pandas()
+    series = pd.Series(values) if not isinstance(values, pd.Series) else values
+    missing = series.isna().to_numpy(dtype=bool)
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        texts = np.where(series.to_numpy(dtype=bool, na_value=False), "True", "False")
+        return pa.array(texts.astype(object), type=pa.string(), mask=missing)
+    if pd.api.types.is_numeric_dtype(dtype):
+        arr = pa.array(series.to_numpy(dtype=np.float64 if missing.any() else None), mask=missing)
+        return pc.cast(arr, pa.string())
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        texts = series.astype(str).to_numpy(dtype=object)
+        return pa.array(texts, type=pa.string(), mask=missing)
+    objects = series.to_numpy(dtype=object)
+    texts = np.array([v if isinstance(v, str) else str(v) for v in objects], dtype=object)
+    return pa.array(texts, type=pa.string(), mask=missing)
+
+
+def _float_text(value: float) -> str:
+    return repr(float(value))
+
+
+def decision_texts(decisions: pd.DataFrame, delimiter: str) -> pa.StringArray:
+    """Per row, the decision columns as CSV text joined by ``delimiter`` (no Python per row).
+
+    Each distinct combination of values is formatted once. Booleans are ``True``/``False``,
+    NA is empty, floats as ``repr`` (``66.67``); text (the ``--explain`` reasons) is quoted
+    when needed.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"a": pd.array([True, None, True], dtype="boolean"),
+    ...                   "n": [66.67, float("nan"), 66.67]})
+    >>> decision_texts(d, ",").to_pylist()
+    ['True,66.67', ',', 'True,66.67']
+    """
+    n = len(decisions)
+    combined = np.zeros(n, dtype=np.int64)
+    size = 1
+    parts = []
+    for name in decisions.columns:
+        codes, texts = _codes(decisions[name], delimiter)
+        parts.append((codes, texts))
+        if size * len(texts) >= 1 << 62:
+            combined = pd.factorize(combined)[0].astype(np.int64)
+            size = int(combined.max()) + 1 if n else 1
+        combined = combined * len(texts) + codes
+        size *= len(texts)
+    _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+    rows = [delimiter.join(texts[codes[row]] for codes, texts in parts) for row in first.tolist()]
+    return pa.array(rows, type=pa.string()).take(pa.array(inverse.astype(np.int64).ravel()))
+
+
+def _codes(series: pd.Series, delimiter: str) -> tuple[np.ndarray, list[str]]:
+    if isinstance(series.dtype, pd.BooleanDtype) or pd.api.types.is_bool_dtype(series.dtype):
+        values = pd.array(series, dtype="boolean")
+        codes = np.where(values.isna(), 2, values.to_numpy(dtype=bool, na_value=False))
+        return codes.astype(np.int64), ["False", "True", ""]
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    if pd.api.types.is_float_dtype(series.dtype):
+        texts = [_float_text(u) for u in uniques]
+    else:
+        arr = _quote(
+            escape_formulas(pa.array([str(u) for u in uniques], type=pa.string())), delimiter
+        )
+        texts = arr.to_pylist()
+    codes = np.where(codes < 0, len(texts), codes)
+    return codes.astype(np.int64), [*texts, ""]
+
+
+class CsvTableWriter:
+    """Rows out as CSV in one dialect (module docstring); the header goes with the first rows.
+
+    Parameters
+    ----------
+    handle : binary file
+        Where the bytes go.
+    columns : sequence of str
+        The header (input columns, then the added ones).
+    delimiter : str
+        One character, ``","`` by default.
+    escape : bool
+        Escape formula-like text cells (OWASP); numbers are never changed.
+
+    Examples
+    --------
+    >>> import io
+    >>> out = io.BytesIO()
+    >>> w = CsvTableWriter(out, ["id", "note", "acr30"], delimiter=";")
+    >>> w.write([pa.array(["A", "=cmd"]), pa.array(["x;y", None])],
+    ...         pd.DataFrame({"acr30": pd.array([True, None], dtype="boolean")}))
+    >>> w.close()
+    >>> out.getvalue().decode()
+    'id;note;acr30\\nA;"x;y";True\\n\\'=cmd;;\\n'
+    """
+
+    def __init__(
+        self,
+        handle: IO[bytes],
+        columns: Sequence[str],
+        *,
+        delimiter: str = ",",
+        escape: bool = True,
+    ) -> None:
+        if len(delimiter) != 1 or delimiter in '"\r\n':
+            raise ValueError(f"{delimiter!r} cannot be a CSV delimiter")
+        self.handle = handle
+        self.delimiter = delimiter
+        self.escape = escape
+        head = self._field(pa.array([str(c) for c in columns], type=pa.string()))
+        self._header: bytes | None = (self.delimiter.join(head.to_pylist()) + "\n").encode("utf-8")
+
+    def _field(self, arr: pa.Array, plain: bool = False) -> pa.StringArray:
+        arr = _plain(arr)
+        if self.escape:
+            arr = escape_formulas(arr)
+        return _quote(arr, self.delimiter, plain=plain)
+
+    def write(
+        self,
+        texts: Sequence[pa.Array],
+        decisions: pd.DataFrame | None = None,
+        *,
+        plain: bool = False,
+    ) -> None:
+        """Write rows: ``texts`` (one string array per column), then ``decisions`` (if any).
+
+        ``plain``: no text holds the delimiter, a quote or a line break (see ``_quote``).
+        """
+        fields = [self._field(t, plain) for t in texts]
+        if decisions is not None and len(decisions.columns):
+            fields.append(decision_texts(decisions, self.delimiter))
+        self._flush_header()
+        if not fields or len(fields[0]) == 0:
+            return
+        rows = pc.binary_join_element_wise(
+            *fields, self.delimiter, null_handling="replace", null_replacement=""
+        )
+        rows = pc.binary_join_element_wise(rows, "", "\n")
+        offsets = np.frombuffer(rows.buffers()[1], dtype=np.int32)
+        start, end = int(offsets[rows.offset]), int(offsets[rows.offset + len(rows)])
+        self.handle.write(memoryview(rows.buffers()[2])[start:end])
+
+    def write_chunk(self, chunk: Any, header: Sequence[str], decisions: pd.DataFrame) -> None:
+        """Write a source chunk's ``header`` columns (as parsed text) and its decisions."""
+        plain = getattr(chunk, "plain_text", lambda _d: False)(self.delimiter)
+        self.write(chunk.texts(header), decisions, plain=plain)
+
+    def write_frame(self, frame: pd.DataFrame) -> None:
+        """Write every column of ``frame`` (see :func:`text_column`)."""
+        self.write([text_column(frame[c]) for c in frame.columns])
+
+    def abort(self) -> None:
+        """Nothing to release (the caller discards the output)."""
+
+    def _flush_header(self) -> None:
+        if self._header is not None:
+            self.handle.write(self._header)
+            self._header = None
+
+    def close(self) -> None:
+        """Write the header if no rows came, and flush."""
+        self._flush_header()
+        self.handle.flush()
