@@ -36,7 +36,7 @@ def test_a_trial_never_borrows_from_itself() -> None:
         assert informed_default(key, pairs())[0] != key[0]
 
 
-def test_rule_order_class_then_level_then_time() -> None:
+def test_rule_order_level_then_class_then_time() -> None:
     fake = [
         ("X", "acr30", "week 4", "anakinra", 20),
         ("Y", "acr30", "week 4", "tocilizumab", 500),  # other class: loses despite its size
@@ -44,8 +44,15 @@ def test_rule_order_class_then_level_then_time() -> None:
         ("W", "acr30", "week 12", "canakinumab", 50),  # same class and level, later
     ]
     assert informed_default(("X", "acr30", "week 4"), fake) == ("W", "acr30", "week 12")
+    assert informed_default(("X", "acr30", "week 4"), fake[:3]) == ("Y", "acr30", "week 4")
     with pytest.raises(KeyError):
         informed_default(("Q", "acr30", "week 4"), fake)
+
+
+def test_canakinumab_acr90_borrows_tender_acr90_and_says_it_is_another_mechanism() -> None:
+    key = ("canakinumab-1", "adapted_acr90", "month 1")
+    assert informed_default(key, pairs()) == ("TENDER", "acr90", "week 12")
+    assert "another mechanism (IL-6, not IL-1)" in informed_default_reason(key, pairs())
 
 
 def test_parsers() -> None:

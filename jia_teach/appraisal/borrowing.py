@@ -8,17 +8,19 @@ stated rule rather than fixed (it used to be TENDER's ACR90 for every comparison
 anakinra ACR30 re-analysis borrowed from tocilizumab ACR90: another drug class and another end
 point). Among the other trials' placebo-controlled comparisons with counts, prefer in turn:
 
-1. the same mechanism: IL-1 blockade (anakinra, canakinumab, rilonacept) or IL-6 blockade
+1. the nearest response level (30, 50, 70, 90 or 100 % improvement, whatever the fever
+   rule): response rates fall steeply with the level, so borrowing across levels would move
+   the prior more than anything else;
+2. the same mechanism: IL-1 blockade (anakinra, canakinumab, rilonacept) or IL-6 blockade
    (tocilizumab) (:data:`DRUG_CLASS`);
-2. the same response level (30, 50, 70, 90 or 100 % improvement, whatever the fever rule);
 3. a response definition with a fever or systemic rule when the comparison has one (and one
    without when it has none);
 4. the nearest time point (days; a month counted as 30.44 days);
 5. the larger trial, then the comparison's order in the data (so the choice is reproducible).
 
-With no comparison of the same class, rule 1 is dropped and the sentence from
-:func:`informed_default_reason` says so. Decision recorded in ``book/decisions.md``
-(2026-12-04).
+When the comparison chosen is of another mechanism (as for canakinumab's ACR90, which no IL-1
+trial here reports), the sentence from :func:`informed_default_reason` says so. Decision
+recorded in ``book/decisions.md`` (2026-12-04).
 
 Examples
 --------
@@ -81,8 +83,8 @@ def _rank(key: tuple[str, str, str], drug: str, cand: Pair) -> tuple:
     days, c_days = timepoint_days(timepoint), timepoint_days(c_time)
     gap = abs(days - c_days) if days is not None and c_days is not None else float("inf")
     return (
+        abs((level(c_end) or 0) - (level(endpoint) or 0)),
         DRUG_CLASS.get(c_drug) != DRUG_CLASS.get(drug),
-        level(c_end) != level(endpoint),
         _fever(c_end) != _fever(endpoint),
         gap,
         -c_n,
