@@ -108,6 +108,13 @@ EXPECTED_DESIGNS = {
     ("canakinumab-2", "placebo", "randomized"): 50,
     # ANAJIS (Quartier 2011): 12 vs 12 for 1 month; the 10 placebo patients then switched
     ("ANAJIS", "all", "randomized"): 24,
+    # issue 22: RAPPORT (Ilowite 2014) and CONSIDER (Kedor 2020), abstracts
+    ("RAPPORT", "all", "randomized"): 71,
+    ("RAPPORT", "rilonacept", "randomized"): 35,
+    ("RAPPORT", "placebo", "randomized"): 33,
+    ("CONSIDER", "all", "randomized"): 36,
+    ("CONSIDER", "canakinumab", "randomized"): 18,
+    ("CONSIDER", "placebo", "randomized"): 17,
     ("ANAJIS", "anakinra", "randomized"): 12,
     ("ANAJIS", "placebo", "randomized"): 12,
     ("ANAJIS", "all", "open_label"): 10,
@@ -270,6 +277,10 @@ EXPECTED_AES = {
 
 # effect_id -> (measure, qualifier, estimate, ci_low, ci_high)
 EXPECTED_EFFECTS = {
+    # issue 22: RAPPORT and CONSIDER p-values as the abstracts report them
+    "rapport_time_to_response_p": ("p_value", None, 0.007, None, None),
+    "rapport_week4_p": ("p_value", None, 0.016, None, None),
+    "consider_primary_p": ("p_value", None, 0.18, None, None),
     "canakinumab2_flare_hr": ("hazard_ratio", NA, 0.36, 0.17, 0.75),
     "tender_acr30_wdiff": ("weighted_difference", NA, 67, 51, 83),
     "tender_acr50_wdiff": ("weighted_difference", NA, 74, 58, 90),
@@ -514,9 +525,11 @@ def test_no_unconfirmed_figure_is_reported() -> None:
 
 def test_appraisal_outcomes_match_anajis_table_2() -> None:
     a = load_appraisal_outcomes()
-    assert set(a["trial"]) == {"ANAJIS"} and set(a["source_id"]) == {"quartier2011"}
+    anajis = a[a["trial"] == "ANAJIS"]
+    assert set(a["trial"]) == {"ANAJIS", "RAPPORT", "CONSIDER"}
+    assert set(anajis["source_id"]) == {"quartier2011"}
     got = {}
-    for r in a[a["timepoint"] == "month 1"].itertuples():
+    for r in anajis[anajis["timepoint"] == "month 1"].itertuples():
         got.setdefault(r.endpoint, {})[r.arm] = (r.events, r.total, r.percent, r.status)
     assert set(got) == set(EXPECTED_ANAJIS)
     for endpoint, (ev_a, pct_a, ev_p, pct_p, _) in EXPECTED_ANAJIS.items():
