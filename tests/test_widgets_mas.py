@@ -78,3 +78,11 @@ def test_fast(calc: MASCalculator) -> None:
     for value in range(680, 700):
         calc.set(ferritin=value)
     assert (time.perf_counter() - start) / 20 < 0.05
+
+
+def test_verdict_is_announced_and_fields_are_named(calc: MASCalculator) -> None:
+    assert "jia-live" in calc._announce._dom_classes
+    assert "classified as MAS" in calc._announce.value
+    calc.set(febrile="no")
+    assert "not classified as MAS" in calc._announce.value
+    assert calc.controls["ferritin"].tooltip == "Ferritin (ng/mL)"

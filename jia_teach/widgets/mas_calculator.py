@@ -103,6 +103,7 @@ class MASCalculator(View):
                 max=1e6,
                 step=1.0,
                 description=label,
+                tooltip=label,
                 style=style,
                 layout={"width": "300px"},
             )
@@ -133,10 +134,13 @@ class MASCalculator(View):
                 row.append(self.controls["fibrinogen_unit"])
             rows.append(w.HBox(row))
         self._html = w.HTML()
+        self._announce = w.HTML()  # the verdict, announced once per change (aria-live)
+        self._announce.add_class("jia-live")
         self.ui = w.VBox(
             [
                 w.HTML("<b>MAS calculator</b> (an illustrative child, not trial data)"),
                 *rows,
+                self._announce,
                 self._html,
             ]
         )
@@ -162,6 +166,7 @@ class MASCalculator(View):
         mas = self.result["mas"]
         self.verdict: bool | None = None if pd.isna(mas) else bool(mas)
         self._draw()
+        self._say()
 
     def _lines(self) -> list[tuple[str, Any]]:
         lines: list[tuple[str, Any]] = []
@@ -196,9 +201,13 @@ class MASCalculator(View):
         self._html.value = (
             f"<table><tr><th>criterion</th><th>this child</th></tr>{rows}</table>"
             f"<p>Laboratory items met (of the 4 after ferritin): {n}; unknown: {u}.</p>"
-            f"<p><b>Verdict</b>: {escape(self._verdict_text())}</p>"
             f"<p><i>{escape(MAS_CRITERIA_TEXT)} Classification criteria, not a diagnosis.</i></p>"
         )
+
+    def _say(self) -> None:
+        text = f"<p><b>Verdict</b>: {escape(self._verdict_text())}</p>"
+        if self._announce.value != text:
+            self._announce.value = text
 
     def summary_text(self) -> str:
         """The items and the verdict in plain text (deterministic)."""
