@@ -7,6 +7,7 @@ import pytest
 from jia_teach.scoring.activity import (
     INACTIVE_ITEMS,
     SYSTEMIC_JADAS_NOTE,
+    SYSTEMIC_JADAS_SHORT,
     inactive_disease,
     inactive_disease_items,
     markers_normal,
@@ -48,3 +49,10 @@ def test_wording_in_the_checklist_and_the_jadas_caveat() -> None:
     assert "if both are tested, both must be normal" in words
     assert "non-systemic" in SYSTEMIC_JADAS_NOTE and "Tibaldi 2020" in SYSTEMIC_JADAS_NOTE
     assert "Trincianti 2021" in SYSTEMIC_JADAS_NOTE
+
+
+def test_the_calculator_shows_the_jadas_caveat() -> None:
+    from jia_teach.widgets import PatientCalculator
+
+    calc = PatientCalculator()
+    assert SYSTEMIC_JADAS_SHORT in calc._verdicts.value.replace("&#x27;", "'")

@@ -410,7 +410,6 @@ class PatientCalculator(View):
         for which, label in (("baseline", "baseline"), ("followup", "follow-up")):
             j, c = self.jadas_text[which]
             lines.append(f"JADAS-10 at {label}: {j}; cJADAS-10: {c}")
-        lines.append(SYSTEMIC_JADAS_SHORT)
         lines.append(f"why: {a.explanation}")
         return "\n".join(lines)
 
