@@ -18,6 +18,7 @@ from typing import Any
 import ipywidgets as w
 import pandas as pd
 
+from ..present.palette import PALETTE
 from ..scoring.mas import MAS_CRITERIA_TEXT, MAS_ITEMS, classify_mas
 from ._base import View
 from ._controls import TEXT_BLUE, TEXT_VERMILLION
@@ -55,7 +56,7 @@ def _word(value: Any) -> str:
 
 def _mark(value: Any) -> str:
     if pd.isna(value):
-        return '<span style="color:#595959;font-weight:bold">? unknown</span>'
+        return f'<span style="color:{PALETTE["text_grey"]};font-weight:bold">? unknown</span>'
     colour, symbol, word = (
         (TEXT_BLUE, "\u2714", "met") if value else (TEXT_VERMILLION, "\u2718", "not met")
     )
