@@ -65,6 +65,8 @@ _FUNCTIONS: dict[str, str] = {
     "jadas": "jia_teach.scoring.activity",
     "cjadas": "jia_teach.scoring.activity",
     "inactive_disease": "jia_teach.scoring.activity",
+    "classify_mas": "jia_teach.scoring.mas",
+    "treat_to_target": "jia_teach.scoring.targets",
     "score_meta": "jia_teach.io.distributed",
     "score_parquet": "jia_teach.io.distributed",
     "score_dask": "jia_teach.io.distributed",

@@ -181,6 +181,9 @@ def _parser() -> argparse.ArgumentParser:
         help="TARGET,TOLERANCE in days: one follow-up per patient, the visit nearest TARGET "
         "days after baseline (e.g. 84,14 for week 12 +/- 2 weeks; a tie goes to the earlier)",
     )
+    from jia_teach.cli_targets import add_targets_parser  # issue 22: treat-to-target
+
+    add_targets_parser(sub)
     return parser
 
 
@@ -314,6 +317,16 @@ def _main(argv: list[str] | None) -> int:
         return 128 + stop.signum
     kept = "" if args.output == "-" else f"; {args.output} was not changed"
     try:
+        if args.command == "targets":
+            from jia_teach.cli_targets import run_targets
+
+            helpers = {
+                "output": _output,
+                "out_kind": _out_kind,
+                "relocated": _relocated,
+                "delimiter": _delimiter,
+            }
+            return run_targets(args, helpers)
         return _score(args)
     except KeyboardInterrupt:
         print(f"jia-teach: interrupted{kept}", file=sys.stderr)

@@ -147,7 +147,10 @@ def test_rows_for_a_table() -> None:
     kinds = {r["comparison"]: r["kind"] for r in rows}
     # by Fisher's test, three ANAJIS rows are not significant; ACR30 + no fever is, by the
     # paper's chi-squared test (p = 0.025), but not by Fisher's (p = 0.069)
-    assert sorted(c for c, k in kinds.items() if k == "reverse") == [
+    # CONSIDER's missed primary end point is not significant either (issue 22)
+    consider = "CONSIDER (canakinumab, adult-onset Still's disease): DAS28 fall > 1.2 "
+    assert kinds[consider + "(CONSIDER primary), week 12"] == "reverse"
+    assert sorted(c for c, k in kinds.items() if k == "reverse" and c.startswith("ANAJIS")) == [
         "ANAJIS (anakinra): JIA ACR30 + no fever (< 38 C for > 7 days), month 1",
         "ANAJIS (anakinra): JIA ACR30, month 1",
         "ANAJIS (anakinra): Modified ACRpedi 100, month 1",

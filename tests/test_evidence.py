@@ -95,7 +95,7 @@ def test_every_outcome_group_is_a_pair_with_a_reason_when_not_comparable() -> No
 
 
 def test_one_group_and_kaplan_meier_reasons() -> None:
-    week52 = evidence.pair("TENDER", "acr90", "week 52")
+    week52 = evidence.pair("TENDER", "acr90_no_fever", "week 52")
     assert week52.treated is None and "one group only" in week52.why_not
     km = evidence.pair("canakinumab-2", "flare", "randomized withdrawal")
     assert "Kaplan-Meier" in km.why_not and km.why_no_point is not None

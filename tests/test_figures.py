@@ -113,7 +113,7 @@ def test_response_rate_bars_other_trial_and_errors() -> None:
     with pytest.raises(InvalidValueError, match="no counts in both arms for 'inactive_disease'"):
         response_rate_bars("canakinumab-1", "day 15", ("inactive_disease",))
     with pytest.raises(InvalidValueError, match="one group only"):
-        response_rate_bars("TENDER", "week 52", ("acr90",))
+        response_rate_bars("TENDER", "week 52", ("acr90_no_fever",))
     with pytest.raises(InvalidValueError, match="no figures for TENDER, acr30, week 52"):
         response_rate_bars("TENDER", "week 52")
     with pytest.raises(InvalidValueError, match="Kaplan-Meier"):

@@ -75,3 +75,17 @@ def test_image_is_replaced_in_place(view: BayesExplorer) -> None:
 def test_unknown_comparison_is_refused() -> None:
     with pytest.raises(JiaInputError, match="no comparison with counts"):
         BayesExplorer(("TENDER", "acr100", "week 12"))
+
+
+def test_informed_prior_default_follows_the_comparison() -> None:
+    from jia_teach.widgets import BayesExplorer
+
+    view = BayesExplorer(("ANAJIS", "acr30", "month 1"), prior="informed")
+    # anakinra ACR30 borrows another IL-1 trial's ACR30, not tocilizumab ACR90 (issue 22)
+    assert view.controls["informed_by"].value == ("canakinumab-1", "adapted_acr30", "day 29")
+    assert "the same mechanism, the same response level" in view.summary_text()
+    view.set(comparison=("canakinumab-1", "adapted_acr90", "month 1"))
+    assert view.controls["informed_by"].value == ("TENDER", "acr90", "week 12")
+    view.set(informed_by=("ANAJIS", "acr30", "month 1"))
+    view.set(comparison=("TENDER", "acr30", "week 12"))
+    assert view.controls["informed_by"].value == ("ANAJIS", "acr30", "month 1")  # kept

@@ -33,11 +33,14 @@ if TYPE_CHECKING:
 __all__ = [
     "INACTIVE_ITEMS",
     "NO_CUTOFF_NOTE",
+    "SYSTEMIC_JADAS_NOTE",
+    "SYSTEMIC_JADAS_SHORT",
     "cjadas",
     "inactive_disease",
     "inactive_disease_items",
     "jadas",
     "jadas_text",
+    "markers_normal",
     "normalised_esr",
 ]
 
@@ -48,6 +51,20 @@ NO_CUTOFF_NOTE = (
     "set, from the canakinumab long-term extension report (Ruperto 2018, Table 1), is high "
     "disease activity > 10.5, low <= 3.8, clinically inactive <= 1; the evidence sheet does not "
     "say which JADAS version it was used with, so it is an example, not applied here."
+)
+
+#: Why a JADAS for a child with systemic JIA needs a caveat (Tibaldi 2020; evidence sheet).
+SYSTEMIC_JADAS_NOTE = (
+    "JADAS was validated in non-systemic JIA, and the Trincianti 2021 cut-offs are for "
+    "oligoarthritis and RF-negative polyarthritis only. A systemic JADAS (sJADAS, Tibaldi 2020, "
+    "Rheumatology 59:3505-14) adds a fifth item for systemic features; its scoring was not "
+    "read in its source here, so none is computed: read a JADAS of a child with systemic JIA "
+    "as the joints-and-globals part of the picture only."
+)
+#: The same caveat in one short line, for compact views and slides.
+SYSTEMIC_JADAS_SHORT = (
+    "JADAS was validated in non-systemic JIA; in systemic JIA it leaves out fever, rash and "
+    "serositis (no systemic JADAS computed here)."
 )
 
 _JOINT_COUNTS = {"10": 75, "27": 27, "71": 71}
@@ -172,7 +189,7 @@ def inactive_disease(
     active_joints: int,
     systemic_features: bool,
     active_uveitis: bool,
-    marker_normal: bool,
+    marker_normal: bool | None,
     physician_global: float,
     morning_stiffness_min: float | None = None,
     criteria: str = "2011",
@@ -181,15 +198,19 @@ def inactive_disease(
 
     All must hold: no joints with active arthritis; no fever, rash,
     serositis, splenomegaly or generalised lymphadenopathy attributable to
-    JIA (``systemic_features`` False); no active uveitis; a normal ESR or CRP
-    (``marker_normal`` True); the physician global at the best possible score
-    (0 cm). The 2011 revision adds morning stiffness of at most 15 minutes.
+    JIA (``systemic_features`` False); no active uveitis; a normal ESR or CRP,
+    and if both are tested both must be normal (``marker_normal`` True; see
+    :func:`markers_normal`, which applies that rule; None when neither marker
+    was tested); the physician global at the best possible score (0 cm). The
+    2011 revision adds morning stiffness of at most 15 minutes.
 
     Returns
     -------
     bool or None
-        None (unknown) only when the 2011 criteria are asked for, every other
-        item is met, and morning stiffness was not recorded.
+        False when any known item fails. None (unknown) when every known item
+        holds and an unknown one could still fail: the markers not tested
+        (``marker_normal=None``), or, under the 2011 criteria, morning
+        stiffness not recorded.
 
     Examples
     --------
@@ -213,12 +234,18 @@ def inactive_disease(
         active_joints == 0
         and not systemic_features
         and not active_uveitis
-        and bool(marker_normal)
+        and marker_normal is not False
         and physician_global == 0
     )
-    if not met or criteria == "2004":
-        return bool(met)
-    if morning_stiffness_min is None:
+    if not met:
+        return False
+    if criteria == "2004":
+        return None if marker_normal is None else True
+    if morning_stiffness_min is None or marker_normal is None:
+        if morning_stiffness_min is not None:
+            _array(morning_stiffness_min, "morning_stiffness_min", 0, 24 * 60, "0 to 1440 minutes")
+            if morning_stiffness_min > 15:
+                return False
         return None
     _array(morning_stiffness_min, "morning_stiffness_min", 0, 24 * 60, "0 to 1440 minutes")
     return bool(morning_stiffness_min <= 15)
@@ -288,7 +315,11 @@ INACTIVE_ITEMS: tuple[tuple[str, str], ...] = (
         "no fever, rash, serositis, splenomegaly or generalised lymphadenopathy due to JIA",
     ),
     ("no_uveitis", "no active uveitis (2011: as defined by the SUN working group)"),
-    ("marker_normal", "normal ESR or CRP (2011: or, if elevated, not attributable to JIA)"),
+    (
+        "marker_normal",
+        "normal ESR or CRP (if both are tested, both must be normal; 2011: or, if elevated, "
+        "not attributable to JIA)",
+    ),
     ("physician_zero", "physician global at the best possible score (0 cm)"),
     ("stiffness", "morning stiffness <= 15 minutes (2011 revision only)"),
 )
@@ -299,7 +330,7 @@ def inactive_disease_items(
     active_joints: int,
     systemic_features: bool,
     active_uveitis: bool,
-    marker_normal: bool,
+    marker_normal: bool | None,
     physician_global: float,
     morning_stiffness_min: float | None = None,
 ) -> dict[str, bool | None]:
@@ -340,3 +371,32 @@ def inactive_disease_items(
             criteria="2011",
         ),
     }
+
+
+def markers_normal(esr_normal: bool | None = None, crp_normal: bool | None = None) -> bool | None:
+    """Wallace 2004's marker item: "normal ESR or CRP (if both are tested, both must be normal)".
+
+    Parameters
+    ----------
+    esr_normal, crp_normal : bool or None
+        Whether each marker was within the laboratory's normal range; None when not tested.
+
+    Returns
+    -------
+    bool or None
+        One tested: its result. Both tested: both must be normal. Neither tested: None
+        (unknown: the item cannot be judged).
+
+    Examples
+    --------
+    >>> markers_normal(crp_normal=True)
+    True
+    >>> markers_normal(esr_normal=False, crp_normal=True)  # both tested: both must be normal
+    False
+    >>> markers_normal() is None
+    True
+    """
+    tested = [v for v in (esr_normal, crp_normal) if v is not None]
+    if not tested:
+        return None
+    return all(bool(v) for v in tested)

@@ -20,6 +20,7 @@ _VIEWS: dict[str, str] = {
     "SelfCheckProgress": "selfcheck",
     "RiskOfBiasExercise": "appraisal",
     "BayesExplorer": "bayes",
+    "MASCalculator": "mas_calculator",
     "View": "_base",
     "figure_png": "_base",
     "canvas_png": "_base",

@@ -18,6 +18,7 @@ from typing import Any
 import ipywidgets as w
 
 from jia_teach.appraisal import bayes
+from jia_teach.appraisal.borrowing import informed_default, informed_default_reason
 from jia_teach.appraisal.counts import ArmCounts, count_pairs
 from jia_teach.present.posterior_chart import PriorPosteriorChart
 from jia_teach.rules.errors import InvalidValueError
@@ -45,7 +46,10 @@ class BayesExplorer(View):
     threshold : float, default 20
         The benefit that matters, in percentage points (0 to 50).
     informed_by : tuple of str, optional
-        The comparison an informed prior borrows from; default TENDER ACR90, week 12.
+        The comparison an informed prior borrows from. Default: chosen for the comparison by
+        :func:`jia_teach.appraisal.borrowing.informed_default` (the nearest response level,
+        then the same mechanism, then the nearest time point), and re-chosen when the comparison
+        changes, until the learner picks one.
     weight : float, default 0.25
         Down-weighting of the informed prior (each borrowed child counts as this much).
 
@@ -70,8 +74,15 @@ class BayesExplorer(View):
     ) -> None:
         self._pairs: dict[tuple[str, str, str], ArmCounts] = {c.key: c for c in count_pairs()}
         keys = list(self._pairs)
+        self._borrowable = [
+            (c.trial, c.endpoint, c.timepoint, c.treated_arm, c.treated_total + c.control_total)
+            for c in self._pairs.values()
+        ]
         comparison = comparison or ("canakinumab-1", "adapted_acr90", "month 1")
-        informed_by = informed_by or ("TENDER", "acr90", "week 12")
+        self._informed_auto = informed_by is None
+        if informed_by is None and comparison in self._pairs:
+            informed_by = informed_default(comparison, self._borrowable)
+        self._chosen_for = comparison
         for name, key in (("comparison", comparison), ("informed_by", informed_by)):
             if key not in self._pairs:
                 raise InvalidValueError(
@@ -201,8 +212,22 @@ class BayesExplorer(View):
         return bayes.probability_table(**c.as_kwargs(), delta=self.delta, priors=priors)
 
     # ------------------------------------------------------------------ drawing
+    def _follow_comparison(self) -> None:
+        """Re-choose the informed prior's source for a new comparison, unless one was picked."""
+        comparison = self.controls["comparison"].value
+        if self._informed_auto and comparison != self._chosen_for:
+            with self.hold_updates():
+                self.controls["informed_by"].value = informed_default(comparison, self._borrowable)
+        self._chosen_for = comparison
+
+    def _assign(self, values: dict[str, Any]) -> None:
+        if "informed_by" in values:
+            self._informed_auto = False
+        super()._assign(values)
+
     def update(self) -> None:
         """Recompute and redraw."""
+        self._follow_comparison()
         informed = self.controls["prior"].value == "informed"
         for name in ("informed_by", "weight"):
             self.controls[name].layout.display = None if informed else "none"
@@ -230,9 +255,13 @@ class BayesExplorer(View):
     def _lines(self) -> list[str]:
         c, r = self.counts, self.result
         low, high = r.interval()
+        prior = f"Prior: {r.prior.description}"
+        if self.controls["prior"].value == "informed" and self._informed_auto:
+            why = informed_default_reason(c.key, self._borrowable)
+            prior += f" (the default for this comparison {why})"
         return [
             f"{c.label}: {c.counts_text} [{c.source}].",
-            f"Prior: {r.prior.description}",
+            prior,
             r.sentence(self.delta)
             + f" Posterior mean risk difference {100 * r.posterior.mean:.1f} points (95% "
             f"credible interval {100 * low:.1f} to {100 * high:.1f}).",
@@ -251,5 +280,7 @@ class BayesExplorer(View):
         lines.append("Figure: " + self._figure()[1])
         return "\n".join(lines)
 
-    def _on_change(self, _change: dict[str, Any]) -> None:
+    def _on_change(self, change: dict[str, Any]) -> None:
+        if change.get("owner") is self.controls["informed_by"]:
+            self._informed_auto = False  # the learner picked a source
         self.update()

@@ -23,7 +23,7 @@ import pandas as pd
 
 from jia_teach.rules.coreset import variable
 from jia_teach.rules.definitions import PERCENT_CONTROL
-from jia_teach.scoring.activity import jadas_text
+from jia_teach.scoring.activity import SYSTEMIC_JADAS_SHORT, jadas_text
 from jia_teach.scoring.patient import UNDECIDED, PatientAssessment, assess
 from jia_teach.widgets._base import View
 from jia_teach.widgets._controls import (
@@ -373,6 +373,9 @@ class PatientCalculator(View):
                 f'<tr><td style="{td}">JADAS-10 / cJADAS-10, {label}</td>'
                 f'<td style="{td}" colspan="2">{escape(j)} / {escape(c)}</td></tr>'
             )
+        cells.append(
+            f'<tr><td style="{td}" colspan="3"><i>{escape(SYSTEMIC_JADAS_SHORT)}</i></td></tr>'
+        )
         self._verdicts.value = (
             f'<table style="border-collapse:collapse;font-size:{size};margin-top:4px">'
             f"{''.join(cells)}</table>"

@@ -135,7 +135,7 @@ class FollowUpCalculator(View):
         )
         self.controls["marker_normal"] = w.Checkbox(
             value=True,
-            description="ESR/CRP in the laboratory's normal range at visit 2",
+            description="ESR or CRP normal at visit 2 (if both tested, both normal)",
             style=wide,
         )
         self.controls["stiffness_recorded"] = w.Checkbox(
