@@ -306,6 +306,23 @@ def _on_interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _targets_helpers() -> dict[str, Any]:
+    """What ``jia-teach targets`` shares with ``score``: the output, its format, true places."""
+    from jia_teach.io.scorefile import _output, _output_kind
+
+    def output(args: argparse.Namespace) -> Any:
+        target = sys.stdout.buffer if args.output == "-" else args.output
+        return _output(target, force=args.force, inputs=[Path(args.input)])
+
+    def out_kind(args: argparse.Namespace) -> str:
+        return _output_kind(sys.stdout.buffer if args.output == "-" else args.output)
+
+    def relocated(exc: JiaInputError, where: str) -> JiaInputError:
+        return JiaInputError(exc.describe(row_label=where))
+
+    return {"output": output, "out_kind": out_kind, "relocated": relocated, "delimiter": _delimiter}
+
+
 def _main(argv: list[str] | None) -> int:
     try:
         args = _parser().parse_args(argv)
@@ -320,13 +337,7 @@ def _main(argv: list[str] | None) -> int:
         if args.command == "targets":
             from jia_teach.cli_targets import run_targets
 
-            helpers = {
-                "output": _output,
-                "out_kind": _out_kind,
-                "relocated": _relocated,
-                "delimiter": _delimiter,
-            }
-            return run_targets(args, helpers)
+            return run_targets(args, _targets_helpers())
         return _score(args)
     except KeyboardInterrupt:
         print(f"jia-teach: interrupted{kept}", file=sys.stderr)

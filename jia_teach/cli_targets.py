@@ -76,7 +76,7 @@ def run_targets(args: argparse.Namespace, helpers: dict[str, Any]) -> int:
     _delimiter, _out_kind = helpers["delimiter"], helpers["out_kind"]
     _output, _relocated = helpers["output"], helpers["relocated"]
     from jia_teach.io.atomic import check_output
-    from jia_teach.io.tablefile import open_source, write_chunks
+    from jia_teach.io.tablefile import open_source
     from jia_teach.scoring.inputs import check_unique
     from jia_teach.scoring.targets import treat_to_target
 
@@ -120,11 +120,20 @@ def run_targets(args: argparse.Namespace, helpers: dict[str, Any]) -> int:
         raise _relocated(exc, chunks[k].where(exc.row - starts[k], exc.column)) from None
     kind = _out_kind(args)
     with _output(args) as handle:
-        writer = write_chunks(kind, handle, [], [])
         if kind == "parquet":
-            writer.write_frame(result)
+            from jia_teach.io.parquetfile import ParquetTableWriter
+
+            writer: Any = ParquetTableWriter(handle)
         else:
-            handle.write(result.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+            from jia_teach.io.csvwrite import CsvTableWriter
+
+            # the one CSV writer: one dialect, formula-like text escaped (issue 20)
+            writer = CsvTableWriter(handle, list(result.columns))
+        try:
+            writer.write_frame(result)
+        except BaseException:
+            writer.abort()
+            raise
         writer.close()
     if args.output != "-":
         print(
