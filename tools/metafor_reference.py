@@ -61,6 +61,7 @@ def main() -> int:
     OUT.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".metafor-", suffix=".json", dir=OUT.parent)
     try:
+        os.fchmod(fd, 0o644)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(json.dumps(out, indent=0, sort_keys=True) + "\n")
         os.replace(tmp, OUT)
