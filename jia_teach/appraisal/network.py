@@ -9,7 +9,9 @@ from one trial per drug to a pooled effect per drug:
 
 with a normal-quantile interval, on the log scale for RR and OR. With one trial per drug and
 an inverse-variance pool this is exactly :func:`jia_teach.appraisal.indirect.bucher` (the same
-0.5 correction of a zero-cell table; the tests check it). No consistency can be checked in a
+0.5 correction of a zero-cell table; the tests check it), with one exception: for a risk
+difference from a table with a zero cell, ``bucher`` uses the raw proportions while ``pool``
+adds 0.5 to each cell, as metafor does for every measure. No consistency can be checked in a
 star (there is no loop), and each cell is only as valid as the similarity of the trials: the
 table carries the differences that make it *not a ranking* (``caveats``).
 

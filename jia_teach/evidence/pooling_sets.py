@@ -6,7 +6,7 @@ held for appraisal in ``appraisal_outcomes.csv``, paired by the same rules) and 
 each trial whose drug blocks the asked ``target``:
 
 * by default its **primary response end point**: the pair at the time point the design marks
-  ``(primary)`` whose note says it is the primary end point (or objective) and whose end point
+  ``(primary)`` whose note begins "Primary end point" (or "Primary objective") and whose end point
   is a response at ``level`` (the ``acr30`` family); where the trial's primary end point is not
   such a proportion (a time to response), its ``level`` response at the earliest time point,
   marked ``primary=False``;
@@ -52,7 +52,7 @@ TARGETS: dict[str, str] = {
 }
 _LEVEL = re.compile(r"(?:^|_)acr(\d+)(?:_|$)")
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\s*;")
-_PRIMARY = re.compile(r"primary (?:end point|objective)", re.IGNORECASE)
+_PRIMARY = re.compile(r"^\s*primary (?:end point|objective)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -79,9 +79,17 @@ def pool_forest(frame: pd.DataFrame, *, title: str | None = None) -> Figure:
     pred = frame[frame["kind"] == "prediction"]
     n = len(studies)
     rows = n + 1 + len(pred)
-    height = min(max(3.6 + 0.62 * rows, 4.8), 2.2 + 0.62 * rows + 1.5)
+    # the layout in inches: heading lines, then the rows, then the axis and its label
+    width = SLIDE_WIDTH_IN * 0.86  # bold text is wider than the advances _wrap measures
+    head = _wrap(title or attrs["text"], _TEXT, width)
+    warns = [_wrap("\u26a0 " + w, _TEXT, width) for w in attrs.get("warnings", [])]
+    line = 1.3 * _TEXT / 72
+    top = 0.15 + line * (head.count("\n") + 1) + sum(line * (w.count("\n") + 1) for w in warns)
+    top += 0.55  # room for the column heading
+    body, bottom = 0.62 * rows, 0.95
+    height = top + body + bottom
     fig = Figure(figsize=(SLIDE_WIDTH_IN, height), dpi=_DPI)
-    ax = fig.add_axes((0.30, 0.2, 0.44, 0.58))
+    ax = fig.add_axes((0.30, bottom / height, 0.44, body / height))
     ys = list(range(rows))[::-1]
     values = []
     for y, (_, s) in zip(ys, studies.iterrows(), strict=False):
@@ -199,27 +207,21 @@ def pool_forest(frame: pd.DataFrame, *, title: str | None = None) -> Figure:
         fontsize=_SMALL,
         fontweight="bold",
     )
-    head = title or attrs["text"]
-    fig.text(
-        0.01,
-        0.985,
-        _wrap(head, _TEXT, SLIDE_WIDTH_IN * 0.97),
-        fontsize=_TEXT,
-        va="top",
-        ha="left",
-        fontweight="bold",
-    )
-    for w in attrs.get("warnings", []):
+    y_in = height - 0.1
+    fig.text(0.01, y_in / height, head, fontsize=_TEXT, va="top", ha="left", fontweight="bold")
+    y_in -= line * (head.count("\n") + 1)
+    for w in warns:
         fig.text(
             0.01,
-            0.985 - (head.count("\n") + 1) * 0.05 - 0.02,
-            _wrap("\u26a0 " + w, _TEXT, SLIDE_WIDTH_IN * 0.97),
+            y_in / height,
+            w,
             fontsize=_TEXT,
             va="top",
             ha="left",
             color=_WARN,
             fontweight="bold",
         )
+        y_in -= line * (w.count("\n") + 1)
     caption = (
         f"Forest plot of {n} {'study' if n == 1 else 'studies'} ({attrs['measure_label']}, "
         f"{attrs['method']}). Each square is one trial with its {pct} confidence interval; the "
@@ -228,7 +230,7 @@ def pool_forest(frame: pd.DataFrame, *, title: str | None = None) -> Figure:
     if len(pred):
         p = pred.iloc[0]
         caption += (
-            f"; the red bar is the prediction interval for a new trial, {_fmt(p['ci_low'], log)} "
+            f"; the vermillion bar is the prediction interval for a new trial, {_fmt(p['ci_low'], log)} "
             f"to {_fmt(p['ci_high'], log)}"
         )
     caption += "."
