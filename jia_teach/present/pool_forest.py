@@ -230,8 +230,8 @@ def pool_forest(frame: pd.DataFrame, *, title: str | None = None) -> Figure:
     if len(pred):
         p = pred.iloc[0]
         caption += (
-            f"; the vermillion bar is the prediction interval for a new trial, {_fmt(p['ci_low'], log)} "
-            f"to {_fmt(p['ci_high'], log)}"
+            f"; the vermillion bar is the prediction interval for a new trial, "
+            f"{_fmt(p['ci_low'], log)} to {_fmt(p['ci_high'], log)}"
         )
     caption += "."
     if attrs.get("warnings"):
