@@ -10,6 +10,7 @@ import pytest
 from jia_teach import pool
 from jia_teach.appraisal.indirect import bucher
 from jia_teach.appraisal.network import league_table
+from jia_teach.data import use_data
 from jia_teach.effects import cumulative, leave_one_out
 from jia_teach.evidence import pool_args, response_set
 from jia_teach.present import caption, pool_forest
@@ -48,7 +49,8 @@ def test_a_trial_without_a_primary_response_joins_as_secondary(tmp_path) -> None
         return row
 
     edit_csv(folder / "appraisal_outcomes.csv", drop_primary)
-    rows = response_set(target="IL-1", directory=folder)
+    with use_data(folder):
+        rows = response_set(target="IL-1")
     anajis = next(r for r in rows if r.trial == "ANAJIS")
     assert not anajis.primary and anajis.label.endswith("(secondary)")
 
@@ -58,7 +60,8 @@ def test_a_trial_removed_from_the_data_leaves_the_set(tmp_path) -> None:
     path = folder / "appraisal_outcomes.csv"
     text = path.read_text(encoding="utf-8").splitlines(keepends=True)
     path.write_text(text[0] + "".join(t for t in text[1:] if not t.startswith("ANAJIS")))
-    assert [r.trial for r in response_set(target="IL-1", directory=folder)] == ["canakinumab-1"]
+    with use_data(folder):
+        assert [r.trial for r in response_set(target="IL-1")] == ["canakinumab-1"]
 
 
 # --- leave one out, cumulative -----------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 Nothing here names a trial. :func:`response_set` reads every drug-vs-placebo pair the data
 hold (``trial_outcomes.csv`` through :func:`jia_teach.evidence.benefit_pairs`, and the trials
-held for appraisal in ``appraisal_outcomes.csv``, paired by the same rules) and keeps, for
+held for appraisal in ``appraisal_outcomes.csv`` through
+:func:`jia_teach.evidence.appraisal_pairs`) and keeps, for
 each trial whose drug blocks the asked ``target``:
 
 * by default its **primary response end point**: the pair at the time point the design marks
@@ -30,15 +31,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from jia_teach import data
-from jia_teach.evidence.arm_figures import outcome_figure
-from jia_teach.evidence.pairs import ArmPair, benefit_pairs, citations, primary_timepoint
-from jia_teach.evidence.reasons import outcome_reasons, population, split
+from jia_teach.data.labels import CONTROL_ARM, arm_label, endpoint_label, trial_label
+from jia_teach.evidence.pairs import (
+    ArmPair,
+    appraisal_pairs,
+    benefit_pairs,
+    citations,
+    primary_timepoint,
+)
 from jia_teach.rules.errors import InvalidValueError
-from jia_teach.rules.labels import CONTROL_ARM, arm_label, endpoint_label, trial_label
 
 __all__ = ["TARGETS", "PoolingRow", "pool_args", "response_set"]
 
@@ -102,36 +105,6 @@ class PoolingRow:
         return t.events, t.total, c.events, c.total  # type: ignore[union-attr,return-value]
 
 
-def _appraisal_pairs(directory: str | Path | None) -> list[ArmPair]:
-    """Pairs of ``appraisal_outcomes.csv`` under the evidence layer's rules."""
-    designs = data.load_designs(directory)
-    groups: dict[tuple[str, str, str], list] = {}
-    for row in data.load_appraisal_outcomes(directory).to_dict("records"):
-        f = outcome_figure(row)
-        groups.setdefault((f.trial, f.measure, f.timepoint), []).append(f)
-    out = []
-    for (trial, measure, timepoint), members in groups.items():
-        figs = tuple(members)
-        treated, control = split(figs)
-        why_not, why_no_point = outcome_reasons(figs, treated, control)
-        if why_not is None:
-            out.append(
-                ArmPair(
-                    trial,
-                    measure,
-                    timepoint,
-                    "benefit",
-                    figs,
-                    treated,
-                    control,
-                    why_not,
-                    why_no_point,
-                    population(trial, treated, control, designs),
-                )
-            )
-    return out
-
-
 def _year(pair: ArmPair, cites: dict[str, str]) -> int | None:
     for sid in str(pair.treated.source_id).split(";"):  # type: ignore[union-attr]
         m = _YEAR.search(cites.get(sid.strip(), ""))
@@ -150,7 +123,6 @@ def response_set(
     target: str | None = None,
     level: int = 30,
     timepoint: str | None = None,
-    directory: str | Path | None = None,
 ) -> list[PoolingRow]:
     """One response comparison per placebo-controlled trial (see the module notes).
 
@@ -162,8 +134,6 @@ def response_set(
         The response level (30 for the ACR30 family, 70 for ACR70 ...).
     timepoint : str, optional
         This time point instead of each trial's primary end point.
-    directory : str or Path, optional
-        Data folder to read instead of the package data.
 
     Returns
     -------
@@ -182,8 +152,8 @@ def response_set(
             column="target",
             allowed=", ".join(sorted(set(TARGETS.values()))),
         )
-    pairs = [*benefit_pairs(directory=directory), *_appraisal_pairs(directory)]
-    cites = citations(directory=directory)
+    pairs = [*benefit_pairs(), *(p for p in appraisal_pairs() if p.comparable)]
+    cites = citations()
     by_trial: dict[str, list[ArmPair]] = {}
     for p in pairs:
         drug = p.treated.arm if p.treated is not None else ""
@@ -204,7 +174,7 @@ def response_set(
             chosen = next((p for p in at if p in noted), at[0])
             primary = chosen in noted
         else:
-            main = primary_timepoint(trial, directory=directory)
+            main = primary_timepoint(trial)
             first = [p for p in noted if p.timepoint == main]
             chosen, primary = (first[0], True) if first else (candidates[0], False)
         drug = chosen.treated.arm  # type: ignore[union-attr]
