@@ -184,3 +184,9 @@ def test_forest_of_a_fixed_effect_pool_has_no_prediction_row() -> None:
     assert "Prediction interval" not in texts and "no estimate" in texts
     with pytest.raises(InvalidValueError):
         pool_forest(r.summary_frame().drop(columns="weight"))
+
+
+def test_derived_counts_are_tagged() -> None:
+    rows = response_set(level=70, timepoint="week 12")
+    assert rows and all(r.pair.derived for r in rows)
+    assert all(label.endswith("(from derived counts)") for label in pool_args(rows)["labels"])

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from jia_teach.data.labels import CONTROL_ARM, arm_label, endpoint_label, trial_label
+from jia_teach.effects import DERIVED_TAG
 from jia_teach.evidence.pairs import (
     ArmPair,
     appraisal_pairs,
@@ -94,7 +95,9 @@ class PoolingRow:
     @property
     def label(self) -> str:
         """``'Canakinumab trial 1: Adapted JIA ACR30, day 15'`` (tagged when secondary)."""
-        extra = "" if self.primary else " (secondary)"
+        extra = ("" if self.primary else " (secondary)") + (
+            DERIVED_TAG if self.pair.derived else ""
+        )
         return (
             f"{trial_label(self.trial)}: {endpoint_label(self.endpoint)}, {self.timepoint}{extra}"
         )
@@ -196,10 +199,12 @@ def pool_args(rows: Sequence[PoolingRow]) -> dict[str, Any]:
         "treated_total": [c[1] for c in counts],
         "control_events": [c[2] for c in counts],
         "control_total": [c[3] for c in counts],
-        "labels": [
-            f"{trial_label(r.trial)} ({arm_label(r.drug).lower()})"
-            if arm_label(r.drug).lower() not in trial_label(r.trial).lower()
-            else trial_label(r.trial)
-            for r in rows
-        ],
+        "labels": [_short(r) for r in rows],
     }
+
+
+def _short(row: PoolingRow) -> str:
+    """The trial's label, with its drug when the label lacks it, tagged when derived."""
+    trial, drug = trial_label(row.trial), arm_label(row.drug).lower()
+    name = trial if drug in trial.lower() else f"{trial} ({drug})"
+    return name + (DERIVED_TAG if row.pair.derived else "")
