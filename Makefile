@@ -50,7 +50,8 @@ lab: $(ENV_LAB)  ## open the tutorials in JupyterLab (copies in workspace/; toke
 
 test: $(ENV_TEST) node_modules/.package-lock.json  ## lint, unit + property tests, nbval, book, slides, browser tests
 	$(MAKE) lint
-	$(MAKE) unit
+	bash tools/ensure-r.sh   # R's metafor: the live check of jia_teach.pool (tests/test_pool_metafor.py)
+	JIA_REQUIRE_R=1 $(MAKE) unit
 	$(MAKE) nbval
 	$(MAKE) slides    # the PDF and the handout; the browser tests check them
 	$(MAKE) browser   # builds the book first

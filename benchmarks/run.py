@@ -25,6 +25,7 @@ HERE = Path(__file__).resolve().parent  # a script: its folder is already on sys
 
 import bench_cohort  # noqa: E402
 import bench_import  # noqa: E402
+import bench_pool  # noqa: E402
 import bench_scoring  # noqa: E402
 import bench_streaming  # noqa: E402
 import bench_suite  # noqa: E402
@@ -38,6 +39,7 @@ SECTIONS = {
     "streaming": bench_streaming.run,
     "visits": bench_visits.run,
     "cohort": bench_cohort.run,
+    "pool": bench_pool.run,
     "widgets": bench_widgets.run,
     "suite": bench_suite.run,
 }

@@ -71,6 +71,8 @@ _FUNCTIONS: dict[str, str] = {
     "score_parquet": "jia_teach.io.distributed",
     "score_dask": "jia_teach.io.distributed",
     "use_data": "jia_teach.data.location",
+    "pool": "jia_teach.effects.pooling",
+    "FewStudiesWarning": "jia_teach.effects.pooling",
 }
 _LAZY = {**_MODULES, **_FUNCTIONS}
 

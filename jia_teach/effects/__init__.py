@@ -30,7 +30,9 @@ medicine: how to practice and teach EBM.
 
 One module per concept: :mod:`~jia_teach.effects.arms` (two arms compared),
 :mod:`~jia_teach.effects.numbers_needed` (Altman's NNT), :mod:`~jia_teach.effects.lhh`
-(helped or harmed).
+(helped or harmed), :mod:`~jia_teach.effects.pooling` (pooling trials: ``pool``, with
+:mod:`~jia_teach.effects.tau2`, :mod:`~jia_teach.effects.pool_result` and
+:mod:`~jia_teach.effects.pool_sequences`: leave-one-out and cumulative pooling).
 
 Examples
 --------
@@ -43,16 +45,25 @@ from jia_teach.effects._checks import DERIVED_TAG, MAX_COUNT
 from jia_teach.effects.arms import ArmComparison, compare_arms, nnh, proportion_ci
 from jia_teach.effects.lhh import LikelihoodHelpedHarmed, likelihood_helped_harmed
 from jia_teach.effects.numbers_needed import number_needed, round_up
+from jia_teach.effects.pool_sequences import PoolSequence, cumulative, leave_one_out
+from jia_teach.effects.pooling import FewStudiesWarning, PoolConvergenceError, PoolResult, pool
 
 __all__ = [
     "DERIVED_TAG",
     "MAX_COUNT",
     "ArmComparison",
+    "FewStudiesWarning",
     "LikelihoodHelpedHarmed",
+    "PoolConvergenceError",
+    "PoolResult",
+    "PoolSequence",
     "compare_arms",
+    "cumulative",
+    "leave_one_out",
     "likelihood_helped_harmed",
     "nnh",
     "number_needed",
+    "pool",
     "proportion_ci",
     "round_up",
 ]

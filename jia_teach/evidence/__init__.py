@@ -44,6 +44,7 @@ from jia_teach.evidence.pairs import (
     pair,
     primary_timepoint,
 )
+from jia_teach.evidence.pooling_sets import PoolingRow, pool_args, response_set
 from jia_teach.evidence.rates import PublishedRate, published_rate
 from jia_teach.evidence.reasons import REASONS
 from jia_teach.evidence.reported import ReportedEffect, reported_effect, reported_effects
@@ -53,6 +54,7 @@ __all__ = [
     "REASONS",
     "ArmFigure",
     "ArmPair",
+    "PoolingRow",
     "PublishedRate",
     "ReportedEffect",
     "appraisal_pairs",
@@ -64,10 +66,12 @@ __all__ = [
     "harm_pairs",
     "outcome_pairs",
     "pair",
+    "pool_args",
     "primary_timepoint",
     "published_rate",
     "reported_effect",
     "reported_effects",
+    "response_set",
     "row",
     "rows",
 ]

@@ -11,6 +11,8 @@ nothing themselves. One module per figure:
 
 * :mod:`~jia_teach.present.response_bars` - :func:`response_rate_bars`
 * :mod:`~jia_teach.present.forest` - :func:`forest_plot`
+* :mod:`~jia_teach.present.pool_forest` - :func:`pool_forest` (a pooled result, from its
+  ``summary_frame()``)
 * :mod:`~jia_teach.present.benefit_risk` - :func:`benefit_risk_chart`,
   :func:`set_benefit_risk_pair`
 * :mod:`~jia_teach.present.response_time` - :func:`response_over_time_chart` (registries)
@@ -32,6 +34,7 @@ from jia_teach.present.benefit_risk import (
     set_benefit_risk_pair,
 )
 from jia_teach.present.forest import forest_plot
+from jia_teach.present.pool_forest import pool_forest
 from jia_teach.present.response_bars import response_rate_bars
 from jia_teach.present.response_time import response_over_time_chart
 from jia_teach.present.style import COLORS, caption, image
@@ -44,6 +47,7 @@ __all__ = [
     "forest_plot",
     "harm_label",
     "image",
+    "pool_forest",
     "response_over_time_chart",
     "response_rate_bars",
     "set_benefit_risk_pair",
