@@ -28,13 +28,16 @@ def test_response_set_is_a_query_over_the_data() -> None:
     assert [(r.trial, r.endpoint, r.timepoint) for r in il1] == [
         ("canakinumab-1", "adapted_acr30", "day 15"),
         ("ANAJIS", "modified_acr30", "month 1"),
+        ("RAPPORT", "adapted_acr30_no_fever_gc_taper", "week 4"),
     ]
-    assert all(r.primary and r.target == "IL-1" for r in il1)
-    assert [r.year for r in il1] == [2012, 2011]
+    # RAPPORT's primary end point is time to response: its week-4 response joins as secondary
+    assert [r.primary for r in il1] == [True, True, False]
+    assert all(r.target == "IL-1" for r in il1)
+    assert [r.year for r in il1] == [2012, 2011, 2014]
     il6 = response_set(target="IL-6")
     assert [(r.trial, r.endpoint) for r in il6] == [("TENDER", "acr30_no_fever")]
     args = pool_args(il1)
-    assert args["treated_events"] == [36, 8] and args["control_total"] == [41, 12]
+    assert args["treated_events"] == [36, 8, 20] and args["control_total"] == [41, 12, 33]
     with pytest.raises(InvalidValueError) as err:
         response_set(target="TNF")
     assert err.value.column == "target"
@@ -61,7 +64,7 @@ def test_a_trial_removed_from_the_data_leaves_the_set(tmp_path) -> None:
     text = path.read_text(encoding="utf-8").splitlines(keepends=True)
     path.write_text(text[0] + "".join(t for t in text[1:] if not t.startswith("ANAJIS")))
     with use_data(folder):
-        assert [r.trial for r in response_set(target="IL-1")] == ["canakinumab-1"]
+        assert [r.trial for r in response_set(target="IL-1")] == ["canakinumab-1", "RAPPORT"]
 
 
 # --- leave one out, cumulative -----------------------------------------------------------------
