@@ -89,8 +89,12 @@ browser: book  ## browser tests of the built book and the live deck (installs De
 book: $(ENV_TEST) node_modules/.package-lock.json  ## build the Jupyter Book offline into book/_build/html
 	$(BIN)/python -m tools.build_book
 
-present: $(ENV_TEST) node_modules/.package-lock.json  ## serve the grand-rounds deck live with Voila on 127.0.0.1
-	$(BIN)/python -m tools.present --port $(PRESENT_PORT) notebooks/grand_rounds.ipynb
+present: export JIA_PRESENTER := $(PRESENTER)
+present: export JIA_DATE := $(DATE)
+present: export JIA_VENUE := $(VENUE)
+present: $(ENV_TEST) node_modules/.package-lock.json  ## serve the grand-rounds deck live with Voila on 127.0.0.1 (PRESENTER=, DATE=, VENUE=)
+	$(BIN)/python -m tools.present --port $(PRESENT_PORT) notebooks/grand_rounds.ipynb \
+	    --config "$(SLIDES_CONFIG)" --presenter "$$JIA_PRESENTER" --date "$$JIA_DATE" --venue "$$JIA_VENUE"
 
 slides: export JIA_PRESENTER := $(PRESENTER)
 slides: export JIA_DATE := $(DATE)
