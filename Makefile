@@ -18,7 +18,7 @@ VENUE ?=
 SLIDES_CONFIG ?= slides.toml
 
 .DEFAULT_GOAL := help
-.PHONY: help lab test lint format unit nbval notebooks book present slides browser bench clean
+.PHONY: lab-extension help lab test lint format unit nbval notebooks book present slides browser bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -56,6 +56,14 @@ test: $(ENV_TEST) node_modules/.package-lock.json  ## lint, unit + property test
 	$(MAKE) slides    # the PDF and the handout; the browser tests check them
 	$(MAKE) browser   # builds the book first
 
+# The JupyterLab extension of tools/lab (widget names, values, focus indicator) is committed
+# prebuilt; rebuild it after changing tools/lab/* or tools/web/widget_a11y.js (needs npm).
+lab-extension: $(ENV_TEST)  ## rebuild the prebuilt lab extension in tools/lab/labextensions
+	cd tools/lab && npm ci --no-audit --no-fund --loglevel=error
+	cd tools/lab && node node_modules/@jupyterlab/builder/lib/build-labextension.js \
+	    --core-path "$$(../../$(BIN)/python -c 'import jupyterlab, pathlib; print(pathlib.Path(jupyterlab.__file__).parent / "staging")')" .
+	$(BIN)/python -m tools.lab_workspace --stamp-extension
+
 # --- pieces of the suite -----------------------------------------------------
 lint: $(ENV_TEST)  ## ruff check and format check
 	$(BIN)/ruff check .
@@ -82,8 +90,12 @@ browser: book  ## browser tests of the built book and the live deck (installs De
 book: $(ENV_TEST) node_modules/.package-lock.json  ## build the Jupyter Book offline into book/_build/html
 	$(BIN)/python -m tools.build_book
 
-present: $(ENV_TEST) node_modules/.package-lock.json  ## serve the grand-rounds deck live with Voila on 127.0.0.1
-	$(BIN)/python -m tools.present --port $(PRESENT_PORT) notebooks/grand_rounds.ipynb
+present: export JIA_PRESENTER := $(PRESENTER)
+present: export JIA_DATE := $(DATE)
+present: export JIA_VENUE := $(VENUE)
+present: $(ENV_TEST) node_modules/.package-lock.json  ## serve the grand-rounds deck live with Voila on 127.0.0.1 (PRESENTER=, DATE=, VENUE=)
+	$(BIN)/python -m tools.present --port $(PRESENT_PORT) notebooks/grand_rounds.ipynb \
+	    --config "$(SLIDES_CONFIG)" --presenter "$$JIA_PRESENTER" --date "$$JIA_DATE" --venue "$$JIA_VENUE"
 
 slides: export JIA_PRESENTER := $(PRESENTER)
 slides: export JIA_DATE := $(DATE)

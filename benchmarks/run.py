@@ -23,6 +23,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent  # a script: its folder is already on sys.path
 
+import bench_browser  # noqa: E402
 import bench_cohort  # noqa: E402
 import bench_import  # noqa: E402
 import bench_pool  # noqa: E402
@@ -42,6 +43,7 @@ SECTIONS = {
     "pool": bench_pool.run,
     "widgets": bench_widgets.run,
     "suite": bench_suite.run,
+    "browser": bench_browser.run,  # Chromium + JupyterLab: input event to last DOM change
 }
 
 

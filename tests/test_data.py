@@ -356,7 +356,7 @@ EXPECTED_CLAIMS = {
     # no figure; per-trial counts UNCONFIRMED, pooled MAS events 19 vs 2 (E:68-70)
     "seed_can_safety": (
         "TENDER;canakinumab-1;canakinumab-2",
-        "not stated by the seed",
+        "not stated by the commentary",
         "safety",
         NA,
         NA,

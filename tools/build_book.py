@@ -144,7 +144,8 @@ def main(argv: list[str] | None = None) -> int:
     # frozen.js: drawn widgets are marked frozen (a note, controls disabled); book_a11y.js:
     # accessible names the theme gets wrong; widget_a11y.js: the widgets' names, values and
     # alt texts. book/_ext/jia_offline.py adds them to every page.
-    for script in ("frozen.js", "book_a11y.js", "widget_a11y.js"):
+    # book.css: code and output wrap on paper; one-column widgets under 600 px.
+    for script in ("frozen.js", "book_a11y.js", "widget_a11y.js", "book.css"):
         shutil.copy2(ROOT / "tools" / "web" / script, VENDOR / script)
     for path in refresh_static():
         print(f"build_book: {path.relative_to(ROOT)} was out of date; copied again")

@@ -128,14 +128,17 @@ def slide_count(nb: dict) -> int:
     return sum(_slide_type(c) in ("slide", "subslide") for c in nb["cells"])
 
 
-def prepare_deck(notebook: Path, folder: Path, title: TitleInfo) -> Path:
+def prepare_deck(notebook: Path, folder: Path, title: TitleInfo, *, live: bool = False) -> Path:
     """Write the paper copy of the deck into ``folder``; return its path (same file name).
 
-    The first slide gets ``title``'s byline; cells tagged ``live-only`` are dropped. The
-    notebook itself is not changed.
+    The first slide gets ``title``'s byline; cells tagged ``live-only`` are dropped, unless
+    ``live`` (the copy ``make present`` serves when given a title). The notebook itself is not
+    changed.
     """
     nb = json.loads(notebook.read_text(encoding="utf-8"))
-    cells = [c for c in nb["cells"] if LIVE_ONLY not in c.get("metadata", {}).get("tags", [])]
+    cells = [
+        c for c in nb["cells"] if live or LIVE_ONLY not in c.get("metadata", {}).get("tags", [])
+    ]
     byline = title.byline_html()
     if byline:
         first = next((c for c in cells if _slide_type(c) == "slide"), None)

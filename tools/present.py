@@ -22,7 +22,13 @@ The live deck runs code, so it lets no one else in (issue 11):
   ``--max-kernels`` run at once (``tools/voila/jia_voila.py``; a further request gets HTTP 503);
 * tracebacks are never sent to the browser.
 
-Usage: ``python -m tools.present [--port 8866] [--template jia_reveal|lab] [NOTEBOOK]``.
+The title slide carries the same presenter, date and venue as ``make slides`` (``--presenter``,
+``--date``, ``--venue`` or ``slides.toml``; ``export_slides.load_title``): Voila then serves a
+copy of the deck with that byline, written to ``build/voila/deck/`` (``live`` copy: every cell
+kept), and the notebook itself is not changed.
+
+Usage: ``python -m tools.present [--port 8866] [--template jia_reveal|lab] [--presenter NAME]
+[--date DATE] [--venue PLACE] [--config slides.toml] [NOTEBOOK]``.
 The browser tests import :func:`voila_command` so they start Voila exactly as ``make present``.
 """
 
@@ -36,6 +42,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from tools.export_slides import ExportError, TitleInfo, load_title, prepare_deck
 from tools.web_assets import copy_reveal
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -96,6 +103,7 @@ def voila_command(
     max_kernels: int = MAX_KERNELS,
     cull_idle_s: int = CULL_IDLE_S,
     cull_interval_s: int = CULL_INTERVAL_S,
+    title: TitleInfo | None = None,
 ) -> tuple[list[str], dict[str, str]]:
     """The Voila command line and environment for serving ``notebook`` on 127.0.0.1:port.
 
@@ -104,6 +112,8 @@ def voila_command(
     """
     if not token:
         raise ValueError("the live deck needs a token (present.new_token())")
+    if title is not None and title.byline_html():
+        notebook = prepare_deck(notebook, VOILA_ROOT / "deck", title, live=True)
     env = dict(os.environ)
     env["JUPYTER_TOKEN"] = token
     env.pop("JUPYTER_TOKEN_FILE", None)
@@ -148,9 +158,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--template", default="jia_reveal", help="jia_reveal (slides) or lab")
     parser.add_argument("--max-kernels", type=int, default=MAX_KERNELS, help="live sessions")
     parser.add_argument("--cull-idle", type=int, default=CULL_IDLE_S, help="seconds")
+    parser.add_argument("--presenter", default="", help="title slide, as make slides")
+    parser.add_argument("--date", default="", help="title slide, as make slides")
+    parser.add_argument("--venue", default="", help="title slide, as make slides")
+    parser.add_argument("--config", type=Path, default=None, help="slides.toml (title fields)")
     args = parser.parse_args(argv)
     if not args.notebook.exists():
         print(f"present: {args.notebook} not found")
+        return 1
+    try:
+        title = load_title(args.config, presenter=args.presenter, date=args.date, venue=args.venue)
+    except ExportError as error:
+        print(f"present: {error}")
         return 1
     token = new_token()
     cmd, env = voila_command(
@@ -160,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
         token=token,
         max_kernels=args.max_kernels,
         cull_idle_s=args.cull_idle,
+        title=title,
     )
     print(f"present: serving {args.notebook.name} on 127.0.0.1 only (Ctrl-C stops). Open:")
     print(f"    http://127.0.0.1:{args.port}/?token={token}")

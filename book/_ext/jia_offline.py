@@ -13,7 +13,8 @@ Every page also loads ``frozen.js`` (``tools/web/frozen.js``, copied into the st
 default values" note and its controls are disabled, since a static page cannot run Python;
 and ``book_a11y.js``, which gives the theme's buttons, the code toggles and the bibliography the
 accessible names and roles axe-core asks for; and ``widget_a11y.js``, which turns the widgets'
-tooltips into slider names and image alt texts.
+tooltips into slider names and image alt texts; and ``book.css`` (``tools/web/book.css``): code
+and output wrap on paper, and widgets become one column under 600 px.
 """
 
 from __future__ import annotations
@@ -53,4 +54,5 @@ def setup(app: Any) -> dict[str, Any]:
     app.add_js_file("frozen.js", **{"data-observe": "true"})
     app.add_js_file("book_a11y.js")
     app.add_js_file("widget_a11y.js")
+    app.add_css_file("book.css")  # print: code wraps; under 600 px: one-column widgets
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -114,7 +114,7 @@ class BayesExplorer(View):
                 step=1.0,
                 description="Benefit that matters (percentage points)",
                 readout_format=".0f",
-                style={"description_width": "260px"},
+                style={"description_width": "initial"},  # the whole label, never cut (issue 19)
                 layout={"width": "640px"},
             ),
             "informed_by": w.Dropdown(
@@ -134,7 +134,7 @@ class BayesExplorer(View):
                 # a new weight is a new prior: two densities and exact integrals (about
                 # 60-80 ms), so the answer comes when the slider is let go, not per pixel
                 continuous_update=False,
-                style={"description_width": "260px"},
+                style={"description_width": "initial"},  # the whole label, never cut (issue 19)
                 layout={"width": "640px"},
             ),
         }

@@ -14,6 +14,7 @@ run again) replaces its earlier self in the tally, so it is counted once.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import ipywidgets as w
@@ -87,6 +88,27 @@ def _session() -> SelfCheckProgress:
     return _SESSION[0]
 
 
+_OPENERS = re.compile(r"^\s*(right|correct|yes|not quite|no|wrong)\s*[:.!,]\s*", re.IGNORECASE)
+
+
+def verdict_line(correct: bool, feedback: str) -> tuple[str, str]:
+    """The verdict mark and the feedback, saying "Correct" or "Not quite" once (issue 19).
+
+    Feedback written as "Right: ..." or "Not quite: ..." loses its own opener, so a learner
+    reads one phrase ("Correct: ..."), not two ("Correct. Right: ...").
+
+    >>> verdict_line(False, "Not quite: >= 30 % counts.")
+    ('&#10008; Not quite:', '>= 30 % counts.')
+    >>> verdict_line(True, "Right. exactly 30 % is improved.")
+    ('&#10004; Correct:', 'Exactly 30 % is improved.')
+    >>> verdict_line(True, "Exactly 30 % is improved.")
+    ('&#10004; Correct:', 'Exactly 30 % is improved.')
+    """
+    mark = "&#10004; Correct:" if correct else "&#10008; Not quite:"
+    rest = _OPENERS.sub("", feedback, count=1)
+    return mark, (rest[:1].upper() + rest[1:]) if rest else rest
+
+
 class SelfCheck:
     """A multiple-choice question that answers back.
 
@@ -158,9 +180,9 @@ class SelfCheck:
         index = self.options.index(self._choice.value)
         self.correct = index == self.answer
         text = self.feedback[index]
-        mark = "&#10004; Correct." if self.correct else "&#10008; Not quite."
+        mark, rest = verdict_line(self.correct, text)
         colour = TEXT_GREEN if self.correct else TEXT_VERMILLION
-        self._out.value = f'<span style="color:{colour}"><b>{mark}</b></span> {text}'
+        self._out.value = f'<span style="color:{colour}"><b>{mark}</b></span> {rest}'
         self._progress._refresh()
         return text
 

@@ -38,6 +38,11 @@
       area.parentElement.insertBefore(note, area);
     }
     // Again on every call: a box draws its children after itself.
+    // noUiSlider ignores keys and drags on a target with the disabled attribute (issue 19: a
+    // frozen slider moved with the arrow keys while its verdicts stayed).
+    area.querySelectorAll(".noUi-target").forEach(function (el) {
+      if (!el.hasAttribute("disabled")) el.setAttribute("disabled", "");
+    });
     area.querySelectorAll(CONTROLS).forEach(function (el) {
       if (el.getAttribute("aria-disabled") === "true" && el.tabIndex === -1) return;
       if ("disabled" in el) el.disabled = true;
@@ -46,8 +51,28 @@
     });
   }
 
+  // Whatever still has focus inside a frozen widget (a click before it was frozen, a script)
+  // gets no key, pointer or wheel event: nothing in it moves.
+  var BLOCKED = ["keydown", "keypress", "mousedown", "pointerdown", "touchstart", "wheel"];
+  var guarded = false;
+  function guard() {
+    if (guarded) return;
+    guarded = true;
+    BLOCKED.forEach(function (type) {
+      document.addEventListener(type, function (event) {
+        var target = event.target;
+        if (target instanceof Element && target.closest(".widget-subarea[data-jia-frozen]")) {
+          if (type === "keydown" && (event.key === "Tab" || event.key === "Escape")) return;
+          event.stopPropagation();
+          if (event.cancelable) event.preventDefault();
+        }
+      }, {capture: true, passive: false});
+    });
+  }
+
   window.jiaFreezeWidgets = function (root) {
     addStyle();
+    guard();
     (root || document).querySelectorAll(".widget-subarea").forEach(freeze);
   };
 

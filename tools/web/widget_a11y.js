@@ -4,12 +4,14 @@
 //   - a slider handle (role=slider) is named by its slider's tooltip or description, and
 //     announces the value as its readout shows it (aria-valuetext "1.250", not
 //     1.2500000000000002);
-//   - a radio group is a named radiogroup;
+//   - a radio group is a named radiogroup and one Tab stop: its inputs share a name, so the
+//     browser moves between them with the arrow keys (each arrow fires the click the widget
+//     listens to);
 //   - a widget with the class jia-live is a polite live region (verdicts are announced when
 //     they change);
 //   - a chart image gets the caption beside it (a widget with the class jia-caption) as alt.
-// Used by the live deck (Voila), the static slides and the book; in JupyterLab the same
-// tooltips show on hover.
+// Used by the live deck (Voila), the static slides, the book and JupyterLab (tools/lab: a small
+// prebuilt lab extension that bundles this file and the focus-indicator CSS).
 (function () {
   function nameOf(widget) {
     // ipywidgets puts a tooltip on the description label (hidden when there is no text).
@@ -42,6 +44,8 @@
     });
   }
 
+  var radioGroups = 0;
+
   function fix(root) {
     root.querySelectorAll(".widget-slider").forEach(fixSlider);
     root.querySelectorAll(".widget-radio").forEach(function (widget) {
@@ -50,6 +54,12 @@
       if (box && name) {
         box.setAttribute("role", "radiogroup");
         box.setAttribute("aria-label", name);
+      }
+      if (box) {
+        if (!box.__jiaGroup) box.__jiaGroup = "jia-radio-" + (++radioGroups);
+        box.querySelectorAll("input[type='radio']").forEach(function (input) {
+          if (input.name !== box.__jiaGroup) input.name = box.__jiaGroup;
+        });
       }
     });
     root.querySelectorAll(".widget-toggle-buttons").forEach(function (widget) {
