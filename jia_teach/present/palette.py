@@ -39,4 +39,9 @@ PALETTE: Mapping[str, str] = {
     "not_applicable": "#BBBBBB",
     "grid": "#DDDDDD",
     "grid_light": "#EEEEEE",
+    # light tints behind black text (slide tables): 12:1 or more
+    "tint_green": "#D8F0E4",
+    "tint_yellow": "#FBF0BF",
+    "tint_vermillion": "#F8D3C0",
+    "tint_grey": "#E4E4E4",
 }

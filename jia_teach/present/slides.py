@@ -9,7 +9,7 @@ A slide is read from the back of a room. At 1280 x 720 (a projector; reveal.js s
   plain-language caption as its accessible name.
 * :func:`comparisons_table`, :func:`harm_comparisons_table`, :func:`criteria_table` and
   :func:`rob_table` put on a slide what the tutorials print: human labels (from
-  :mod:`jia_teach.rules.labels`), never data codes, in proportional type.
+  :mod:`jia_teach.data.labels`), never data codes, in proportional type.
 
 The numbers come from :mod:`jia_teach.evidence` and :mod:`jia_teach.appraisal`; nothing here
 computes or rounds a figure of its own.
@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from jia_teach.present.display import Table
+from jia_teach.present.palette import PALETTE
 from jia_teach.present.style import _wrap, caption
 
 if TYPE_CHECKING:
@@ -191,8 +192,8 @@ def comparisons_table(
     >>> table.rows[0][:3], table.rows[0][-2:]
     (('Canakinumab trial 1', 'Adapted JIA ACR30', 'day 15'), ('74 (55 to 84)', '2 (2 to 2)'))
     """
+    from jia_teach.data.labels import endpoint_label, trial_label
     from jia_teach.evidence.trial_effects import compare
-    from jia_teach.rules.labels import endpoint_label, trial_label
 
     body = []
     derived = False
@@ -285,10 +286,10 @@ def criteria_table(*criteria: Any, caption: str = "") -> Table:
 
 
 _ROB_CELLS = {
-    "low": ("+", "Low", "#d8f0e4"),
-    "some_concerns": ("−", "Some concerns", "#fbf0bf"),
-    "high": ("×", "High", "#f8d3c0"),
-    "not_applicable": ("n/a", "Not applicable", "#e4e4e4"),
+    "low": ("+", "Low", PALETTE["tint_green"]),
+    "some_concerns": ("−", "Some concerns", PALETTE["tint_yellow"]),
+    "high": ("×", "High", PALETTE["tint_vermillion"]),
+    "not_applicable": ("n/a", "Not applicable", PALETTE["tint_grey"]),
 }
 
 
@@ -317,9 +318,9 @@ class RobTable:
         for title, cells in self.rows:
             tds = []
             for code in cells:
-                symbol, word, colour = _ROB_CELLS.get(code, ("?", code, "#ffffff"))
+                symbol, word, colour = _ROB_CELLS.get(code, ("?", code, PALETTE["white"]))
                 tds.append(
-                    f'<td style="background:{colour};color:#000000;text-align:center">'
+                    f'<td style="background:{colour};color:{PALETTE["black"]};text-align:center">'
                     f"<b>{esc(symbol)}</b> {esc(word)}</td>"
                 )
             body.append(
