@@ -173,17 +173,27 @@ def _write_if_changed(path: Path, text: str) -> None:
 
 
 # ---------------------------------------------------------------------------- notebooks
-def mount_html(view: str, options: dict[str, Any]) -> str:
-    """The HTML that replaces a calculator's saved widget view (filled by ``jia-live.js``)."""
+def mount_html(view: str, options: dict[str, Any], assets: str | None = None) -> str:
+    """The HTML that replaces a calculator's saved widget view (filled by ``jia-live.js``).
+
+    ``assets``: where the page finds ``jia-live.js`` and ``jia-live.css`` when the mount
+    brings them itself (the slides); the book's pages get them from ``book/_ext/jia_live.py``.
+    """
     opts = json.dumps(options, separators=(",", ":")).replace('"', "&quot;")
-    return (
+    head = ""
+    if assets is not None:
+        head = (
+            f'<link rel="stylesheet" href="{assets}{BUNDLE_CSS}">'
+            f'<script defer src="{assets}{BUNDLE_JS}"></script>'
+        )
+    return head + (
         f'<div class="jia-calc" data-jia-calc="{view}" data-jia-options="{opts}">'
         '<p class="jia-calc-loading">The live calculator needs JavaScript; '
         "without it, open this notebook in JupyterLab (make lab) to move it.</p></div>"
     )
 
 
-def mark_live_cells(path: Path) -> list[str]:
+def mark_live_cells(path: Path, assets: str | None = None) -> list[str]:
     """In the notebook copy at ``path``, make each calculator cell live; return the views.
 
     The cell's widget-view output becomes an HTML output holding :func:`mount_html` (its
@@ -203,7 +213,7 @@ def mark_live_cells(path: Path) -> list[str]:
                 data = output.get("data", {})
                 if WIDGET_VIEW in data:
                     del data[WIDGET_VIEW]
-                    data["text/html"] = mount_html(view, options)
+                    data["text/html"] = mount_html(view, options, assets)
                     found.append(view)
     if found:
         path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -230,6 +240,16 @@ def prepare_book(tutorials: Path, static: Path) -> list[str]:
             os.utime(path, ns=(stat.st_atime_ns, mtime))
             live.append(stem)
     return live
+
+
+def prepare_slides(deck: Path, vendor: Path) -> list[str]:
+    """The slides export's hook: the paper copy ``deck``'s calculator made live.
+
+    Writes the bundle into ``vendor / "live"``; the mount loads it from ``vendor/live/``
+    (the slides' HTML sits next to ``vendor/``). Returns the views made live.
+    """
+    write_bundle(vendor / "live")
+    return mark_live_cells(deck, assets="vendor/live/")
 
 
 def main(argv: list[str] | None = None) -> int:
