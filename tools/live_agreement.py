@@ -53,13 +53,15 @@ _STATUS = {1: "improved", -1: "worsened", 0: "unchanged", -2: "missing"}
 
 def _lib() -> dict[str, Any]:
     """The library modules used here (one place to change if they move)."""
-    from jia_teach import activity, coreset, criteria, definitions, inputs, patient
+    from jia_teach.rules import coreset, definitions
+    from jia_teach.scoring import activity, criteria, flare, inputs, patient
     from jia_teach.widgets import _controls
 
     return {
         "activity": activity,
         "coreset": coreset,
         "criteria": criteria,
+        "flare": flare,
         "definitions": definitions,
         "inputs": inputs,
         "patient": patient,
@@ -231,13 +233,13 @@ def patient_expected(inputs: dict[str, np.ndarray]) -> list[list[Any]]:
             crit.meets_response(pct, d.replace(require_no_fever=True), fever=fever, **known)
             for d in defs
         ]
-        flare = crit.meets_flare(b, f, defs_mod.FLARE_TRIAL.replace(marker=marker), pct=pct)
+        flare = lib["flare"].meets_flare(b, f, defs_mod.FLARE_TRIAL.replace(marker=marker), pct=pct)
         presets = [
             crit.meets_response(pct, d, fever=fever, marker=marker, **known)
             for d in defs_mod.RESPONSE_PRESETS.values()
         ]
         flares = [
-            crit.meets_flare(b, f, d, pct=pct, marker=marker)
+            lib["flare"].meets_flare(b, f, d, pct=pct, marker=marker)
             for d in defs_mod.FLARE_PRESETS.values()
         ]
         columns = [*verdicts, *adapted, flare, *presets, *flares]
@@ -293,14 +295,14 @@ def followup_cases(n: int, seed: int) -> list[list[Any]]:
         per: dict[str, tuple] = {}
         for key, d0 in defs_mod.FLARE_PRESETS.items():
             d = d0.replace(marker=m)
-            verdict = crit.meets_flare(b, f, d, pct=pct)
+            verdict = lib["flare"].meets_flare(b, f, d, pct=pct)
             # explain_flare's per-variable question: that variable alone, the others 1 -> 1.
             k = len(rows)
             one_b, one_f = np.ones((k, 6, 6)), np.ones((k, 6, 6))
             idx = np.arange(6)
             one_b[:, idx, idx], one_f[:, idx, idx] = b, f
             single = d.replace(min_worsened=1, max_improved=6)
-            worse = crit.meets_flare(one_b.reshape(-1, 6), one_f.reshape(-1, 6), single)
+            worse = lib["flare"].meets_flare(one_b.reshape(-1, 6), one_f.reshape(-1, 6), single)
             improved = crit.classify(pct, d.improvement_level, np.inf) == 1
             per[key] = (verdict, np.asarray(worse, dtype=object).reshape(k, 6), improved)
         for i, row in enumerate(rows):

@@ -55,7 +55,8 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 # ---------------------------------------------------------------------------- data
 def _jt() -> dict[str, Any]:
     """The library modules used here (one place to change if they move)."""
-    from jia_teach import activity, coreset, criteria, definitions, patient
+    from jia_teach.rules import coreset, definitions
+    from jia_teach.scoring import activity, criteria, patient
     from jia_teach.widgets import _controls
 
     return {
