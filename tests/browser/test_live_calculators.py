@@ -28,6 +28,9 @@ FOLLOWUP_PAGE = "07_flare_inactive_disease_jadas"
 SLIDES = OUT / f"{DECK.stem}.slides.html"
 LOCAL = ("http://127.0.0.1:", "file://", "data:", "blob:", "about:")
 LATENCY_MS = 50.0
+# Between two key presses: a held key repeats about every 33 ms. (Playwright can send a burst
+# of presses in under a millisecond, which no hand can; the page then paints once for several.)
+KEY_GAP_MS = 35
 FEVER = {"unknown": pd.NA, "no": False, "yes": True}
 _WORD = re.compile(r"^\W*(met|not met|undecidable|unknown)$")
 
@@ -118,8 +121,7 @@ def _press(root: object, name: str, keys: tuple[str, ...]) -> None:
     control.focus()
     for key in keys:
         control.page.keyboard.press(key)
-        if tag == "FIELDSET":
-            control = _control(root, name).locator("input:checked")
+        control.page.wait_for_timeout(KEY_GAP_MS)
 
 
 def _read_patient(root: object) -> dict[str, object]:
@@ -397,6 +399,7 @@ def test_offline_slides_calculator_is_live(slides_page: tuple[object, RequestLog
         _press(root, control, keys)
         _check_patient(_read_patient(root))
     assert page.evaluate("() => Reveal.getIndices()") == before, "a key turned the slide"
-    assert max(_latencies(page)) < LATENCY_MS
+    times = _latencies(page)
+    assert max(times) < LATENCY_MS, f"input to verdict: {sorted(times)[-5:]} ms"
     assert not [u for u in log.urls if not u.startswith(LOCAL)], log.urls
     assert not log.errors, log.errors

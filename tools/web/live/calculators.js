@@ -20,6 +20,45 @@
     (children || []).forEach(function (c) { if (c) node.appendChild(c); });
     return node;
   }
+  // Redraw a readout with the fewest DOM changes: the new HTML is parsed off the page and only
+  // the text and attributes that differ are written. A move then changes a few text nodes
+  // instead of replacing tables, so the page's mutation observers (frozen.js, widget_a11y.js)
+  // and layout have little to do (input to verdict stays well inside 50 ms).
+  var scratch = document.createElement("div");
+  function patch(a, b) {
+    var ac = a.childNodes, bc = b.childNodes;
+    if (ac.length !== bc.length) {
+      while (a.firstChild) a.removeChild(a.firstChild);
+      while (b.firstChild) a.appendChild(b.firstChild);
+      return;
+    }
+    for (var i = 0; i < bc.length; i++) {
+      var x = ac[i], y = bc[i];
+      if (x.nodeType !== y.nodeType || x.nodeName !== y.nodeName) { a.replaceChild(y.cloneNode(true), x); continue; }
+      if (x.nodeType === 3) { if (x.data !== y.data) x.data = y.data; continue; }
+      if (x.nodeType !== 1) continue;
+      for (var k = x.attributes.length - 1; k >= 0; k--) {
+        if (!y.hasAttribute(x.attributes[k].name)) x.removeAttribute(x.attributes[k].name);
+      }
+      for (var j = 0; j < y.attributes.length; j++) {
+        var at = y.attributes[j];
+        if (x.getAttribute(at.name) !== at.value) x.setAttribute(at.name, at.value);
+      }
+      patch(x, y);
+    }
+  }
+  function morph(target, html) {
+    if (target.jiaHtml === html) return;
+    target.jiaHtml = html;
+    scratch.innerHTML = html;
+    patch(target, scratch);
+    scratch.innerHTML = "";
+  }
+  function setText(node, text) {
+    var t = node.firstChild;
+    if (t && t.nodeType === 3 && !t.nextSibling) { if (t.data !== text) t.data = text; }
+    else node.textContent = text;
+  }
   function esc(s) {
     return String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
       .replace(/"/g, "&quot;").replace(/'/g, "&#x27;");
@@ -54,7 +93,7 @@
     var out = el("output", {"for": id, "aria-hidden": "true"});
     var box = el("span", {"class": "jia-calc-slider"}, [input, out]);
     box.input = input;
-    box.readout = function (digits) { out.textContent = R.fixed(parseFloat(input.value), digits); };
+    box.readout = function (digits) { setText(out, R.fixed(parseFloat(input.value), digits)); };
     input.addEventListener("input", onInput);
     return box;
   }
@@ -219,8 +258,8 @@
         "\" class=\"jia-bold\" data-status=\"" + c.status + "\">" + st[0] + " " +
         esc(R.statusText(c.status, c.percent_improvement, limit)) + "</td></tr>";
     });
-    this.parts.table.innerHTML = "<table><thead><tr><th>variable</th><th>change</th><th>improved &ge; 30%, worse &gt; " +
-      esc(R.g(limit)) + "%</th></tr></thead><tbody>" + rows.join("") + "</tbody></table>";
+    morph(this.parts.table, "<table><thead><tr><th>variable</th><th>change</th><th>improved &ge; 30%, worse &gt; " +
+      esc(R.g(limit)) + "%</th></tr></thead><tbody>" + rows.join("") + "</tbody></table>");
     function verdict(v, key) {
       var m = mark(v);
       return "<td class=\"jia-bold jia-nowrap\" style=\"color:" + m.colour + "\" data-verdict=\"" + esc(key) + "\">" +
@@ -242,11 +281,11 @@
       cells.push("<tr><td>JADAS-10 / cJADAS-10, " + w[1] + "</td><td colspan=\"2\" data-verdict=\"JADAS " +
         w[0] + "\">" + esc(jc[0]) + " / " + esc(jc[1]) + "</td></tr>");
     });
-    this.parts.verdicts.innerHTML = "<table>" + cells.join("") + "</table>";
-    this.parts.why.innerHTML = "<p><b>Why:</b> <span data-why>" + esc(a.explanation) + "</span></p>";
+    morph(this.parts.verdicts, "<table>" + cells.join("") + "</table>");
+    morph(this.parts.why, "<p><b>Why:</b> <span data-why>" + esc(a.explanation) + "</span></p>");
     var said = Object.keys(a.responses).map(function (n) { return n + " " + R.verdictWord(a.responses[n]); })
       .concat(Object.keys(adapted).map(function (n) { return n + " " + R.verdictWord(adapted[n]); })).join("; ");
-    if (this.parts.announce.textContent !== said) this.parts.announce.textContent = said;
+    if (this.parts.announce.textContent !== said) setText(this.parts.announce, said);
   };
 
   // ------------------------------------------------------------------ FollowUpCalculator
@@ -355,7 +394,7 @@
       return "<p><b>" + esc(labels[k]) + "</b>: " + markHtml(results[k].flare, k) +
         ". <i>" + esc(desc) + "</i></p>";
     });
-    this.parts.flare.innerHTML = "<table>" + head + rows.join("") + "</table>" + verdicts.join("");
+    morph(this.parts.flare, "<table>" + head + rows.join("") + "</table>" + verdicts.join(""));
     var jadas = {};
     [["visit1", b], ["visit2", f]].forEach(function (w) {
       var v = w[1], out = {};
@@ -370,9 +409,9 @@
       return "<tr><td>" + k + "</td><td data-jadas=\"visit1 " + k + "\">" + esc(jadas.visit1[k]) +
         "</td><td data-jadas=\"visit2 " + k + "\">" + esc(jadas.visit2[k]) + "</td></tr>";
     });
-    this.parts.jadas.innerHTML = "<table><tr><th>score</th><th>visit 1</th><th>visit 2</th></tr>" + jrows.join("") +
+    morph(this.parts.jadas, "<table><tr><th>score</th><th>visit 1</th><th>visit 2</th></tr>" + jrows.join("") +
       "</table><p><i>" + esc(D.words.noCutoffNote) + " JADAS-27 needs a 27-joint count and is not " +
-      "estimated from these counts.</i></p>";
+      "estimated from these counts.</i></p>");
     var c = this.c;
     var box = function (k) { return c[k].querySelector("input").checked; };
     var stiffness = box("stiffness_recorded") ? parseFloat(c.morning_stiffness_min.input.value) : null;
@@ -383,15 +422,15 @@
     var inactive = {"2004": R.inactiveDisease(common, "2004"), "2011": R.inactiveDisease(common, "2011")};
     var items = R.inactiveItems(common);
     this.inactive = inactive;
-    this.parts.inactive.innerHTML = "<ul>" + D.inactiveItems.map(function (it) {
+    morph(this.parts.inactive, "<ul>" + D.inactiveItems.map(function (it) {
       return "<li>" + esc(it[1]) + ": " + markHtml(items[it[0]], "item " + it[0]) + "</li>";
     }).join("") + "</ul><p><b>Inactive disease (Wallace 2004)</b>: " + markHtml(inactive["2004"], "inactive 2004") +
-      "; <b>(2011 revision)</b>: " + markHtml(inactive["2011"], "inactive 2011") + "</p>";
+      "; <b>(2011 revision)</b>: " + markHtml(inactive["2011"], "inactive 2011") + "</p>");
     var word = function (v) { return v === null ? "unknown" : v ? "met" : "not met"; };
     var said = keys.map(function (k) { return labels[k] + " " + word(results[k].flare); })
       .concat(["inactive disease (Wallace 2004) " + word(inactive["2004"]),
         "inactive disease (2011 revision) " + word(inactive["2011"])]).join("; ");
-    if (this.parts.announce.textContent !== said) this.parts.announce.textContent = said;
+    if (this.parts.announce.textContent !== said) setText(this.parts.announce, said);
   };
 
   var VIEWS = {patient: Patient, followup: FollowUp};
