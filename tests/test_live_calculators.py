@@ -161,3 +161,9 @@ def test_each_calculator_cell_is_found_and_made_live(tmp_path: Path, stem: str, 
     ]
     assert sum(f'data-jia-calc="{view}"' in h for h in html) == 1
     assert live_calculators.mark_live_cells(copy) == [], "a second run finds nothing to do"
+    # The saved widget state keeps every model a remaining view needs, and nothing else.
+    key = "application/vnd.jupyter.widget-state+json"
+    state = after["metadata"]["widgets"][key]["state"]
+    assert len(state) < len(before["metadata"]["widgets"][key]["state"])
+    refs = set(re.findall(r"IPY_MODEL_([0-9a-f]+)", json.dumps(state)))
+    assert refs <= set(state), "a kept model refers to a dropped one"

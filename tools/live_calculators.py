@@ -30,6 +30,7 @@ import argparse
 import dataclasses
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -198,7 +199,9 @@ def mark_live_cells(path: Path, assets: str | None = None) -> list[str]:
     """In the notebook copy at ``path``, make each calculator cell live; return the views.
 
     The cell's widget-view output becomes an HTML output holding :func:`mount_html` (its
-    text/plain stays for readers without HTML). The file's mtime is kept when nothing changed.
+    text/plain stays for readers without HTML), and the saved widget state keeps only the
+    models a remaining view draws (:func:`prune_widget_state`): the page no longer carries the
+    kernel calculator's snapshot. Nothing is written when no calculator cell is found.
     """
     nb = json.loads(path.read_text(encoding="utf-8"))
     found: list[str] = []
@@ -217,8 +220,38 @@ def mark_live_cells(path: Path, assets: str | None = None) -> list[str]:
                     data["text/html"] = mount_html(view, options, assets)
                     found.append(view)
     if found:
+        prune_widget_state(nb)
         path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return found
+
+
+_STATE = "application/vnd.jupyter.widget-state+json"
+_MODEL_REF = re.compile(r"IPY_MODEL_([0-9a-f]+)")
+
+
+def prune_widget_state(nb: dict[str, Any]) -> int:
+    """Keep only the saved widget models that a remaining widget view draws; return how many
+    were dropped (the live calculator's, and models no output shows at all)."""
+    state = nb.get("metadata", {}).get("widgets", {}).get(_STATE, {}).get("state")
+    if not state:
+        return 0
+    todo = [
+        output["data"][WIDGET_VIEW]["model_id"]
+        for cell in nb.get("cells", [])
+        for output in cell.get("outputs", [])
+        if WIDGET_VIEW in output.get("data", {})
+    ]
+    keep: set[str] = set()
+    while todo:
+        model = todo.pop()
+        if model in keep or model not in state:
+            continue
+        keep.add(model)
+        todo.extend(_MODEL_REF.findall(json.dumps(state[model])))
+    dropped = [m for m in state if m not in keep]
+    for model in dropped:
+        del state[model]
+    return len(dropped)
 
 
 def prepare_book(tutorials: Path, static: Path) -> list[str]:
