@@ -18,7 +18,7 @@ VENUE ?=
 SLIDES_CONFIG ?= slides.toml
 
 .DEFAULT_GOAL := help
-.PHONY: lab-extension help lab test lint format unit nbval notebooks book present slides browser bench clean
+.PHONY: lab-extension help lab test lint format unit jstest nbval notebooks book present slides browser bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -52,6 +52,7 @@ test: $(ENV_TEST) node_modules/.package-lock.json  ## lint, unit + property test
 	$(MAKE) lint
 	bash tools/ensure-r.sh   # R's metafor: the live check of jia_teach.pool (tests/test_pool_metafor.py)
 	JIA_REQUIRE_R=1 $(MAKE) unit
+	$(MAKE) jstest    # the book's live calculators agree with jia_teach on 128,640 cases
 	$(MAKE) nbval
 	$(MAKE) slides    # the PDF and the handout; the browser tests check them
 	$(MAKE) browser   # builds the book first
@@ -75,6 +76,13 @@ format: $(ENV_TEST)  ## apply ruff's formatting and safe fixes
 
 unit: $(ENV_TEST)  ## unit, property and doctests (no notebooks, no browser)
 	$(BIN)/python -m pytest -q -p no:cacheprovider --ignore=tests/browser
+
+# The browser calculators' rules (tools/web/live/rules.js) against jia_teach on every case of a
+# generated agreement file (tools/live_agreement.py, 100,000 patients and more; about 30 s).
+jstest: $(ENV_TEST)  ## the live calculators' JavaScript rules against jia_teach (node --test)
+	$(BIN)/python -m tools.live_calculators data build/live/live-data.json
+	$(BIN)/python -m tools.live_agreement build/live/agreement.json
+	node --test tests/js/
 
 nbval: $(ENV_TEST)  ## every tutorial against its stored outputs (strict)
 	$(BIN)/python -m pytest -q -p no:cacheprovider --nbval notebooks \

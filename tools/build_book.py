@@ -5,7 +5,9 @@ Steps:
 1. copy ``notebooks/`` into the build-only folder ``book/tutorials/`` (git-ignored; the
    notebooks stay the one source of truth and are shown with their stored outputs);
 2. copy require.js, the widget HTML manager and MathJax from ``node_modules`` (``npm ci``) into
-   ``book/_vendor/`` (git-ignored), which ``_config.yml`` serves as ``html_static_path``;
+   ``book/_vendor/`` (git-ignored), which ``_config.yml`` serves as ``html_static_path``; the
+   calculator cells of the copies become live calculators (``tools/live_calculators.py``,
+   its script in ``book/_vendor/live/``);
 3. run ``jupyter-book build --warningiserror --keep-going book/``;
 4. fail if any built page loads a script, stylesheet or font from another host.
 """
@@ -24,6 +26,7 @@ from pathlib import Path
 
 import yaml
 
+from tools import live_calculators
 from tools.offline_check import external_references
 from tools.web_assets import copy_web_assets
 
@@ -147,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     # book.css: code and output wrap on paper; one-column widgets under 600 px.
     for script in ("frozen.js", "book_a11y.js", "widget_a11y.js", "book.css"):
         shutil.copy2(ROOT / "tools" / "web" / script, VENDOR / script)
+    live_calculators.prepare_book(TUTORIALS, VENDOR / "live")
     for path in refresh_static():
         print(f"build_book: {path.relative_to(ROOT)} was out of date; copied again")
     status = build(clean=args.all)

@@ -47,6 +47,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from tools import live_calculators
 from tools.offline_check import external_references
 from tools.web_assets import copy_web_assets
 
@@ -160,6 +161,7 @@ def export_html(notebook: Path = DECK, out: Path = OUT, title: TitleInfo = Title
     for script in ("keyguard.js", "frozen.js", "widget_a11y.js"):
         shutil.copy2(WEB / script, vendor / script)
     paper = prepare_deck(notebook, out / "src", title)
+    live_calculators.prepare_slides(paper, vendor)  # the calculator runs in the browser (issue 24)
     cmd = [
         str(Path(sys.executable).parent / "jupyter"),
         "nbconvert",

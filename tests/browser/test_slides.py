@@ -3,8 +3,9 @@ just before the browser tests; a missing file fails, it never skips).
 
 * the PDF has one page per slide and the handout two slides per A4 page; a page of each
   rendered to PNG is not blank (:func:`export_slides.check_pdf`);
-* the static slideshow draws its widgets frozen (a visible note, controls disabled), says
-  nothing only the live deck can do, and loads nothing from another host;
+* the static slideshow's calculator is live (it runs in the browser, issue 24), any other
+  widget is drawn frozen (a visible note, controls disabled); it says nothing only the live
+  deck can do, and loads nothing from another host;
 * the title slide takes presenter, date and venue from the command line or ``slides.toml``.
 
 Screenshots: ``build/screenshots/slide-calculator-1280x720.png`` and ``handout-page-1.png``.
@@ -88,21 +89,23 @@ def test_static_slides_show_frozen_widgets_and_stay_offline(
         page.goto(f"{base}/{HTML.name}", wait_until="load")
         page.wait_for_selector("html[data-jia-slides-ready], html[data-jia-slides-error]")
         assert page.get_attribute("html", "data-jia-slides-error") is None
-        section = page.locator(".reveal .slides > section:has(.widget-subarea)").first
+        # The calculator runs in the browser (issue 24, tools/live_calculators.py; its own
+        # test is test_live_calculators.py); any widget still drawn from saved state is frozen.
         index = page.locator(".reveal .slides > section").evaluate_all(
-            "(all) => all.findIndex((s) => s.querySelector('.widget-subarea'))"
+            "(all) => all.findIndex((s) => s.querySelector('.jia-calc, .widget-subarea'))"
         )
         page.evaluate("(i) => Reveal.slide(i)", index)
         page.wait_for_timeout(300)
         page.screenshot(path=str(screenshots / "slide-calculator-1280x720.png"))
-        note = section.locator(".jia-frozen-note")
-        assert note.count() >= 1 and note.first.is_visible(), "no visible frozen note"
-        assert "make present" in note.first.inner_text()
-        sliders = section.locator("[role='slider']")
-        assert sliders.count() > 0
-        assert all(s.get_attribute("aria-disabled") == "true" for s in sliders.all()), (
-            "a slider of the static deck still looks operable"
-        )
+        assert page.locator(".jia-calc[data-jia-calc='patient']").count() == 1
+        for section in page.locator(".reveal .slides > section:has(.widget-subarea)").all():
+            note = section.locator(".jia-frozen-note")
+            assert note.count() >= 1, "a drawn widget without a frozen note"
+            assert "make present" in note.first.inner_text()
+            sliders = section.locator(".widget-subarea [role='slider']")
+            assert all(s.get_attribute("aria-disabled") == "true" for s in sliders.all()), (
+                "a slider of the static deck still looks operable"
+            )
         assert "Move a slider" not in page.locator(".reveal").inner_text()
     assert not log.outside(), f"requests left 127.0.0.1: {log.outside()}"
 
