@@ -22,7 +22,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from jia_teach.present.style import COLORS, _finish, _wrap
+from jia_teach.present.palette import PALETTE
+from jia_teach.present.style import _finish, _wrap
 from jia_teach.rules.errors import InvalidValueError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -36,10 +37,10 @@ SLIDE_WIDTH_IN = 12.8
 _DPI = 100
 _TEXT = 12  # points: 16.7 px at slide width
 _SMALL = 11  # points: 15.3 px at slide width
-_STUDY = COLORS["treated"]  # Okabe-Ito blue
-_POOLED = "#000000"
-_PI = COLORS["harm"]  # Okabe-Ito vermillion
-_WARN = COLORS["warning"]
+_STUDY = PALETTE["blue"]  # Okabe-Ito blue
+_POOLED = PALETTE["black"]
+_PI = PALETTE["vermillion"]  # Okabe-Ito vermillion (a mark)
+_WARN = PALETTE["text_vermillion"]  # warning text: 5.5:1 on white
 
 
 def _fmt(x: float, log: bool) -> str:
@@ -156,7 +157,7 @@ def pool_forest(frame: pd.DataFrame, *, title: str | None = None) -> Figure:
             ha="right",
             va="center",
             fontsize=_SMALL,
-            color="#000000",
+            color=PALETTE["black"],
         )
         ax.text(
             1.02,
@@ -174,7 +175,7 @@ def pool_forest(frame: pd.DataFrame, *, title: str | None = None) -> Figure:
         pad = 0.05 * (max(finite) - min(finite) or 1)
         lo_x, hi_x = min(finite) - pad, max(finite) + pad
     ax.set_xlim(lo_x, hi_x)
-    ax.axvline(null, color="#555555", linewidth=1, linestyle="--")
+    ax.axvline(null, color=PALETTE["mid"], linewidth=1, linestyle="--")
     ax.set_ylim(-0.7, rows - 0.3)
     ax.set_yticks([])
     ax.spines[["top", "right", "left"]].set_visible(False)
