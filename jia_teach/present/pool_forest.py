@@ -23,7 +23,7 @@ import math
 from typing import TYPE_CHECKING
 
 from jia_teach.present.palette import PALETTE
-from jia_teach.present.style import COLORS, _finish, _wrap
+from jia_teach.present.style import _finish, _wrap
 from jia_teach.rules.errors import InvalidValueError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -37,10 +37,10 @@ SLIDE_WIDTH_IN = 12.8
 _DPI = 100
 _TEXT = 12  # points: 16.7 px at slide width
 _SMALL = 11  # points: 15.3 px at slide width
-_STUDY = COLORS["treated"]  # Okabe-Ito blue
+_STUDY = PALETTE["blue"]  # Okabe-Ito blue
 _POOLED = PALETTE["black"]
-_PI = COLORS["harm"]  # Okabe-Ito vermillion
-_WARN = COLORS["warning"]
+_PI = PALETTE["vermillion"]  # Okabe-Ito vermillion (a mark)
+_WARN = PALETTE["text_vermillion"]  # warning text: 5.5:1 on white
 
 
 def _fmt(x: float, log: bool) -> str:
