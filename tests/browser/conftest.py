@@ -218,8 +218,9 @@ def live_deck(folder: Path, **options: int) -> Iterator[LiveDeck]:
                     proc.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def deck(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveDeck]:
-    """One live deck for the whole session (the presenter and accessibility tests share it)."""
+    """One live deck per test module: each module gets the full kernel budget (MAX_KERNELS), so
+    pages opened by one module cannot make another meet the cap (a 503)."""
     with live_deck(tmp_path_factory.mktemp("voila")) as running:
         yield running

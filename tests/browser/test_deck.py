@@ -26,9 +26,12 @@ def _source(cell: dict) -> str:
     return "".join(src) if isinstance(src, list) else src
 
 
-def test_at_most_20_slides() -> None:
+def test_at_most_26_slides() -> None:
+    """A 45-60 minute grand rounds: about 2 minutes a slide. The 2026 evidence (MAS criteria,
+    treat-to-target, what came after TENDER), pooling and a second references slide took the
+    deck from 20 to 25 slides (issues 22, 23)."""
     slides = [c for c in _cells() if _slide_type(c) == "slide"]
-    assert 10 <= len(slides) <= 20, f"{len(slides)} slides"
+    assert 10 <= len(slides) <= 26, f"{len(slides)} slides"
 
 
 def test_the_story_is_told_in_order() -> None:
