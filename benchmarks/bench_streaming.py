@@ -10,7 +10,11 @@ Candidates are interleaved, the order rotated each round.
 * ``pandas.read_csv(big.csv)`` alone: the memory baseline (peak under 2x of it, and under
   600 MB whatever the size);
 * Parquet (issue 14): the same rows as ``big.parquet`` scored to ``.parquet``, against the
-  CSV run.
+  CSV run;
+* the peers a researcher would use instead (issue 21; the ``bench`` extra installs them):
+  DuckDB ``COPY (SELECT * FROM read_csv_auto(...)) TO ... (HEADER)`` (read + write, no
+  scoring: the I/O floor) and polars ``read_csv`` + ``write_csv``. Skipped, and said so, when
+  they are not installed.
 
 The file is generated once per size (cached in the temporary folder): registry-like rows of
 about 120 bytes (a string id, a visit date, a site, the twelve core-set values from
@@ -34,6 +38,18 @@ PANDAS_RW = (
     "import sys, pandas as pd\ndf = pd.read_csv(sys.argv[1])\ndf.to_csv(sys.argv[2], index=False)\n"
 )
 PANDAS_R = "import sys, pandas as pd\ndf = pd.read_csv(sys.argv[1])\n"
+DUCKDB_COPY = (
+    "import sys, duckdb\n"
+    "duckdb.sql(f\"COPY (SELECT * FROM read_csv_auto('{sys.argv[1]}')) TO '{sys.argv[2]}' "
+    '(HEADER)")\n'
+)
+POLARS_RW = "import sys, polars as pl\npl.read_csv(sys.argv[1]).write_csv(sys.argv[2])\n"
+
+
+def _installed(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
 
 
 def make_files(n: int) -> tuple[Path, Path]:
@@ -101,6 +117,16 @@ def run(quick: bool = False) -> tuple[list[Row], dict[str, Any]]:
         "pandas_read": [sys.executable, "-c", PANDAS_R, str(csv_path)],
         "cli_parquet": [str(EXE), "score", str(pq_path), "-o", str(out / "c.parquet"), "--force"],
     }
+    if _installed("duckdb"):
+        cands["duckdb_copy"] = [
+            sys.executable,
+            "-c",
+            DUCKDB_COPY,
+            str(csv_path),
+            str(out / "d.csv"),
+        ]
+    if _installed("polars"):
+        cands["polars_rw"] = [sys.executable, "-c", POLARS_RW, str(csv_path), str(out / "e.csv")]
     walls: dict[str, list[float]] = {k: [] for k in cands}
     rss: dict[str, list[float]] = {k: [] for k in cands}
     names = list(cands)
@@ -151,6 +177,22 @@ def run(quick: bool = False) -> tuple[list[Row], dict[str, Any]]:
             detail={"peak_rss_mb": m["cli_parquet"]},
         ),
     ]
+    for peer, label in (("duckdb_copy", "DuckDB COPY"), ("polars_rw", "polars read+write")):
+        if peer not in t:
+            continue
+        ratio = t["cli_csv"] / t[peer]
+        rows.append(
+            Row(
+                f"streaming.cli_vs_{peer}",
+                f"jia-teach score CSV -> CSV vs {label} (no scoring)",
+                t["cli_csv"],
+                "s",
+                baseline=f"{label} {t[peer]:.2f} s, peak {m[peer]:.0f} MB",
+                ratio=ratio,
+                target="<= 1.0x" if peer == "duckdb_copy" else "(information)",
+                met=ratio <= 1.0 if peer == "duckdb_copy" else None,
+            )
+        )
     detail = {
         "n_rows": n,
         "csv_bytes": csv_path.stat().st_size,
