@@ -287,7 +287,7 @@ def run(quick: bool = False) -> tuple[list[Row], dict[str, Any]]:
         return [unavailable("browser", "browser latency", f"{CHROMIUM} missing")], {}
     from playwright.sync_api import sync_playwright
 
-    samples = 6 if quick else 20
+    samples = 10 if quick else 20
     detail: dict[str, Any] = {"controls": [], "samples_per_control": samples}
     with tempfile.TemporaryDirectory(prefix="jia-bench-browser-") as tmp:
         proc, url = _start_lab(Path(tmp))

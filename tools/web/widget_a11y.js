@@ -56,7 +56,14 @@
         box.setAttribute("aria-label", name);
       }
       if (box) {
-        if (!box.__jiaGroup) box.__jiaGroup = "jia-radio-" + (++radioGroups);
+        if (!box.__jiaGroup) {
+          box.__jiaGroup = "jia-radio-" + (++radioGroups);
+          // The browser moves between the buttons on an arrow key; the page must not also
+          // act on it (JupyterLab would move to another cell).
+          box.addEventListener("keydown", function (event) {
+            if (/^Arrow/.test(event.key)) event.stopPropagation();
+          });
+        }
         box.querySelectorAll("input[type='radio']").forEach(function (input) {
           if (input.name !== box.__jiaGroup) input.name = box.__jiaGroup;
         });
@@ -68,6 +75,15 @@
       if (name && !box.getAttribute("aria-label")) {
         box.setAttribute("role", "group");
         box.setAttribute("aria-label", name);
+      }
+    });
+    // Keys on a control are the control's: JupyterLab's notebook shortcuts (ArrowUp/Down move
+    // between cells in command mode) skip anything inside data-lm-suppress-shortcuts, so the
+    // arrow keys choose a radio button or move a slider instead of leaving the cell.
+    root.querySelectorAll(".widget-radio-box, .widget-slider, .widget-dropdown, " +
+                          ".widget-toggle-buttons").forEach(function (control) {
+      if (!control.hasAttribute("data-lm-suppress-shortcuts")) {
+        control.setAttribute("data-lm-suppress-shortcuts", "true");
       }
     });
     root.querySelectorAll(".jia-live").forEach(function (region) {
