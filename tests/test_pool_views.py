@@ -198,3 +198,4 @@ def test_derived_counts_are_tagged() -> None:
     rows = response_set(level=70, timepoint="week 12")
     assert rows and all(r.pair.derived for r in rows)
     assert all(label.endswith("(from derived counts)") for label in pool_args(rows)["labels"])
+    assert all("secondary end point" in label for label in pool_args(rows)["labels"])

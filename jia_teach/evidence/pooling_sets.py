@@ -204,7 +204,9 @@ def pool_args(rows: Sequence[PoolingRow]) -> dict[str, Any]:
 
 
 def _short(row: PoolingRow) -> str:
-    """The trial's label, with its drug when the label lacks it, tagged when derived."""
+    """The trial's label, with its drug when the label lacks it; says when the end point is
+    not the trial's primary one, and when the counts are derived."""
     trial, drug = trial_label(row.trial), arm_label(row.drug).lower()
     name = trial if drug in trial.lower() else f"{trial} ({drug})"
+    name += "" if row.primary else ", secondary end point"
     return name + (DERIVED_TAG if row.pair.derived else "")
