@@ -252,14 +252,19 @@ def measure_notebook(page: Any, url: str, markers: tuple[str, ...], samples: int
             else:
                 group = None
             times: list[float] = []
+            if group is not None:
+                group = [o for o in group if o.is_visible()]
             for step in range(samples):
-                handle.scroll_into_view_if_needed()
-                page.evaluate("(root) => window.__jiaLat.arm(root)", area.element_handle())
-                if group is not None:
-                    target = group[(step + 1) % len(group)]
-                    target.click()
-                else:
-                    _operate(page, handle, step)
+                try:
+                    handle.scroll_into_view_if_needed(timeout=5_000)
+                    page.evaluate("(root) => window.__jiaLat.arm(root)", area.element_handle())
+                    if group:
+                        group[(step + 1) % len(group)].click(timeout=5_000)
+                    else:
+                        _operate(page, handle, step)
+                except Exception as exc:  # a control that cannot be operated: say so, go on
+                    print(f"    skipped {view} {name[:40]}: {type(exc).__name__}", flush=True)
+                    break
                 ms = _settle(page)
                 if ms is not None:
                     times.append(ms)

@@ -106,7 +106,9 @@ def verdict_line(correct: bool, feedback: str) -> tuple[str, str]:
     """
     mark = "&#10004; Correct:" if correct else "&#10008; Not quite:"
     rest = _OPENERS.sub("", feedback, count=1)
-    return mark, (rest[:1].upper() + rest[1:]) if rest else rest
+    if rest == feedback or not rest:
+        return mark, feedback
+    return mark, rest[:1].upper() + rest[1:]
 
 
 class SelfCheck:
