@@ -100,8 +100,18 @@ def book_base(request: pytest.FixtureRequest, book_url: str) -> str:
 
 
 def _wait_live(page: object, kind: str) -> object:
+    """The calculator, once the page has settled: its other widgets drawn (and frozen), so that
+    a latency measures the calculator, not the widget manager still drawing the page."""
     root = page.locator(f".jia-calc-{kind}").first
     root.locator(".jia-calc-announce").wait_for(state="attached", timeout=30_000)
+    views = page.locator("script[type='application/vnd.jupyter.widget-view+json']").count()
+    if views:
+        page.wait_for_function(
+            "(n) => document.querySelectorAll('.widget-subarea[data-jia-frozen]').length >= n",
+            arg=views,
+            timeout=30_000,
+        )
+    page.wait_for_timeout(300)
     return root
 
 
