@@ -302,6 +302,27 @@ def main(argv: list[str] | None = None) -> int:
             signal.signal(sig, handler)
 
 
+def console() -> None:
+    """The ``jia-teach`` console script: :func:`main`, then exit with its status.
+
+    When Ctrl-C stops a run while the reader thread is inside the file library, finalising
+    Python under that live daemon thread can abort the process (SIGABRT) instead of exiting
+    130; so the script flushes its streams and leaves at once when another thread is alive.
+    (:func:`main` itself never exits: tests and callers use it in-process.)
+    """
+    import threading
+
+    code = main()
+    if threading.active_count() > 1:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(code)
+    sys.exit(code)
+
+
 def _on_interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -371,4 +392,4 @@ def _main(argv: list[str] | None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    console()
