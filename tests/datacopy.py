@@ -43,3 +43,41 @@ def read_in(folder: Path, fn: Callable[..., T], *args: object, **kwargs: object)
     """``fn(*args, **kwargs)`` with every table read from ``folder`` (jia_teach.use_data)."""
     with use_data(folder):
         return fn(*args, **kwargs)
+
+
+#: The invented trial of the trials-as-data tests (it never leaves a test's tmp_path).
+MADE_UP_TRIAL, MADE_UP_DRUG, MADE_UP_SOURCE = "ZETA-1", "zetakinra", "zeta2099"
+
+
+def add_made_up_trial(folder: Path) -> dict[str, str]:
+    """Add an invented trial's labels, source, design (copied from TENDER's) and week-4 JIA
+    ACR30 (21/30 vs 6/30) to a copied data folder; return the columns every row of it shares."""
+    trial, drug, source = MADE_UP_TRIAL, MADE_UP_DRUG, MADE_UP_SOURCE
+    edit_csv(
+        folder / "labels.csv",
+        extra=[
+            {"kind": "trial", "code": trial, "label": "ZETA-1 (zetakinra)", "colour": "#56B4E9"},
+            {"kind": "arm", "code": drug, "label": "Zetakinra"},
+        ],
+    )
+    edit_csv(
+        folder / "sources.csv",
+        extra=[{"source_id": source, "citation": "Invented trial for a test (not a publication)."}],
+    )
+    one = {"source_id": source, "source": "invented for a test", "trial": trial}
+    with (folder / "trial_designs.csv").open(newline="", encoding="utf-8") as fh:
+        designs = [{**r, **one} for r in csv.DictReader(fh) if r["trial"] == "TENDER"]
+    for r in designs:
+        r["arm"] = drug if r["arm"] == "tocilizumab" else r["arm"]
+        r["n"] = {"all": "60", drug: "30", "placebo": "30"}[r["arm"]]
+    edit_csv(folder / "trial_designs.csv", extra=designs)
+    edit_csv(
+        folder / "trial_outcomes.csv",
+        extra=[
+            {**one, "arm": drug, "endpoint": "acr30", "timepoint": "week 4", "events": "21",
+             "total": "30", "percent": "70", "status": "reported"},
+            {**one, "arm": "placebo", "endpoint": "acr30", "timepoint": "week 4", "events": "6",
+             "total": "30", "percent": "20", "status": "reported"},
+        ],
+    )  # fmt: skip
+    return one

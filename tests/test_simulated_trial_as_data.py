@@ -27,9 +27,16 @@ from jia_teach.rules.errors import DataFileError, InvalidValueError
 from jia_teach.simulation.calibration import refit
 from jia_teach.simulation.cohort import simulable_trials, simulate_trial
 from jia_teach.simulation.trials import trial_spec
-from tests.datacopy import copy_data, edit_csv
+from tests.datacopy import (
+    MADE_UP_DRUG,
+    MADE_UP_SOURCE,
+    MADE_UP_TRIAL,
+    add_made_up_trial,
+    copy_data,
+    edit_csv,
+)
 
-TRIAL, DRUG, SOURCE = "ZETA-1", "zetakinra", "zeta2099"
+TRIAL, DRUG, SOURCE = MADE_UP_TRIAL, MADE_UP_DRUG, MADE_UP_SOURCE
 N, SEED = 2000, 5
 #: Invented medians of ZETA-1's baseline (globals in mm, as baseline.csv gives them).
 MEDIANS = {
@@ -50,32 +57,7 @@ def _rows(path: Path) -> list[dict[str, str]]:
 def _add_trial(d: Path) -> None:
     """Everything a simulated trial needs beyond code: its labels, design, outcomes, baseline
     and the three simulation files' rows."""
-    edit_csv(
-        d / "labels.csv",
-        extra=[
-            {"kind": "trial", "code": TRIAL, "label": "ZETA-1 (zetakinra)", "colour": "#56B4E9"},
-            {"kind": "arm", "code": DRUG, "label": "Zetakinra"},
-        ],
-    )
-    edit_csv(
-        d / "sources.csv",
-        extra=[{"source_id": SOURCE, "citation": "Invented trial for a test (not a publication)."}],
-    )
-    one = {"source_id": SOURCE, "source": "invented for a test", "trial": TRIAL}
-    designs = [{**r, **one} for r in _rows(d / "trial_designs.csv") if r["trial"] == "TENDER"]
-    for r in designs:
-        r["arm"] = DRUG if r["arm"] == "tocilizumab" else r["arm"]
-        r["n"] = {"all": "60", DRUG: "30", "placebo": "30"}[r["arm"]]
-    edit_csv(d / "trial_designs.csv", extra=designs)
-    edit_csv(
-        d / "trial_outcomes.csv",
-        extra=[
-            {**one, "arm": DRUG, "endpoint": "acr30", "timepoint": "week 4", "events": "21",
-             "total": "30", "percent": "70", "status": "reported"},
-            {**one, "arm": "placebo", "endpoint": "acr30", "timepoint": "week 4", "events": "6",
-             "total": "30", "percent": "20", "status": "reported"},
-        ],
-    )  # fmt: skip
+    one = add_made_up_trial(d)
     edit_csv(
         d / "baseline.csv",
         extra=[

@@ -19,9 +19,16 @@ from jia_teach.data import use_data
 from jia_teach.data.labels import trial_colour, trial_label
 from jia_teach.evidence.trial_effects import compare_pair
 from jia_teach.present import forest_plot
-from tests.datacopy import copy_data, edit_csv
+from tests.datacopy import (
+    MADE_UP_DRUG,
+    MADE_UP_SOURCE,
+    MADE_UP_TRIAL,
+    add_made_up_trial,
+    copy_data,
+    edit_csv,
+)
 
-TRIAL, DRUG, SOURCE = "ZETA-1", "zetakinra", "zeta2099"
+TRIAL, DRUG, SOURCE = MADE_UP_TRIAL, MADE_UP_DRUG, MADE_UP_SOURCE
 
 
 def _like(path: Path, where: dict[str, str], **changes: str) -> list[dict[str, str]]:
@@ -35,32 +42,7 @@ def _like(path: Path, where: dict[str, str], **changes: str) -> list[dict[str, s
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     d = copy_data(tmp_path_factory.mktemp("trial"))
-    edit_csv(
-        d / "labels.csv",
-        extra=[
-            {"kind": "trial", "code": TRIAL, "label": "ZETA-1 (zetakinra)", "colour": "#56B4E9"},
-            {"kind": "arm", "code": DRUG, "label": "Zetakinra"},
-        ],
-    )
-    edit_csv(
-        d / "sources.csv",
-        extra=[{"source_id": SOURCE, "citation": "Invented trial for a test (not a publication)."}],
-    )
-    one = {"source_id": SOURCE, "source": "invented for a test", "trial": TRIAL}
-    designs = _like(d / "trial_designs.csv", {"trial": "TENDER"}, **one)
-    for r in designs:
-        r["arm"] = DRUG if r["arm"] == "tocilizumab" else r["arm"]
-        r["n"] = {"all": "60", DRUG: "30", "placebo": "30"}[r["arm"]]
-    edit_csv(d / "trial_designs.csv", extra=designs)
-    edit_csv(
-        d / "trial_outcomes.csv",
-        extra=[
-            {**one, "arm": DRUG, "endpoint": "acr30", "timepoint": "week 4", "events": "21",
-             "total": "30", "percent": "70", "status": "reported"},
-            {**one, "arm": "placebo", "endpoint": "acr30", "timepoint": "week 4", "events": "6",
-             "total": "30", "percent": "20", "status": "reported"},
-        ],
-    )  # fmt: skip
+    one = add_made_up_trial(d)
     edit_csv(
         d / "adverse_events.csv",
         extra=[
