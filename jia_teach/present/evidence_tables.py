@@ -103,11 +103,12 @@ def _variable_label(name: str) -> str:
         return name.replace("_", " ")
 
 
-def baseline_table(trials: Sequence[str] = ("TENDER", "canakinumab-2")) -> Table:
+def baseline_table(trials: Sequence[str] | None = None) -> Table:
     """Baseline characteristics side by side, each with its statistic (mean or median) and unit.
 
     A mean of one population beside a median of another is not a comparison of like with
-    like; the note names each trial's population and size.
+    like; the note names each trial's population and size. ``trials``: by default every
+    trial with baseline rows in ``data/baseline.csv``, in file order.
 
     Examples
     --------
@@ -118,6 +119,8 @@ def baseline_table(trials: Sequence[str] = ("TENDER", "canakinumab-2")) -> Table
     'mean 19.8 (SD 15.7) joints'
     """
     records = baseline_records()
+    if trials is None:
+        trials = list(dict.fromkeys(str(r["trial"]) for r in records))
     order: list[str] = []
     cells: dict[tuple[str, str], str] = {}
     populations = []

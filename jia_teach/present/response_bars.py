@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from jia_teach.data.labels import arm_label, trial_label
+from jia_teach.data.labels import TRIAL_LABELS, arm_label, trial_label
 from jia_teach.present.palette import PALETTE
 from jia_teach.present.style import COLORS, _finish, _footnote, _wrap
 from jia_teach.rules.errors import InvalidValueError
@@ -17,8 +17,8 @@ __all__ = ["response_rate_bars"]
 
 
 def response_rate_bars(
-    trial: str = "TENDER",
-    timepoint: str = "week 12",
+    trial: str | None = None,
+    timepoint: str | None = None,
     endpoints: Sequence[str] = ("acr30", "acr50", "acr70", "acr90"),
     *,
     confidence: float = 0.95,
@@ -27,8 +27,9 @@ def response_rate_bars(
 
     Parameters
     ----------
-    trial, timepoint : str
-        As in ``data/trial_outcomes.csv``.
+    trial, timepoint : str, optional
+        As in ``data/trial_outcomes.csv``; by default the first trial of ``data/labels.csv``
+        and the time point its design marks primary.
     endpoints : sequence of str
         Endpoint codes, drawn left to right (e.g. add ``"acr30_no_fever"`` to show the primary
         end point beside plain ACR30).
@@ -53,6 +54,10 @@ def response_rate_bars(
     from jia_teach import evidence
     from jia_teach.effects import proportion_ci
 
+    if trial is None:
+        trial = next(iter(TRIAL_LABELS))
+    if timepoint is None:
+        timepoint = evidence.primary_timepoint(trial) or ""
     if not len(endpoints):
         raise InvalidValueError(
             "no end point to draw", column="endpoints", allowed="at least one end point code"
