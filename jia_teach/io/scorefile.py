@@ -5,7 +5,10 @@ prints), so a script gets every guarantee the CLI gives:
 
 * **Streaming.** A wide table is read, scored and written a block at a time (CSV about 8 MB,
   Excel 65,536 rows, Parquet one row group), so memory does not grow with the file. A visit
-  table (``long=True``) is paired in memory.
+  table (``long=True``) in a CSV file larger than 16 MB (or a pipe) is partitioned by
+  patient on disk and paired a part at a time (:mod:`jia_teach.io.longfile`), so memory is
+  bounded there too; smaller files, Excel and Parquet inputs and a callable baseline are
+  paired in memory (the same output).
 * **True places in errors.** Every refusal is one :class:`~jia_teach.rules.errors.JiaInputError`
   naming the input file, the physical line of a CSV file (a quoted line break counts), the
   sheet row of an xlsx file or the global row of a Parquet file, the column, the value as it
@@ -284,7 +287,7 @@ class _Job:
                 writer.abort()
         return ScoredFile(str(self.name), rows)
 
-    # --- visit tables: paired in memory ----------------------------------------------------
+    # --- visit tables: in memory, or a part of whole patients at a time --------------------
     def long(
         self,
         options: dict[str, Any],
@@ -304,6 +307,26 @@ class _Job:
             check_unique(src.header)
         except JiaInputError as exc:
             raise JiaInputError(exc.describe(row_label=src.header_where())) from None
+        from jia_teach.io.longfile import bounded, score_long
+
+        if bounded(src, baseline):
+            chunks = _read_ahead(src.chunks())
+            try:
+                rows, unpaired = score_long(
+                    src,
+                    chunks,
+                    self._writing,
+                    patient=patient,
+                    time=time,
+                    baseline=baseline,
+                    label=label,
+                    window=window,
+                    options=options,
+                    progress=self.progress,
+                )
+            finally:
+                chunks.close()
+            return ScoredFile(str(self.name), rows, unpaired)
         chunks = []
         parts = []
         for chunk in src.chunks():
@@ -338,14 +361,20 @@ class _Job:
                 raise JiaInputError(exc.describe(row_label=src.header_where())) from None
             raise JiaInputError(exc.describe(row_label=where(exc.row, exc.column))) from None
         unpaired = scored.attrs.get("unpaired", ())
+        with self._writing([str(c) for c in scored.columns]) as writer:
+            writer.write_frame(scored)
+        return ScoredFile(str(self.name), len(scored), tuple(unpaired))
+
+    @contextlib.contextmanager
+    def _writing(self, columns: list[str]) -> Iterator[Any]:
+        """The output's writer, atomic and private; closed on success, aborted on any exit."""
         with _output(self.output, force=self.force, inputs=[self.src_path]) as handle:
-            writer = self._writer(handle, [str(c) for c in scored.columns])
+            writer = self._writer(handle, columns)
             try:
-                writer.write_frame(scored)
+                yield writer
                 writer.close()
             finally:
                 writer.abort()
-        return ScoredFile(str(self.name), len(scored), tuple(unpaired))
 
 
 def _read_ahead(chunks: Iterator[Any]) -> Generator[Any, None, None]:
