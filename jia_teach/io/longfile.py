@@ -68,7 +68,7 @@ PART_BYTES = 4 << 20
 PIPE_PARTS = 128
 #: Rows the merge holds at a time over all parts (each part's output is read in record
 #: batches of ``MERGE_ROWS // parts`` rows, at least 256).
-MERGE_ROWS = 1 << 18
+MERGE_ROWS = 1 << 16
 #: What Python's ``str.strip()`` removes (``str.isspace``), so Arrow trims ids the same way.
 _SPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
 _NOT_SEEN = 11  # labels kept for the "no visit has the label" message (it shows ten)
@@ -251,7 +251,7 @@ def score_long(
         spills = _partition(src, chunks, parts, pairing, progress, stack)
         outputs, unpaired, witness = _pair_parts(src, spills, pairing, options, stack)
         with writing([str(c) for c in template.columns]) as writer:
-            rows = _merge(outputs, writer, template, witness, patient)
+            rows = _merge(outputs, _batch_rows(len(outputs)), writer, template, witness, patient)
     return rows, tuple(heapq.merge(*unpaired))
 
 
@@ -354,15 +354,20 @@ def _pair_parts(
         unpaired.append(scored.attrs.get("unpaired", ()))
         witness.add(scored)
         table = pa.Table.from_pandas(scored, preserve_index=False)
-        batch = max(256, MERGE_ROWS // len(parts))
+        batch = _batch_rows(len(parts))
         out = stack.enter_context(contextlib.closing(_Spill(table.schema, batch)))
         out.write(table)
         outputs.append(out)
     return outputs, unpaired, witness
 
 
+def _batch_rows(parts: int) -> int:
+    return max(256, MERGE_ROWS // max(parts, 1))
+
+
 def _merge(
     outputs: list[_Spill],
+    batch_rows: int,
     writer: Any,
     template: pd.DataFrame,
     witness: _Witness,
@@ -372,31 +377,36 @@ def _merge(
     from jia_teach.io.csvwrite import CsvTableWriter
 
     streams = [iter(o.batches()) for o in outputs]
-    buffers: list[pa.Table | None] = [None] * len(streams)
+    tables: list[pa.Table | None] = [None] * len(streams)
+    ids: list[np.ndarray] = [np.empty(0, dtype=object)] * len(streams)
+    ended = [False] * len(streams)
 
-    def refill(i: int) -> None:
-        batch = next(streams[i], None)
-        buffers[i] = None if batch is None else pa.Table.from_batches([batch])
+    def topped_up(i: int) -> bool:
+        """Part ``i``'s buffer holds a batch or more (or all that is left); False if empty."""
+        while not ended[i] and (tables[i] is None or len(ids[i]) < batch_rows):
+            batch = next(streams[i], None)
+            if batch is None:
+                ended[i] = True
+                break
+            more = pa.Table.from_batches([batch])
+            tables[i] = more if tables[i] is None else pa.concat_tables([tables[i], more])
+            ids[i] = np.concatenate([ids[i], batch.column(patient).to_numpy(zero_copy_only=False)])
+        return tables[i] is not None and len(ids[i]) > 0
 
-    for i in range(len(streams)):
-        refill(i)
     rows = 0
-    while any(b is not None for b in buffers):
-        ids = {
-            i: b.column(patient).to_numpy(zero_copy_only=False)
-            for i, b in enumerate(buffers)
-            if b is not None
-        }
-        cutoff = min(v[-1] for v in ids.values())
+    while True:
+        # every buffer at least a batch long, so each step writes about a batch per part
+        live = [i for i in range(len(streams)) if topped_up(i)]
+        if not live:
+            break
+        cutoff = min(ids[i][-1] for i in live)  # every id up to it is in the buffers
         taken, taken_ids = [], []
-        for i, v in ids.items():
-            k = int(np.searchsorted(v, cutoff, side="right"))
+        for i in live:
+            k = int(np.searchsorted(ids[i], cutoff, side="right"))
             if k:
-                taken.append(buffers[i].slice(0, k))
-                taken_ids.append(v[:k])
-            buffers[i] = buffers[i].slice(k) if k < len(v) else None
-            if buffers[i] is None:
-                refill(i)
+                taken.append(tables[i].slice(0, k))
+                taken_ids.append(ids[i][:k])
+            tables[i], ids[i] = tables[i].slice(k), ids[i][k:]
         block = pa.concat_tables(taken, promote_options="permissive")
         order = np.argsort(np.concatenate(taken_ids), kind="stable")
         frame = block.take(pa.array(order)).to_pandas()

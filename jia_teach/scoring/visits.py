@@ -382,7 +382,7 @@ def _pair(
             fpos, bpos = fpos[np.sort(first)], bpos[np.sort(first)]
     paired = np.zeros(len(starts), dtype=bool)
     paired[group_of[fpos]] = True
-    unpaired = tuple(_plain(ids.iloc[int(order[starts[g]])]) for g in np.flatnonzero(~paired))
+    unpaired = tuple(map(_plain, ids.to_numpy()[order[starts[~paired]]].tolist()))
     b_rows, f_rows = order[bpos], order[fpos]
     out: dict[str, Any] = {
         patient: ids.iloc[f_rows].reset_index(drop=True),
@@ -429,8 +429,10 @@ def score_pairs(pairs: pd.DataFrame, **options: Any) -> pd.DataFrame:
     """:func:`jia_teach.score` of :func:`pair_visits`' table; an error names the visit row."""
     from jia_teach.scoring.scorer import score
 
+    bare = pairs.copy(deep=False)
+    bare.attrs = {}  # speed: pandas deep-copies attrs (every unpaired id) in each operation
     try:
-        scored = score(pairs, **options)
+        scored = score(bare, **options)
     except JiaInputError as exc:
         raise _visit_error(exc, pairs) from None
     scored.attrs["unpaired"] = pairs.attrs["unpaired"]
