@@ -100,7 +100,7 @@ def score_file(
     long: bool = False,
     patient: str | None = None,
     time: str | None = None,
-    baseline: str = "first",
+    baseline: Any = "first",
     label: str | None = None,
     window: tuple[float, float] | None = None,
     marker: str | None = None,
@@ -127,7 +127,9 @@ def score_file(
         (``sys.stdout.buffer``) for CSV on a stream.
     long, patient, time, baseline, label, window
         A visit table (one row per visit): paired by :func:`jia_teach.pair_visits` with these
-        options, then scored.
+        options, then scored. A CSV file over 16 MB (or a pipe) is paired by parts of whole
+        patients in bounded memory (:mod:`jia_teach.io.longfile`; the same output); a
+        callable ``baseline`` is always paired in memory.
     marker, vas_unit, worsening_limit, explain
         As for :func:`jia_teach.score`.
     flare : str or FlareDefinition
