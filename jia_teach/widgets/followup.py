@@ -184,22 +184,13 @@ class FollowUpCalculator(View):
         self.controls["gc_recorded"] = w.Checkbox(
             value=True, description="Glucocorticoid dose recorded", style=wide
         )
-        self.controls["gc_visit2"] = w.BoundedFloatText(
-            value=0.0,
-            min=0.0,
-            max=30.0,
-            step=0.01,
-            description="Glucocorticoid at visit 2 (mg/kg/day)",
-            style=wide,
-        )
-        self.controls["crp_normal_max"] = w.BoundedFloatText(
-            value=10.0,
-            min=0.1,
-            max=100.0,
-            step=0.1,
-            description="CRP upper limit of normal (mg/L; your laboratory's)",
-            style=wide,
-        )
+        for name, value, low, high, step, text in (
+            ("gc_visit2", 0.0, 0.0, 30.0, 0.01, "Glucocorticoid at visit 2 (mg/kg/day)"),
+            ("crp_normal_max", 10.0, 0.1, 100.0, 0.1, "Upper limit of normal CRP (mg/L; lab's)"),
+        ):
+            self.controls[name] = w.BoundedFloatText(
+                value=value, min=low, max=high, step=step, description=text, style=wide
+            )
         self.controls["marker"].observe(self._on_marker, names="value")
         self._on_marker({"new": marker})
         self._flare_html = w.HTML()
