@@ -80,6 +80,8 @@ def _c(name: str, allowed: tuple[str, ...] | Mapping[str, str], multi: bool = Fa
 
 _SOURCE = Column("source_id", "sources")
 _STATUS = _c("status", STATUSES)
+#: The last columns of every file of reported figures: status, citation, note, source ids.
+_PROVENANCE = (_STATUS, _t("source", required=True), _t("note"), _SOURCE)
 
 SCHEMAS: dict[str, tuple[Column, ...]] = {
     "sources.csv": (
@@ -113,10 +115,7 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
         Column("events", "count", required=False),
         Column("total", "count", required=False, minimum=1),
         Column("percent", "percent", required=False, maximum=100),
-        _STATUS,
-        _t("source", required=True),
-        _t("note"),
-        _SOURCE,
+        *_PROVENANCE,
     ),
     "baseline.csv": (
         _c("trial", TRIAL_LABELS),
@@ -127,10 +126,7 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
         Column("value", "number"),
         Column("sd", "number", required=False),
         _t("unit", required=True),
-        _STATUS,
-        _t("source", required=True),
-        _t("note"),
-        _SOURCE,
+        *_PROVENANCE,
     ),
     "adverse_events.csv": (
         _c("trial", TRIAL_LABELS),
@@ -140,10 +136,7 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
         Column("value", "number"),
         _c("unit", _AE_UNITS),
         Column("total", "count", required=False, minimum=1),
-        _STATUS,
-        _t("source", required=True),
-        _t("note"),
-        _SOURCE,
+        *_PROVENANCE,
     ),
     "reported_effects.csv": (
         Column("effect_id", "id"),
@@ -158,10 +151,7 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
         Column("ci_high", "number", required=False, minimum=None),
         Column("confidence", "number", required=False, minimum=0, maximum=1),
         _t("unit", required=True),
-        _STATUS,
-        _t("source", required=True),
-        _t("note"),
-        _SOURCE,
+        *_PROVENANCE,
     ),
     "source_claims.csv": (
         Column("claim_id", "id"),
