@@ -312,21 +312,14 @@ def worked_assessments() -> list[RobAssessment]:
     [('TENDER', 'efficacy_week12', 'some_concerns'), ('TENDER', 'harms_week12', 'some_concerns')]
     """
     from jia_teach.evidence.appraisal_rows import risk_of_bias_records
+    from jia_teach.evidence.records import from_row
 
     groups: dict[tuple[str, str], list[DomainJudgement]] = {}
     labels: dict[tuple[str, str], str] = {}
     for r in risk_of_bias_records():
         key = (str(r["trial"]), str(r["outcome"]))
         labels[key] = str(r["outcome_label"])
-        groups.setdefault(key, []).append(
-            DomainJudgement(
-                domain=str(r["domain"]),
-                judgement=str(r["judgement"]),
-                facts=str(r["facts"]),
-                why=str(r["why"]),
-                source=str(r["source"]),
-            )
-        )
+        groups.setdefault(key, []).append(from_row(DomainJudgement, r))
     order = list(DOMAINS)
     return [
         RobAssessment(
