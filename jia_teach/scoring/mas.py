@@ -52,12 +52,12 @@ from __future__ import annotations
 
 import difflib
 from fractions import Fraction
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..rules.errors import InvalidValueError, MissingColumnError
+from .cells import NO, YES, raise_first, yes_no_cells
 
 __all__ = [
     "MAS_COLUMNS",
@@ -98,8 +98,8 @@ _UNITS: dict[str, dict[str, Fraction]] = {
     "triglycerides": {"mg/dL": Fraction(1), "mmol/L": TRIGLYCERIDE_MG_DL_PER_MMOL_L},
     "fibrinogen": {"mg/dL": Fraction(1), "g/L": Fraction(100)},
 }
-_YES = {"yes", "y", "true", "1", "febrile"}
-_NO = {"no", "n", "false", "0", "afebrile"}
+_YES = YES | {"febrile"}
+_NO = NO | {"afebrile"}
 
 
 def mas_thresholds(**units: str) -> dict[str, float]:
@@ -129,32 +129,10 @@ def _febrile(values: pd.Series) -> pd.arrays.BooleanArray:
     """Fever as a nullable boolean: True/False, yes/no, 1/0; blank is unknown."""
     if pd.api.types.is_bool_dtype(values.dtype):
         return values.astype("boolean").array
-    text = values.astype("string").str.strip().str.lower()
-    text = text.str.replace(r"\.0$", "", regex=True)
-    blank = (text.isna() | (text == "")).to_numpy(dtype=bool)
-    yes = text.isin(_YES).to_numpy(dtype=bool, na_value=False)
-    no = text.isin(_NO).to_numpy(dtype=bool, na_value=False)
-    bad = ~(blank | yes | no)
-    if bad.any():
-        pos = int(np.flatnonzero(bad)[0])
-        raise InvalidValueError(
-            f"{_show(values.iloc[pos])} is not a fever answer",
-            column="febrile",
-            row=pos + 1,
-            allowed="yes/no, true/false, 1/0, or blank for unknown",
-        )
+    yes, blank = yes_no_cells(values, "febrile", "fever answer", _YES, _NO)
     result = pd.array(yes, dtype="boolean")
     result[blank] = pd.NA
     return result
-
-
-def _show(value: Any) -> str:
-    """A cell as the user typed it (no numpy reprs)."""
-    if isinstance(value, (float, np.floating)) and float(value).is_integer():
-        return f"{float(value):g}"
-    if isinstance(value, (np.generic,)):
-        return str(value.item())
-    return repr(value) if isinstance(value, str) else str(value)
 
 
 def _numbers(values: pd.Series, column: str, unit: str) -> np.ndarray:
@@ -180,15 +158,13 @@ def _numbers(values: pd.Series, column: str, unit: str) -> np.ndarray:
             .isin(["nan", "inf", "-inf", "infinity"])
             .to_numpy(dtype=bool, na_value=False)
         )
-    bad = bad_text | np.isinf(arr) | (arr < 0)
-    if bad.any():
-        pos = int(np.flatnonzero(bad)[0])
-        raise InvalidValueError(
-            f"{_show(values.iloc[pos])} is not a laboratory value",
-            column=column,
-            row=pos + 1,
-            allowed=f"numbers >= 0 in {unit}, or blank for not measured",
-        )
+    raise_first(
+        bad_text | np.isinf(arr) | (arr < 0),
+        values,
+        "is not a laboratory value",
+        column=column,
+        allowed=f"numbers >= 0 in {unit}, or blank for not measured",
+    )
     return arr
 
 
