@@ -19,13 +19,14 @@ jia_teach.rules.errors.InvalidValueError: row 2, column 'fever': 'maybe' is not 
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Collection
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from jia_teach.rules.errors import InvalidValueError
+from jia_teach.rules.errors import InvalidValueError, MissingColumnError
 
 __all__ = ["NO", "YES", "raise_first", "show", "yes_no_cells"]
 
@@ -47,6 +48,29 @@ def show(value: Any) -> str:
     if isinstance(value, (np.generic,)):
         return str(value.item())
     return repr(value) if isinstance(value, str) else str(value)
+
+
+def need_columns(table: pd.DataFrame, names: Collection[str], allowed: str | None = None) -> None:
+    """Raise for the first of ``names`` not a column of ``table``, with the closest name.
+
+    Examples
+    --------
+    >>> need_columns(pd.DataFrame(columns=["fevr"]), ["fever"])
+    Traceback (most recent call last):
+    ...
+    jia_teach.rules.errors.MissingColumnError: column 'fever': missing column 'fever'; did you \
+mean 'fevr'? (allowed: fevr)
+    """
+    columns = [str(c) for c in table.columns]
+    for name in names:
+        if name not in columns:
+            close = difflib.get_close_matches(name, columns, n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise MissingColumnError(
+                f"missing column {name!r}{hint}",
+                column=name,
+                allowed=", ".join(columns) if allowed is None else allowed,
+            )
 
 
 def raise_first(

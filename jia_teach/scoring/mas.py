@@ -50,14 +50,13 @@ References
 
 from __future__ import annotations
 
-import difflib
 from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 
-from ..rules.errors import InvalidValueError, MissingColumnError
-from .cells import NO, YES, raise_first, yes_no_cells
+from ..rules.errors import InvalidValueError
+from .cells import NO, YES, need_columns, raise_first, yes_no_cells
 
 __all__ = [
     "MAS_COLUMNS",
@@ -231,16 +230,9 @@ def classify_mas(
             f"expected a table (pandas DataFrame), got {type(table).__name__}",
             allowed="a DataFrame with columns " + ", ".join(MAS_COLUMNS),
         )
-    columns = [str(c) for c in table.columns]
-    for name in MAS_COLUMNS:
-        if name not in columns:
-            close = difflib.get_close_matches(name, columns, n=1, cutoff=0.6)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise MissingColumnError(
-                f"missing column {name!r}{hint}",
-                column=name,
-                allowed="columns " + ", ".join(MAS_COLUMNS) + " (blank cells for unmeasured)",
-            )
+    need_columns(
+        table, MAS_COLUMNS, "columns " + ", ".join(MAS_COLUMNS) + " (blank cells for unmeasured)"
+    )
     units = {
         "ferritin": ferritin_unit,
         "platelets": platelets_unit,

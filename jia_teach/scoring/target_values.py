@@ -8,13 +8,11 @@ as floats: 1 met, 0 not met, NaN unknown.
 
 from __future__ import annotations
 
-import difflib
-
 import numpy as np
 import pandas as pd
 
-from ..rules.errors import InvalidValueError, MissingColumnError
-from .cells import raise_first, yes_no_cells
+from ..rules.errors import InvalidValueError
+from .cells import need_columns, raise_first, yes_no_cells
 
 __all__ = [
     "at_most",
@@ -101,17 +99,6 @@ def days_since_start(visits: pd.DataFrame, time: str, start: str | None) -> np.n
         stamps[name] = parsed
     delta = (stamps[time] - stamps[start]).dt.total_seconds().to_numpy() / 86400.0
     return delta
-
-
-def need_columns(visits: pd.DataFrame, names: list[str]) -> None:
-    columns = [str(c) for c in visits.columns]
-    for name in names:
-        if name not in columns:
-            close = difflib.get_close_matches(name, columns, n=1, cutoff=0.6)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise MissingColumnError(
-                f"missing column {name!r}{hint}", column=name, allowed=", ".join(columns)
-            )
 
 
 def kleene_and(*items: np.ndarray) -> np.ndarray:
