@@ -16,6 +16,7 @@ from jia_teach.present.style import (
     _finish,
     _footnote,
     _wrap,
+    row_text,
 )
 from jia_teach.rules.errors import InvalidValueError
 
@@ -208,16 +209,7 @@ def benefit_risk_chart(
             markerfacecolor=colour if span is not None else "white",
             markeredgewidth=1.5,
         )
-        ax.text(
-            1.02,
-            y,
-            f"{round_up(value):.0f}",
-            transform=ax.get_yaxis_transform(),
-            va="center",
-            fontsize=9,
-            color=colour,
-            fontweight="bold",
-        )
+        row_text(ax, y, f"{round_up(value):.0f}", fontsize=9, color=colour, fontweight="bold")
     ax.set_xscale("log")
     ax.set_xlim(1, 1000)
     ax.set_xticks([1, 2, 5, 10, 20, 50, 100, 200, 500, 1000])

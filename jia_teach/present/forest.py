@@ -9,7 +9,7 @@ from jia_teach.data.labels import comparison_label, trial_colour, trial_label
 from jia_teach.effects import DERIVED_TAG
 from jia_teach.evidence.trial_effects import compare_pair
 from jia_teach.present.palette import PALETTE
-from jia_teach.present.style import _FOOT, COLORS, _finish, _footnote
+from jia_teach.present.style import _FOOT, COLORS, _finish, _footnote, row_text
 from jia_teach.rules.errors import InvalidValueError
 
 if TYPE_CHECKING:
@@ -110,12 +110,10 @@ def forest_plot(
             markerfacecolor="white" if derived else colour,
             markeredgewidth=1.5,
         )
-        ax.text(
-            1.02,
+        row_text(
+            ax,
             y,
             f"{100 * r.risk_difference:.0f} ({low:.0f} to {high:.0f})\n{r.nnt_text}",
-            transform=ax.get_yaxis_transform(),
-            va="center",
             fontsize=7.5,
         )
     ax.axvline(0, color="black", linewidth=0.8)
