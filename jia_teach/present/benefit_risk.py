@@ -16,6 +16,7 @@ from jia_teach.present.style import (
     _finish,
     _footnote,
     _wrap,
+    row_chart,
     row_text,
 )
 from jia_teach.rules.errors import InvalidValueError
@@ -153,7 +154,6 @@ def benefit_risk_chart(
     >>> print(caption(fig))
     About 2 patients need treatment for one more to reach JIA ACR70 (from derived counts), while about 10 need treatment for one more to have infusion reaction within 24 h.
     """  # noqa: E501
-    from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
     from jia_teach.effects import ArmComparison
@@ -185,9 +185,7 @@ def benefit_risk_chart(
             "no benefit to plot", column="benefits", allowed="at least one comparison"
         )
     n = len(rows)
-    fig = Figure(figsize=(9, 1.8 + 0.45 * n), layout="constrained")
-    ax = fig.add_subplot()
-    ys = list(range(n))[::-1]
+    fig, ax, ys = row_chart(n, 9, 1.8, 0.45)
     for y, (kind, _label, value, span) in zip(ys, rows, strict=True):
         colour = COLORS[kind]
         if span is not None:

@@ -9,7 +9,7 @@ from jia_teach.data.labels import comparison_label, trial_colour, trial_label
 from jia_teach.effects import DERIVED_TAG
 from jia_teach.evidence.trial_effects import compare_pair
 from jia_teach.present.palette import PALETTE
-from jia_teach.present.style import _FOOT, COLORS, _finish, _footnote, row_text
+from jia_teach.present.style import _FOOT, COLORS, _finish, _footnote, row_chart, row_text
 from jia_teach.rules.errors import InvalidValueError
 
 if TYPE_CHECKING:
@@ -69,7 +69,6 @@ def forest_plot(
     >>> "percentage points" in fig.axes[0].get_xlabel()
     True
     """
-    from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
     from jia_teach import evidence
@@ -93,9 +92,7 @@ def forest_plot(
             "nothing to plot", column="comparisons", allowed="at least one comparison"
         )
     n = len(items)
-    fig = Figure(figsize=(10, 1.6 + 0.52 * n), layout="constrained")
-    ax = fig.add_subplot()
-    ys = list(range(n))[::-1]
+    fig, ax, ys = row_chart(n, 10, 1.6, 0.52)
     for y, (_label, r, trial) in zip(ys, items, strict=True):
         colour = COLORS.get(trial, COLORS["treated"])
         low, high = (100 * v for v in r.risk_difference_ci)

@@ -11,7 +11,7 @@ from jia_teach.present.palette import PALETTE
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["COLORS", "caption", "image", "row_text"]
+__all__ = ["COLORS", "caption", "image", "row_chart", "row_text"]
 
 #: Okabe-Ito colours by role (a trial's colour is data: :func:`jia_teach.data.labels.trial_colour`).
 COLORS: Mapping[str, str] = {
@@ -26,6 +26,24 @@ COLORS: Mapping[str, str] = {
 _FOOT = {"fontsize": 7.5, "color": PALETTE["dark"], "ha": "left", "va": "bottom", "wrap": True}
 #: Footnotes that are wrapped here, once, instead of by matplotlib at every draw.
 _FOOT_PREWRAPPED = {k: v for k, v in _FOOT.items() if k != "wrap"}
+
+
+def row_chart(n: int, width: float, base: float, per_row: float) -> tuple[Any, Any, list[int]]:
+    """A figure for ``n`` chart rows, top row first: ``(figure, axes, y of each row)``.
+
+    Its height is ``base`` inches plus ``per_row`` for each row (a forest plot, a
+    benefit-risk chart).
+
+    Examples
+    --------
+    >>> fig, ax, ys = row_chart(3, 9, 1.8, 0.45)
+    >>> ys, round(float(fig.get_figheight()), 2)
+    ([2, 1, 0], 3.15)
+    """
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, base + per_row * n), layout="constrained")
+    return fig, fig.add_subplot(), list(range(n))[::-1]
 
 
 def row_text(ax: Any, y: float, text: str, side: str = "right", **style: Any) -> Any:
