@@ -83,6 +83,7 @@ __all__ = [
     "load_baseline",
     "load_cohort_fit",
     "load_designs",
+    "load_drug_targets",
     "load_grade_judgements",
     "load_grade_outcomes",
     "load_outcomes",
@@ -191,6 +192,10 @@ LOADERS: dict[str, tuple[str, str]] = {
         "reported_effects.csv",
         "Effect estimates as the sources report them (HR, differences, P).",
     ),
+    "load_drug_targets": (
+        "drug_targets.csv",
+        "What each drug blocks (IL-1 or IL-6), with its source.",
+    ),
     "load_source_claims": (
         "source_claims.csv",
         "Claims of the Li & Geskey commentary beside the trial's figures.",
@@ -249,6 +254,7 @@ load_appraisal_outcomes = _named("load_appraisal_outcomes")
 load_baseline = _named("load_baseline")
 load_adverse_events = _named("load_adverse_events")
 load_reported_effects = _named("load_reported_effects")
+load_drug_targets = _named("load_drug_targets")
 load_source_claims = _named("load_source_claims")
 load_risk_of_bias = _named("load_risk_of_bias")
 load_published_appraisals = _named("load_published_appraisals")

@@ -208,6 +208,7 @@ _ROW_RULES: dict[str, Callable[[str, dict], None]] = {
     "baseline.csv": _baseline_rules,
     "adverse_events.csv": _ae_rules,
     "reported_effects.csv": _effect_rules,
+    "drug_targets.csv": _status_rules,
 }
 
 
@@ -319,6 +320,7 @@ _FILE_RULES: dict[str, Callable[[str, list[dict]], None]] = {
     "published_appraisals.csv": _unique_rule(("appraisal_id",)),
     "grade_outcomes.csv": _unique_rule(("outcome_id",)),
     "grade_judgements.csv": _unique_rule(("outcome_id", "domain")),
+    "drug_targets.csv": _unique_rule(("drug",)),
 }
 
 

@@ -21,6 +21,7 @@ from jia_teach.data.labels import ARM_LABELS, ENDPOINT_LABELS, EVENT_LABELS, TRI
 from jia_teach.rules.coreset import CORE_VARIABLES, MARKERS
 
 __all__ = [
+    "DRUG_TARGETS",
     "DTYPES",
     "FILES",
     "FIT_PARAMETERS",
@@ -51,6 +52,8 @@ _MEASURES = ("hazard_ratio", "weighted_difference", "p_value", "rate_difference"
 _VERDICTS = ("consistent", "mislabelled", "not_directly_comparable", "unverified")
 _QUALIFIERS = ("<", ">", "<=", ">=")
 _FIT_KINDS = ("parameter", "target", "check")
+#: What a drug blocks (``drug_targets.csv``): the two classes of the review.
+DRUG_TARGETS: tuple[str, ...] = ("IL-1", "IL-6")
 
 
 # --------------------------------------------------------------------------------------------
@@ -151,6 +154,11 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
         Column("ci_high", "number", required=False, minimum=None),
         Column("confidence", "number", required=False, minimum=0, maximum=1),
         _t("unit", required=True),
+        *_PROVENANCE,
+    ),
+    "drug_targets.csv": (
+        _c("drug", ARM_LABELS),
+        _c("target", DRUG_TARGETS),
         *_PROVENANCE,
     ),
     "source_claims.csv": (
