@@ -93,6 +93,7 @@ __all__ = [
     "load_simulation_baseline",
     "load_simulation_targets",
     "load_simulation_trials",
+    "load_single_arm_appraisals",
     "load_source_claims",
     "load_sources",
     "use_data",
@@ -208,6 +209,10 @@ LOADERS: dict[str, tuple[str, str]] = {
         "published_appraisals.csv",
         "Appraisals of these trials published by others.",
     ),
+    "load_single_arm_appraisals": (
+        "single_arm_appraisals.csv",
+        "Single-arm studies appraised with the NIH case-series tool: our appraisal.",
+    ),
     "load_grade_outcomes": (
         "grade_outcomes.csv",
         "Outcomes of the GRADE summary of findings and their MIDs.",
@@ -258,6 +263,7 @@ load_drug_targets = _named("load_drug_targets")
 load_source_claims = _named("load_source_claims")
 load_risk_of_bias = _named("load_risk_of_bias")
 load_published_appraisals = _named("load_published_appraisals")
+load_single_arm_appraisals = _named("load_single_arm_appraisals")
 load_grade_outcomes = _named("load_grade_outcomes")
 load_grade_judgements = _named("load_grade_judgements")
 load_cohort_fit = _named("load_cohort_fit")

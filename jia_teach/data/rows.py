@@ -321,6 +321,7 @@ _FILE_RULES: dict[str, Callable[[str, list[dict]], None]] = {
     "grade_outcomes.csv": _unique_rule(("outcome_id",)),
     "grade_judgements.csv": _unique_rule(("outcome_id", "domain")),
     "drug_targets.csv": _unique_rule(("drug",)),
+    "single_arm_appraisals.csv": _unique_rule(("study", "question")),
 }
 
 

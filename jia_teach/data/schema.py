@@ -27,6 +27,7 @@ __all__ = [
     "FIT_PARAMETERS",
     "GRADE_DOMAINS",
     "GRADE_UPGRADES",
+    "NIH_ANSWERS",
     "OUR_APPRAISAL",
     "ROB_DOMAINS",
     "ROB_JUDGEMENTS",
@@ -254,6 +255,8 @@ GRADE_DOMAINS: tuple[str, ...] = (
 #: GRADE domains that can only raise certainty (the others can only lower it).
 GRADE_UPGRADES: tuple[str, ...] = ("large_effect", "dose_response", "residual_confounding")
 _GRADE_KINDS = ("outcome", "harm", "hazard_ratio", "rate_difference")
+#: Answers of the NIH case-series tool: yes, no, cannot determine, not reported, not applicable.
+NIH_ANSWERS: tuple[str, ...] = ("yes", "no", "CD", "NR", "NA")
 
 SCHEMAS.update(
     {
@@ -265,6 +268,15 @@ SCHEMAS.update(
             _c("judgement", ROB_JUDGEMENTS),
             _t("facts", required=True),
             _t("why", required=True),
+            _SOURCE,
+            _t("source", required=True),
+            _c("appraisal", (OUR_APPRAISAL,)),
+        ),
+        "single_arm_appraisals.csv": (
+            _t("study", required=True),
+            Column("question", "count", minimum=1, maximum=9),
+            _c("answer", NIH_ANSWERS),
+            _t("facts", required=True),
             _SOURCE,
             _t("source", required=True),
             _c("appraisal", (OUR_APPRAISAL,)),
