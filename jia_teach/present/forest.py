@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from jia_teach.data.labels import comparison_label, trial_colour, trial_label
+from jia_teach.data.labels import arm_label, comparison_label, trial_colour, trial_label
 from jia_teach.effects import DERIVED_TAG
 from jia_teach.evidence.trial_effects import compare_pair
 from jia_teach.present.palette import PALETTE
@@ -31,10 +31,24 @@ def _row_label(p: ArmPair) -> str:
     )
 
 
-def _default_rows() -> list[tuple[str, ArmComparison, str]]:
-    from jia_teach import evidence
+def _differences(pairs: Sequence[ArmPair]) -> str:
+    """How the plotted trials differ, from their pairs: each drug's span of time points
+    (``tocilizumab week 12 vs canakinumab day 15 to month 1``), and what adapted criteria add."""
+    from jia_teach.appraisal.borrowing import timepoint_days
 
-    return [(_row_label(p), compare_pair(p), p.trial) for p in evidence.benefit_pairs()]
+    spans: dict[str, dict[str, float]] = {}
+    for p in pairs:
+        days = timepoint_days(p.timepoint)
+        if p.treated is not None and days is not None:
+            spans.setdefault(arm_label(p.treated.arm).lower(), {})[p.timepoint] = days
+    parts = []
+    for drug, times in spans.items():
+        ordered = sorted(times, key=times.__getitem__)
+        parts.append(f"{drug} {ordered[0]}" + (f" to {ordered[-1]}" if len(ordered) > 1 else ""))
+    text = " vs ".join(parts)
+    if any(p.measure.startswith("adapted_") for p in pairs):
+        text += ("; " if text else "") + "adapted criteria need fever resolution and use CRP"
+    return text or "see the row labels"
 
 
 def forest_plot(
@@ -78,10 +92,13 @@ def forest_plot(
             "give comparisons or rows, not both", column="rows", allowed="one of the two"
         )
     if rows is not None:
-        chosen = [evidence.pair(*key) for key in rows]
-        items = [(_row_label(p), compare_pair(p), p.trial) for p in chosen]
+        pairs = [evidence.pair(*key) for key in rows]
     elif comparisons is None:
-        items = _default_rows()
+        pairs = evidence.benefit_pairs()
+    else:
+        pairs = [r for r in comparisons.values() if isinstance(r, evidence.ArmPair)]
+    if comparisons is None:
+        items = [(_row_label(p), compare_pair(p), p.trial) for p in pairs]
     else:
         items = [
             (label, compare_pair(r), r.trial) if isinstance(r, evidence.ArmPair) else (label, r, "")
@@ -145,8 +162,7 @@ def forest_plot(
     ax.legend(handles=legend, loc="upper left", fontsize=7.5, frameon=True)
     warning = (
         "WARNING: not a head-to-head comparison. The trials differ in drug, design, population, "
-        "time point and end point\n(TENDER week 12 vs canakinumab day 15 to month 1; adapted "
-        "criteria need fever resolution and use CRP). Do not rank the drugs from this plot."
+        f"time point and end point\n({_differences(pairs)}). Do not rank the drugs from this plot."
     )
     fig.suptitle(
         warning,
@@ -167,7 +183,7 @@ def forest_plot(
     )
     if hr is not None and comparisons is None:
         foot += (
-            f" Not shown: canakinumab trial 2 (randomized withdrawal) reports flare as "
+            f" Not shown: {trial_label(hr.trial)} reports {hr.endpoint} as "
             f"{hr.text}, a different kind of measure."
         )
     foot = _footnote(fig, foot)
