@@ -31,6 +31,7 @@ __all__ = [
     "PercentPair",
     "arm_counts",
     "count_pairs",
+    "default_comparison",
     "harm_counts",
     "harm_percentages",
 ]
@@ -164,6 +165,19 @@ def count_pairs() -> list[ArmCounts]:
     ['adapted_acr30', 'adapted_acr30', 'adapted_acr70', 'adapted_acr90']
     """
     return list(_pairs().values())
+
+
+def default_comparison() -> tuple[str, str, str]:
+    """The comparison a view opens on when none is given: the last comparison with counts of
+    ``trial_outcomes.csv`` (the review's own trials), as ``(trial, end point, time point)``.
+
+    Examples
+    --------
+    >>> default_comparison()
+    ('canakinumab-1', 'adapted_acr90', 'month 1')
+    """
+    p = evidence.benefit_pairs()[-1]
+    return (p.trial, p.measure, p.timepoint)
 
 
 def arm_counts(trial: str, endpoint: str, timepoint: str) -> ArmCounts:
