@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 
 from jia_teach import evidence
 from jia_teach.data.labels import CONTROL_ARM, comparison_label
-from jia_teach.effects import DERIVED_TAG
 from jia_teach.rules.errors import InvalidValueError
 
 if TYPE_CHECKING:
@@ -76,8 +75,9 @@ class ArmCounts:
     @property
     def label(self) -> str:
         """Trial, end point and time point in words (``effects.DERIVED_TAG`` if derived)."""
-        text = comparison_label(self.trial, self.endpoint, self.timepoint, self.kind)
-        return text + (DERIVED_TAG if self.derived else "")
+        return comparison_label(
+            self.trial, self.endpoint, self.timepoint, self.kind, derived=self.derived
+        )
 
     @property
     def counts_text(self) -> str:

@@ -102,8 +102,9 @@ class ArmPair:
     @property
     def label(self) -> str:
         """Trial, measure and time point in words, tagged when the counts are derived."""
-        text = comparison_label(self.trial, self.measure, self.timepoint, self.kind)
-        return text + (DERIVED_TAG if self.derived else "")
+        return comparison_label(
+            self.trial, self.measure, self.timepoint, self.kind, derived=self.derived
+        )
 
     @property
     def counts_text(self) -> str:
