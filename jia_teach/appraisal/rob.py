@@ -330,6 +330,7 @@ def worked_assessments(*, held: bool = False) -> list[RobAssessment]:
     ['CONSIDER', 'RAPPORT']
     """
     from jia_teach.evidence.appraisal_rows import risk_of_bias_records
+    from jia_teach.evidence.records import from_row
 
     skip = set() if held else _held_trials()
     groups: dict[tuple[str, str], list[DomainJudgement]] = {}
@@ -339,15 +340,7 @@ def worked_assessments(*, held: bool = False) -> list[RobAssessment]:
         if key[0] in skip:
             continue
         labels[key] = str(r["outcome_label"])
-        groups.setdefault(key, []).append(
-            DomainJudgement(
-                domain=str(r["domain"]),
-                judgement=str(r["judgement"]),
-                facts=str(r["facts"]),
-                why=str(r["why"]),
-                source=str(r["source"]),
-            )
-        )
+        groups.setdefault(key, []).append(from_row(DomainJudgement, r))
     order = list(DOMAINS)
     return [
         RobAssessment(

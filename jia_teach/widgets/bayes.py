@@ -19,7 +19,7 @@ import ipywidgets as w
 
 from jia_teach.appraisal import bayes
 from jia_teach.appraisal.borrowing import informed_default, informed_default_reason
-from jia_teach.appraisal.counts import ArmCounts, count_pairs
+from jia_teach.appraisal.counts import ArmCounts, count_pairs, default_comparison
 from jia_teach.present.posterior_chart import PriorPosteriorChart
 from jia_teach.rules.errors import InvalidValueError
 from jia_teach.widgets._base import View
@@ -78,7 +78,7 @@ class BayesExplorer(View):
             (c.trial, c.endpoint, c.timepoint, c.treated_arm, c.treated_total + c.control_total)
             for c in self._pairs.values()
         ]
-        comparison = comparison or ("canakinumab-1", "adapted_acr90", "month 1")
+        comparison = comparison or default_comparison()
         self._informed_auto = informed_by is None
         if informed_by is None and comparison in self._pairs:
             informed_by = informed_default(comparison, self._borrowable)
