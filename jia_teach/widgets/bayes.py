@@ -22,7 +22,8 @@ from jia_teach.appraisal.borrowing import informed_default, informed_default_rea
 from jia_teach.appraisal.counts import ArmCounts, count_pairs
 from jia_teach.present.posterior_chart import PriorPosteriorChart
 from jia_teach.rules.errors import InvalidValueError
-from jia_teach.widgets._base import View
+from jia_teach.widgets._base import ChartArea, View
+from jia_teach.widgets._controls import labelled_slider
 
 __all__ = ["BayesExplorer"]
 
@@ -107,15 +108,8 @@ class BayesExplorer(View):
                 layout={"width": "640px"},
                 style=style,
             ),
-            "threshold": w.FloatSlider(
-                value=threshold,
-                min=0.0,
-                max=50.0,
-                step=1.0,
-                description="Benefit that matters (percentage points)",
-                readout_format=".0f",
-                style={"description_width": "initial"},  # the whole label, never cut (issue 19)
-                layout={"width": "640px"},
+            "threshold": labelled_slider(
+                "Benefit that matters (percentage points)", threshold, (0.0, 50.0, 1.0), ".0f"
             ),
             "informed_by": w.Dropdown(
                 options=options,
@@ -124,26 +118,22 @@ class BayesExplorer(View):
                 layout={"width": "640px"},
                 style=style,
             ),
-            "weight": w.FloatSlider(
-                value=weight,
-                min=0.05,
-                max=1.0,
-                step=0.05,
-                description="Down-weighting (share of a child)",
-                readout_format=".2f",
-                # a new weight is a new prior: two densities and exact integrals (about
-                # 60-80 ms), so the answer comes when the slider is let go, not per pixel
+            # A new weight is a new prior: two densities and exact integrals (about 60-80
+            # ms), so the answer comes when the slider is let go, not per pixel.
+            "weight": labelled_slider(
+                "Down-weighting (share of a child)",
+                weight,
+                (0.05, 1.0, 0.05),
+                ".2f",
                 continuous_update=False,
-                style={"description_width": "initial"},  # the whole label, never cut (issue 19)
-                layout={"width": "640px"},
             ),
         }
         self._results: dict[tuple, bayes.BayesianReanalysis] = {}
+        self._reasons: dict[tuple[str, str, str], str] = {}  # why the informed default
         self._png: dict[tuple, tuple[bytes, str]] = {}
         self._chart = PriorPosteriorChart()  # one figure, its curves kept between moves
-        self._image = w.Image(format="png", layout={"max_width": "640px"})
-        self._caption = w.HTML()
-        self._caption.add_class("jia-caption")  # the chart's alt text (tools/web/widget_a11y.js)
+        self._area = ChartArea("640px")
+        self._image, self._caption = self._area.image, self._area.caption
         self._readout = w.HTML()
         self.ui = w.VBox([*self.controls.values(), self._readout, self._image, self._caption])
         self._connect()
@@ -231,10 +221,7 @@ class BayesExplorer(View):
         informed = self.controls["prior"].value == "informed"
         for name in ("informed_by", "weight"):
             self.controls[name].layout.display = None if informed else "none"
-        png, caption = self._figure()
-        if self._image.value != png:
-            self._image.value = png
-        self._caption.value = f"<p style='max-width:640px'><i>{html.escape(caption)}</i></p>"
+        self._area.show(*self._figure())
         lines = self._lines()
         rows = "".join(
             f"<tr><td>{html.escape(str(r['prior']))}</td>"
@@ -257,7 +244,9 @@ class BayesExplorer(View):
         low, high = r.interval()
         prior = f"Prior: {r.prior.description}"
         if self.controls["prior"].value == "informed" and self._informed_auto:
-            why = informed_default_reason(c.key, self._borrowable)
+            if c.key not in self._reasons:  # the same answer every time: ask once
+                self._reasons[c.key] = informed_default_reason(c.key, self._borrowable)
+            why = self._reasons[c.key]
             prior += f" (the default for this comparison {why})"
         return [
             f"{c.label}: {c.counts_text} [{c.source}].",

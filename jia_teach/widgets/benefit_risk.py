@@ -38,12 +38,14 @@ from jia_teach.evidence.trial_effects import compare_pair, harm_effect
 from jia_teach.present.benefit_risk_text import harm_method_text, lhh_lines, nnh_text
 from jia_teach.present.palette import PALETTE
 from jia_teach.rules.errors import InvalidValueError
-from jia_teach.widgets._base import View, canvas_png, reads_data
-from jia_teach.widgets._controls import TEXT_GREEN, TEXT_VERMILLION
+from jia_teach.widgets._base import ChartArea, View, canvas_png, reads_data
+from jia_teach.widgets._controls import TEXT_GREEN, TEXT_VERMILLION, labelled_slider
 
 __all__ = ["BenefitRiskExplorer"]
 
 Key = tuple[str, str, str]
+#: The range of a patient's f: a tenth to five times the trial's, in tenths.
+_F = (0.1, 5.0, 0.1)
 
 
 def _figures(p: ArmPair) -> str:
@@ -75,8 +77,8 @@ class BenefitRiskExplorer(View):
     15.0
     >>> view.set(harm="infusion_reaction_24h")
     >>> view.lhh.text
-    'LHH 5.8: a patient is about 5.8 times as likely to be helped as harmed (NNT 1.6, NNH 9.4) \
-(from derived counts).'
+    'LHH 5.8: a patient like those in the trial is about 5.8 times as likely to be helped as \
+harmed (NNH / NNT, both unrounded) (from derived counts).'
     """
 
     def __init__(
@@ -98,8 +100,8 @@ class BenefitRiskExplorer(View):
                 column="benefit/harm",
                 allowed="a trial with counts for a response and per-patient harm figures",
             )
-        #: (benefit key, harm key, (f benefit, f harm)) -> (PNG bytes, caption)
-        self._png: dict[tuple[Key, Key, tuple[float, float]], tuple[bytes, str]] = {}
+        #: (benefit key, harm key) -> (PNG bytes, caption)
+        self._png: dict[tuple[Key, Key], tuple[bytes, str]] = {}
         #: trial -> the drawn chart of that trial (see _trial_chart)
         self._charts: dict[str, dict[str, Any]] = {}
 
@@ -116,28 +118,16 @@ class BenefitRiskExplorer(View):
                 layout={"width": "100%", "max_width": "860px"},
                 style={"description_width": "80px"},
             ),
-            "f_benefit": w.FloatSlider(
-                value=f_benefit,
-                min=0.1,
-                max=5.0,
-                step=0.1,
-                description="f benefit",
-                readout_format=".1f",
-                style={"description_width": "80px"},
+            # Straus and Sackett's f, in words (issue 19: not "f benefit").
+            "f_benefit": labelled_slider(
+                "This patient's chance of the benefit, times the trial's", f_benefit, _F, ".1f"
             ),
-            "f_harm": w.FloatSlider(
-                value=f_harm,
-                min=0.1,
-                max=5.0,
-                step=0.1,
-                description="f harm",
-                readout_format=".1f",
-                style={"description_width": "80px"},
+            "f_harm": labelled_slider(
+                "This patient's risk of the harm, times the trial's", f_harm, _F, ".1f"
             ),
         }
-        self._image = w.Image(format="png", layout={"max_width": "640px"})
-        self._caption = w.HTML()
-        self._caption.add_class("jia-caption")  # the chart's alt text (tools/web/widget_a11y.js)
+        self._area = ChartArea("640px")
+        self._image, self._caption = self._area.image, self._area.caption
         self._readout = w.HTML()
         self._notes = w.HTML()
         self.ui = w.VBox(
@@ -272,13 +262,17 @@ class BenefitRiskExplorer(View):
 
     @property
     def lhh(self) -> effects.LikelihoodHelpedHarmed | None:
-        """The LHH for the chosen pair, or None when it is not defined (see summary_text)."""
+        """The LHH for the chosen pair and this patient's ``f`` values, or None when it is not
+        defined (see summary_text)."""
+        return self._lhh(self.controls["f_benefit"].value, self.controls["f_harm"].value)
+
+    def _lhh(self, f_benefit: float, f_harm: float) -> effects.LikelihoodHelpedHarmed | None:
         try:
             return effects.likelihood_helped_harmed(
                 nnt=self.benefit_comparison,
                 nnh=self.harm_comparison or self.nnh_value,
-                f_benefit=self.controls["f_benefit"].value,
-                f_harm=self.controls["f_harm"].value,
+                f_benefit=f_benefit,
+                f_harm=f_harm,
             )
         except InvalidValueError:
             return None
@@ -381,11 +375,12 @@ class BenefitRiskExplorer(View):
 
     def _figure(self) -> tuple[bytes, str]:
         """Chart of the trial's benefits and harms, the chosen pair ringed and described in
-        the footnote and caption (cached per pair and f values: the footnote states the same
-        LHH as the readout)."""
+        the footnote and caption (cached per pair). The footnote states the LHH of a patient
+        like those in the trial (f = 1); this patient's, with the ``f`` sliders, is in the
+        readout. So a move of an ``f`` slider leaves the picture as it is: nothing is drawn,
+        encoded or sent (issue 19: 90-130 ms in the browser when it redrew the footnote)."""
         bkey, hkey = self.benefit_key, self.harm_key
-        f = (self.controls["f_benefit"].value, self.controls["f_harm"].value)
-        if (bkey, hkey, f) not in self._png:
+        if (bkey, hkey) not in self._png:
             chart = self._trial_chart(bkey[0])
             if bkey not in chart["benefits"]:
                 raise InvalidValueError(
@@ -403,18 +398,18 @@ class BenefitRiskExplorer(View):
                 )
             fig, canvas = chart["fig"], chart["canvas"]
             present.set_benefit_risk_pair(
-                fig, chart["benefits"][bkey], chart["harms"][hkey], lhh=self.lhh
+                fig, chart["benefits"][bkey], chart["harms"][hkey], lhh=self._lhh(1.0, 1.0)
             )
             canvas.restore_region(chart["background"])
             for artist in chart["dynamic"]:
                 fig.draw_artist(artist)
-            self._png[(bkey, hkey, f)] = (canvas_png(canvas), present.caption(fig))
+            self._png[(bkey, hkey)] = (canvas_png(canvas), present.caption(fig))
         else:  # the chart object may show another pair: put this one back on it
             chart = self._charts[bkey[0]]
             present.set_benefit_risk_pair(
-                chart["fig"], chart["benefits"][bkey], chart["harms"][hkey], lhh=self.lhh
+                chart["fig"], chart["benefits"][bkey], chart["harms"][hkey], lhh=self._lhh(1.0, 1.0)
             )
-        return self._png[(bkey, hkey, f)]
+        return self._png[(bkey, hkey)]
 
     def _chart(self) -> tuple[bytes, str]:
         """The chart, or empty bytes and the reason when the chart cannot be drawn."""
@@ -425,11 +420,7 @@ class BenefitRiskExplorer(View):
 
     def update(self) -> None:
         """Recompute the readouts and swap the chart image in place."""
-        png, caption = self._chart()
-        self._image.layout.display = None if png else "none"
-        if png and self._image.value != png:
-            self._image.value = png
-        self._caption.value = f"<p style='max-width:640px'><i>{html.escape(caption)}</i></p>"
+        self._area.show(*self._chart())
         self._readout.value = self._readout_html()
         self._notes.value = self._notes_html()
 
