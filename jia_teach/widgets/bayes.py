@@ -92,32 +92,23 @@ class BayesExplorer(View):
                     allowed="; ".join(", ".join(k) for k in keys),
                 )
         options = [(self._pairs[k].label, k) for k in keys]
-        style = {"description_width": "150px"}
+
+        def choice(label: str, choices: list, value: Any) -> w.Dropdown:
+            return w.Dropdown(
+                options=choices,
+                value=value,
+                description=label,
+                layout={"width": "640px"},
+                style={"description_width": "150px"},
+            )
+
         self.controls: dict[str, w.Widget] = {
-            "comparison": w.Dropdown(
-                options=options,
-                value=comparison,
-                description="Comparison",
-                layout={"width": "640px"},
-                style=style,
-            ),
-            "prior": w.Dropdown(
-                options=_PRIORS,
-                value=prior,
-                description="Prior",
-                layout={"width": "640px"},
-                style=style,
-            ),
+            "comparison": choice("Comparison", options, comparison),
+            "prior": choice("Prior", _PRIORS, prior),
             "threshold": labelled_slider(
                 "Benefit that matters (percentage points)", threshold, (0.0, 50.0, 1.0), ".0f"
             ),
-            "informed_by": w.Dropdown(
-                options=options,
-                value=informed_by,
-                description="Informed by",
-                layout={"width": "640px"},
-                style=style,
-            ),
+            "informed_by": choice("Informed by", options, informed_by),
             # A new weight is a new prior: two densities and exact integrals (about 60-80
             # ms), so the answer comes when the slider is let go, not per pixel.
             "weight": labelled_slider(
