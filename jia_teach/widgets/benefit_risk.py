@@ -100,8 +100,8 @@ harmed (NNH / NNT, both unrounded) (from derived counts).'
                 column="benefit/harm",
                 allowed="a trial with counts for a response and per-patient harm figures",
             )
-        #: (benefit key, harm key) -> (PNG bytes, caption)
-        self._png: dict[tuple[Key, Key], tuple[bytes, str]] = {}
+        #: (benefit key, harm key, (f benefit, f harm)) -> (PNG bytes, caption)
+        self._png: dict[tuple[Key, Key, tuple[float, float]], tuple[bytes, str]] = {}
         #: trial -> the drawn chart of that trial (see _trial_chart)
         self._charts: dict[str, dict[str, Any]] = {}
 
@@ -262,17 +262,13 @@ harmed (NNH / NNT, both unrounded) (from derived counts).'
 
     @property
     def lhh(self) -> effects.LikelihoodHelpedHarmed | None:
-        """The LHH for the chosen pair and this patient's ``f`` values, or None when it is not
-        defined (see summary_text)."""
-        return self._lhh(self.controls["f_benefit"].value, self.controls["f_harm"].value)
-
-    def _lhh(self, f_benefit: float, f_harm: float) -> effects.LikelihoodHelpedHarmed | None:
+        """The LHH for the chosen pair, or None when it is not defined (see summary_text)."""
         try:
             return effects.likelihood_helped_harmed(
                 nnt=self.benefit_comparison,
                 nnh=self.harm_comparison or self.nnh_value,
-                f_benefit=f_benefit,
-                f_harm=f_harm,
+                f_benefit=self.controls["f_benefit"].value,
+                f_harm=self.controls["f_harm"].value,
             )
         except InvalidValueError:
             return None
@@ -375,12 +371,11 @@ harmed (NNH / NNT, both unrounded) (from derived counts).'
 
     def _figure(self) -> tuple[bytes, str]:
         """Chart of the trial's benefits and harms, the chosen pair ringed and described in
-        the footnote and caption (cached per pair). The footnote states the LHH of a patient
-        like those in the trial (f = 1); this patient's, with the ``f`` sliders, is in the
-        readout. So a move of an ``f`` slider leaves the picture as it is: nothing is drawn,
-        encoded or sent (issue 19: 90-130 ms in the browser when it redrew the footnote)."""
+        the footnote and caption (cached per pair and f values: the footnote states the same
+        LHH as the readout, one LHH for one pair)."""
         bkey, hkey = self.benefit_key, self.harm_key
-        if (bkey, hkey) not in self._png:
+        f = (self.controls["f_benefit"].value, self.controls["f_harm"].value)
+        if (bkey, hkey, f) not in self._png:
             chart = self._trial_chart(bkey[0])
             if bkey not in chart["benefits"]:
                 raise InvalidValueError(
@@ -398,18 +393,18 @@ harmed (NNH / NNT, both unrounded) (from derived counts).'
                 )
             fig, canvas = chart["fig"], chart["canvas"]
             present.set_benefit_risk_pair(
-                fig, chart["benefits"][bkey], chart["harms"][hkey], lhh=self._lhh(1.0, 1.0)
+                fig, chart["benefits"][bkey], chart["harms"][hkey], lhh=self.lhh
             )
             canvas.restore_region(chart["background"])
             for artist in chart["dynamic"]:
                 fig.draw_artist(artist)
-            self._png[(bkey, hkey)] = (canvas_png(canvas), present.caption(fig))
+            self._png[(bkey, hkey, f)] = (canvas_png(canvas), present.caption(fig))
         else:  # the chart object may show another pair: put this one back on it
             chart = self._charts[bkey[0]]
             present.set_benefit_risk_pair(
-                chart["fig"], chart["benefits"][bkey], chart["harms"][hkey], lhh=self._lhh(1.0, 1.0)
+                chart["fig"], chart["benefits"][bkey], chart["harms"][hkey], lhh=self.lhh
             )
-        return self._png[(bkey, hkey)]
+        return self._png[(bkey, hkey, f)]
 
     def _chart(self) -> tuple[bytes, str]:
         """The chart, or empty bytes and the reason when the chart cannot be drawn."""
