@@ -214,6 +214,15 @@ class PriorPosteriorChart:
                 self.ax.draw_artist(artist)
         return text
 
+    @staticmethod
+    def prepare(result: BayesianReanalysis, delta: float) -> None:
+        """Compute now what showing ``result`` at ``delta`` will need (the two curves and the
+        probabilities: cached), so that showing it later only draws."""
+        _curve(result.posterior)
+        _curve(result.prior.risk_difference)
+        result.prob_above(delta)
+        result.prior_prob_above(delta)
+
     def png(self) -> bytes:
         """The picture now shown, as PNG bytes (an animated chart: no second draw)."""
         from jia_teach.present.render import canvas_png, figure_png

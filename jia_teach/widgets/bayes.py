@@ -121,6 +121,10 @@ class BayesExplorer(View):
         }
         self._results: dict[tuple, bayes.BayesianReanalysis] = {}
         self._reasons: dict[tuple[str, str, str], str] = {}  # why the informed default
+        #: (comparison, named prior) pairs still to compute in idle time, in list order
+        self._to_prepare = [(k, p) for k in reversed(keys) for _, p in reversed(_PRIORS[:3])]
+        self._prepared: set[tuple] = set()
+        self._preparing = False
         self._png: dict[tuple, tuple[bytes, str]] = {}
         self._chart = PriorPosteriorChart()  # one figure, its curves kept between moves
         self._area = ChartArea("640px")
@@ -128,6 +132,7 @@ class BayesExplorer(View):
         self._readout = w.HTML()
         self.ui = w.VBox([*self.controls.values(), self._readout, self._image, self._caption])
         self._connect()
+        self._prepare_later()
 
     # ------------------------------------------------------------------ results
     @property
@@ -264,3 +269,37 @@ class BayesExplorer(View):
         if change.get("owner") is self.controls["informed_by"]:
             self._informed_auto = False  # the learner picked a source
         self.update()
+        self._prepare_later()
+
+    # ------------------------------------------------------------------ idle time
+    def _prepare_later(self) -> None:
+        """In the kernel's idle time, compute what a first choice of another comparison or
+        named prior will need (each re-analysis: its interval, its probabilities at the
+        threshold, its curves; all cached), one re-analysis per idle moment, so that the
+        answer to that choice only draws (issue 19: a new comparison took 90-160 ms in
+        Chromium, most of it these integrals). Nothing runs outside a kernel's event loop."""
+        import asyncio
+
+        try:
+            loop = asyncio.get_running_loop()  # the kernel's, while it answers a message
+        except RuntimeError:  # no event loop here (a script, a test): nothing to prepare for
+            return
+        if self._preparing:
+            return
+        self._preparing = True
+        loop.call_later(0.3, self._prepare_one, loop)
+
+    def _prepare_one(self, loop: Any) -> None:
+        delta = self.delta
+        while self._to_prepare:
+            key, name = self._to_prepare.pop()
+            if (key, delta, name) in self._prepared:
+                continue
+            self._prepared.add((key, delta, name))
+            c = self._pairs[key]
+            result = bayes.reanalyse(**c.as_kwargs(), prior=bayes.named_prior(name), label=c.label)
+            result.interval()
+            PriorPosteriorChart.prepare(result, delta)
+            loop.call_later(0.02, self._prepare_one, loop)  # one at a time: a key press waits
+            return  # for at most one of these
+        self._preparing = False
