@@ -383,7 +383,10 @@ class PatientCalculator(View):
                 f'<td style="{td}" colspan="2">{escape(j)} / {escape(c)}</td></tr>'
             )
         cells.append(
-            f'<tr><td style="{td}" colspan="3"><i>{escape(SYSTEMIC_JADAS_SHORT)}</i></td></tr>'
+            # The note wraps (ipywidgets' HTML does not by default): unwrapped it widened the
+            # table past the lab's output width at 1280 x 720 and hid the adapted column.
+            f'<tr><td style="{td};white-space:normal" colspan="3">'
+            f"<i>{escape(SYSTEMIC_JADAS_SHORT)}</i></td></tr>"
         )
         self._verdicts.value = (
             f'<table style="border-collapse:collapse;font-size:{size};margin-top:4px">'

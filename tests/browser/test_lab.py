@@ -245,9 +245,14 @@ def _sliders_and_verdicts_on_screen(calculator: object, height: int) -> None:
     slider = calculator.locator(".widget-slider").first.bounding_box()
     last = calculator.locator(".jia-verdicts tr", has_text="ACR100")
     assert last.count() == 1, "no ACR100 verdict row"
+    panel = calculator.page.locator(".jp-NotebookPanel:visible").first.bounding_box()
     for name, part in (("first slider", slider), ("ACR100 verdict", last.bounding_box())):
         assert part is not None and part["y"] >= 0 and part["y"] + part["height"] <= height, (
             f"at height {height} the {name} is off screen: {part}"
+        )
+        # both verdict columns (ACR Pedi and adapted) inside the notebook, none cut off
+        assert part["x"] + part["width"] <= panel["x"] + panel["width"], (
+            f"the {name} runs past the notebook's right edge: {part} vs {panel}"
         )
 
 
