@@ -196,7 +196,14 @@ class PatientCalculator(View):
             # page is wide enough, else beneath.
             verdicts = w.VBox(
                 [self._verdicts, self._announce],
-                layout={"flex": "1 1 300px", "margin": "0 0 0 12px", "min_width": "0"},
+                # At most 480 px: the table's long JADAS note then wraps instead of widening the
+                # column past the notebook's edge (the column sizes to its content).
+                layout={
+                    "flex": "1 1 300px",
+                    "margin": "0 0 0 12px",
+                    "min_width": "0",
+                    "max_width": "480px",
+                },
             )
             controls = w.VBox(
                 [
