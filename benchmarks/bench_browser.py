@@ -44,17 +44,20 @@ TARGET_MS = 100.0
 QUIET_MS = 350  # the view counts as settled after this long without a mutation
 SETTLE_TIMEOUT_MS = 5_000
 #: The tutorials with explorers, and the code that builds each explorer (its cell's first line).
+#: A cell that builds a view without showing it has no controls and is passed over.
 EXPLORERS = {
     "01_core_set_and_acr_pedi.ipynb": ("PatientCalculator(",),
     "02_thresholds_and_trial_results.ipynb": ("ThresholdExplorer(",),
-    "03_tender_tocilizumab.ipynb": ("TrialExplorer(",),
+    "03_tender_tocilizumab.ipynb": ("TrialExplorer(", "PatientCalculator("),
+    "04_canakinumab_trials.ipynb": ("TrialExplorer(",),
     "05_benefit_and_harm.ipynb": ("BenefitRiskExplorer(",),
     "07_flare_inactive_disease_jadas.ipynb": ("FollowUpCalculator(",),
     "08_appraising_the_trials.ipynb": ("RiskOfBiasExercise(", "BayesExplorer("),
+    "09_what_came_after_tender.ipynb": ("MASCalculator(",),
 }
 CONTROLS = (
     "[role='slider'], .widget-toggle-button, .widget-radio-box input[type='radio'], "
-    "select, .widget-checkbox input[type='checkbox']"
+    "select, .widget-checkbox input[type='checkbox'], .widget-text input[type='number']"
 )
 
 # Installed once per page: records the input event's time and every mutation's time.
@@ -110,12 +113,37 @@ def _start_lab(folder: Path) -> tuple[subprocess.Popen, str]:
     while time.monotonic() < deadline:
         with socket.socket() as s:
             if s.connect_ex(("127.0.0.1", port)) == 0:
-                return proc, f"http://127.0.0.1:{port}/lab/tree/{{nb}}?token={token}"
+                # One named workspace per notebook: a page opens that notebook alone (never the
+                # tab of the one measured before, whose hidden cells would be searched too).
+                return (
+                    proc,
+                    f"http://127.0.0.1:{port}/lab/workspaces/bench-{{ws}}/tree/{{nb}}?token={token}",
+                )
         if proc.poll() is not None:
             break
         time.sleep(0.2)
     _stop(proc)
     raise RuntimeError("JupyterLab did not start (see its log)")
+
+
+def _shut_down_kernels(url: str) -> None:
+    """Stop every kernel of the server (the notebook measured is done): an idle kernel keeps
+    its memory, and nothing of one notebook should run while the next is measured."""
+    import json
+    import urllib.request
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    base = f"{parts.scheme}://{parts.netloc}"
+    headers = {"Authorization": "token " + parts.query.split("token=", 1)[1]}
+    listing = urllib.request.Request(f"{base}/api/kernels", headers=headers)
+    with urllib.request.urlopen(listing, timeout=10) as answer:
+        kernels = json.load(answer)
+    for kernel in kernels:
+        stop = urllib.request.Request(
+            f"{base}/api/kernels/{kernel['id']}", headers=headers, method="DELETE"
+        )
+        urllib.request.urlopen(stop, timeout=30).close()
 
 
 def _stop(proc: subprocess.Popen) -> None:
@@ -132,7 +160,7 @@ def run_all(page: Any) -> None:
     """Run > Run All Cells, then wait until no cell is queued or running."""
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
     page.wait_for_timeout(1500)
-    page.locator(".jp-Notebook").first.click()
+    page.locator(".jp-Notebook:visible").first.click()
     page.keyboard.press("Escape")
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator(".lm-Menu-itemLabel").filter(has_text="Run All Cells").first.click()
@@ -146,15 +174,17 @@ def run_all(page: Any) -> None:
 
 
 def _settle(page: Any) -> float | None:
-    """Wait until the armed view is quiet; return input -> last mutation in ms (None: no input)."""
+    """Wait until the armed view is quiet; return input -> last mutation in ms (None: no input,
+    or no change)."""
     start = time.monotonic()
     while True:
         state = page.evaluate("() => [window.__jiaLat.t0, window.__jiaLat.last, performance.now()]")
         t0, last, now = state
         if t0 is not None and now - max(last or t0, t0) >= QUIET_MS:
-            return max(0.0, (last or t0) - t0)
+            # Nothing changed (the option chosen was the one shown): no sample.
+            return None if last is None else max(0.0, last - t0)
         if (time.monotonic() - start) * 1000 > SETTLE_TIMEOUT_MS:
-            return None if t0 is None else max(0.0, (last or t0) - t0)
+            return None if t0 is None or last is None else max(0.0, last - t0)
         page.wait_for_timeout(40)
 
 
@@ -174,11 +204,24 @@ def _control_name(handle: Any) -> str:
     )
 
 
+def _chosen(option: Any) -> bool:
+    """Whether a toggle button or radio button is the group's current choice."""
+    return option.evaluate("(el) => el.checked === true || el.classList.contains('mod-active')")
+
+
 def _operate(page: Any, handle: Any, step: int) -> None:
     kind = handle.evaluate(
-        "(el) => el.getAttribute('role') === 'slider' ? 'slider' : el.tagName.toLowerCase()"
+        "(el) => el.getAttribute('role') === 'slider' ? 'slider' : "
+        "el.type === 'number' ? 'number' : el.tagName.toLowerCase()"
     )
-    if kind == "slider":
+    if kind == "number":
+        # A number field answers when the learner confirms (Enter): step it with an arrow
+        # key, then time from the Enter key.
+        handle.focus()
+        page.keyboard.press("ArrowUp" if step % 2 == 0 else "ArrowDown")
+        page.evaluate("() => { window.__jiaLat.t0 = null; window.__jiaLat.last = null; }")
+        page.keyboard.press("Enter")
+    elif kind == "slider":
         handle.focus()
         now = float(handle.get_attribute("aria-valuenow") or 0)
         top = float(handle.get_attribute("aria-valuemax") or 0)
@@ -192,7 +235,14 @@ def _operate(page: Any, handle: Any, step: int) -> None:
     elif kind == "select":
         options = handle.evaluate("(el) => [...el.options].map(o => o.value)")
         current = handle.evaluate("(el) => el.value")
-        nxt = options[(options.index(current) + 1) % len(options)] if options else current
+        if current in options and len(options) < 2:
+            raise LookupError("a drop-down with one option: nothing to choose")
+        # The option after the current one (the first when none is chosen yet).
+        nxt = (
+            options[(options.index(current) + 1) % len(options)]
+            if current in options
+            else options[0]
+        )
         # select_option sends no pointer event: mark the input time the same way.
         handle.evaluate(
             "(el) => el.dispatchEvent(new PointerEvent('pointerdown', {bubbles: true}))"
@@ -200,6 +250,23 @@ def _operate(page: Any, handle: Any, step: int) -> None:
         handle.select_option(nxt)
     else:
         handle.click()
+
+
+def _leave_on_last_option(page: Any, handle: Any) -> None:
+    """Leave a drop-down on its last option (untimed), whatever the number of samples: the
+    controls some options reveal (the Bayesian explorer's informed prior: its source and
+    weight) then come next in the page and are measured too."""
+    try:
+        if handle.evaluate("(el) => el.tagName") != "SELECT":
+            return
+        last = handle.evaluate(
+            "(el) => el.options.length ? el.options[el.options.length - 1].value : null"
+        )
+        if last is not None and handle.evaluate("(el) => el.value") != last:
+            handle.select_option(last)
+            page.wait_for_timeout(QUIET_MS + 400)
+    except Exception:  # a control that went away: nothing to leave
+        pass
 
 
 def measure_notebook(page: Any, url: str, markers: tuple[str, ...], samples: int) -> list[dict]:
@@ -228,6 +295,11 @@ def measure_notebook(page: Any, url: str, markers: tuple[str, ...], samples: int
             handle = controls.nth(i)
             if not handle.is_visible() or handle.is_disabled():
                 continue
+            if handle.evaluate(
+                "(el) => el.getAttribute('aria-disabled') === 'true' || "
+                "!!el.closest('[disabled], .mod-disabled')"
+            ):
+                continue  # a slider shown but switched off (its value is not used)
             name = _control_name(handle)
             # A toggle/radio group is one control: time its options in turn.
             group_key = handle.evaluate(
@@ -259,15 +331,21 @@ def measure_notebook(page: Any, url: str, markers: tuple[str, ...], samples: int
                     handle.scroll_into_view_if_needed(timeout=5_000)
                     page.evaluate("(root) => window.__jiaLat.arm(root)", area.element_handle())
                     if group:
-                        group[(step + 1) % len(group)].click(timeout=5_000)
+                        # The option after the one now chosen: every click is a change.
+                        now = next((k for k, o in enumerate(group) if _chosen(o)), -1)
+                        group[(now + 1) % len(group)].click(timeout=5_000)
                     else:
                         _operate(page, handle, step)
                 except Exception as exc:  # a control that cannot be operated: say so, go on
-                    print(f"    skipped {view} {name[:40]}: {type(exc).__name__}", flush=True)
+                    print(
+                        f"    skipped {view} {name[:40]}: {type(exc).__name__}: {str(exc)[:200]}",
+                        flush=True,
+                    )
                     break
                 ms = _settle(page)
                 if ms is not None:
                     times.append(ms)
+            _leave_on_last_option(page, handle)
             if not times:
                 continue
             times_sorted = sorted(times)
@@ -284,6 +362,13 @@ def measure_notebook(page: Any, url: str, markers: tuple[str, ...], samples: int
                 }
             )
     return results
+
+
+def _chosen_notebooks() -> dict[str, tuple[str, ...]]:
+    """Every tutorial with an explorer, or those whose number is in ``JIA_BENCH_NOTEBOOKS``
+    (e.g. ``05,08``: a profiling run of the views being fixed)."""
+    wanted = {n.strip() for n in os.environ.get("JIA_BENCH_NOTEBOOKS", "").split(",") if n.strip()}
+    return {nb: m for nb, m in EXPLORERS.items() if not wanted or nb[:2] in wanted}
 
 
 def run(quick: bool = False) -> tuple[list[Row], dict[str, Any]]:
@@ -304,14 +389,15 @@ def run(quick: bool = False) -> tuple[list[Row], dict[str, Any]]:
                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
                 )
                 try:
-                    for notebook, markers in EXPLORERS.items():
+                    for notebook, markers in _chosen_notebooks().items():
                         page = browser.new_page(viewport={"width": 1280, "height": 720})
                         try:
                             found = measure_notebook(
-                                page, url.format(nb=notebook), markers, samples
+                                page, url.format(nb=notebook, ws=notebook[:2]), markers, samples
                             )
                         finally:
                             page.close()
+                            _shut_down_kernels(url)
                         for item in found:
                             item["notebook"] = notebook
                             print(

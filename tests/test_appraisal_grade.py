@@ -111,7 +111,7 @@ def test_absolute_effects_per_1000() -> None:
 def test_certainty_of_each_outcome_and_its_reasons() -> None:
     sof = summary_of_findings()
     assert [f.certainty for f in sof] == [
-        "low", "low", "low", "very low", "low", "low", "very low",
+        "low", "low", "low", "very low", "low", "low", "very low", "low", "low",
     ]  # fmt: skip
     primary = sof["tender_primary"]
     changes = {r.domain: r.change for r in primary.ratings}
@@ -125,7 +125,7 @@ def test_certainty_of_each_outcome_and_its_reasons() -> None:
     rob = next(r for r in primary.ratings if r.domain == "risk_of_bias")
     assert "D1 Randomization process, D5 Selection of the reported result" in rob.reason
     imp = next(r for r in primary.ratings if r.domain == "imprecision")
-    assert "OIS 197 children" in imp.reason
+    assert "OIS 197 participants" in imp.reason
     mas = sof["mas_rate"]
     assert mas.start == 2 and mas.level == 1  # non-randomized, floor at very low
     assert primary.certainty_text == "⊕⊕◯◯ Low"
@@ -203,7 +203,7 @@ def test_risk_of_bias_stored_where_it_is_computed(tmp_path: Path) -> None:
     }  # fmt: skip
     edit_csv(folder / "grade_judgements.csv", extra=[extra])
     err = read_in(folder, _error, summary_of_findings)
-    assert err.column == "domain" and err.row == 23
+    assert err.column == "domain" and err.row == 29
     assert "risk of bias is computed from risk_of_bias.csv" in str(err)
 
 

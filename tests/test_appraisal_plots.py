@@ -106,8 +106,11 @@ def test_redrawn_chart_is_the_figure_drawn_afresh() -> None:
     chart.show(first, 0.3, drug="canakinumab")
     chart.show(final, 0.1, drug="tocilizumab")
     caption_now = chart.show(final, 0.25, drug="tocilizumab")  # threshold only: blitted
-    fresh = plots.prior_posterior(final, 0.25, drug="tocilizumab")
+    once = PriorPosteriorChart(animated=False, legend_below=True)  # the same layout, one draw
+    once.show(final, 0.25, drug="tocilizumab")
+    fresh = once.figure
     assert caption_now == caption(fresh)
+    assert caption_now == caption(plots.prior_posterior(final, 0.25, drug="tocilizumab"))
 
     def pixels(png: bytes) -> np.ndarray:
         return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"), dtype=int)

@@ -77,6 +77,15 @@ def test_the_worked_judgements() -> None:
     }
     found = {a.key: tuple(a.judgements.values()) for a in worked_assessments()}
     assert found == expected
+    # the trials held for appraisal (RAPPORT, Ilowite 2014; CONSIDER, Kedor 2020), argued from
+    # their abstracts and registry records: only with held=True, as the trial views leave them out
+    held = {
+        ("RAPPORT", "response_week4"): (sc, lo, sc, lo, sc),
+        ("CONSIDER", "primary_week12"): (sc, lo, sc, sc, sc),
+    }
+    found = {a.key: tuple(a.judgements.values()) for a in worked_assessments(held=True)}
+    assert found == expected | held
+    assert {worked_assessment(*k).overall for k in held} == {"some_concerns"}
     overall = {a.key: a.overall for a in worked_assessments()}
     assert overall[("canakinumab-2", "gc_taper_open_label")] == "not_applicable"
     assert {v for k, v in overall.items() if k[1] != "gc_taper_open_label"} == {"some_concerns"}
@@ -186,7 +195,7 @@ def test_duplicate_domain_and_wrong_label_are_refused(tmp_path: Path) -> None:
     edit_csv(folder / "risk_of_bias.csv", extra=[first])
     err = _load_error(folder)
     assert "TENDER, efficacy_week12, randomization is listed twice (first in row 1)" in str(err)
-    assert err.row == 26
+    assert err.row == 36
     (tmp_path / "b").mkdir()
     folder2 = copy_data(tmp_path / "b")
     edit_csv(folder2 / "risk_of_bias.csv", lambda r: r | {"appraisal": "published"})

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from jia_teach.appraisal.borrowing import (
-    DRUG_CLASS,
     informed_default,
     informed_default_reason,
     level,
@@ -13,6 +12,7 @@ from jia_teach.appraisal.borrowing import (
 )
 from jia_teach.appraisal.counts import count_pairs
 from jia_teach.appraisal.single_arm import NIH_CASE_SERIES_QUESTIONS, single_arm_table
+from jia_teach.evidence import drug_targets
 
 
 def pairs() -> list[tuple[str, str, str, str, int]]:
@@ -26,7 +26,7 @@ def pairs() -> list[tuple[str, str, str, str, int]]:
 def test_anakinra_acr30_no_longer_borrows_tocilizumab_acr90() -> None:
     chosen = informed_default(("ANAJIS", "acr30", "month 1"), pairs())
     assert chosen == ("canakinumab-1", "adapted_acr30", "day 29")
-    assert DRUG_CLASS["anakinra"] == DRUG_CLASS["canakinumab"] == "IL-1"
+    assert drug_targets()["anakinra"] == drug_targets()["canakinumab"] == "IL-1"
     reason = informed_default_reason(("ANAJIS", "acr30", "month 1"), pairs())
     assert reason.startswith("borrows canakinumab-1 adapted_acr30, day 29: the same mechanism")
 

@@ -322,12 +322,18 @@ def test_whole_floats_accepted() -> None:
 def test_lhh_from_numbers() -> None:
     res = likelihood_helped_harmed(nnt=2.0, nnh=10.0)
     assert res.lhh == pytest.approx(5.0)  # (1/2) / (1/10)
-    assert res.text.startswith("LHH 5.0: a patient is about 5.0 times as likely to be helped")
+    assert res.text.startswith(
+        "LHH 5.0: a patient like those in the trial is about 5.0 times as likely to be helped"
+    )
+    # One NNT per panel (issue 19): the sentence never restates the NNT or NNH beside the
+    # rounded-up ones the library shows.
+    assert "NNT 2" not in res.text and "NNH 10" not in res.text
     worse = likelihood_helped_harmed(nnt=10.0, nnh=5.0)
     assert worse.lhh == pytest.approx(0.5)
     assert "2.0 times as likely to be harmed as helped" in worse.text
     adjusted = likelihood_helped_harmed(nnt=2.0, nnh=10.0, f_benefit=0.5, f_harm=2.0)
     assert adjusted.lhh == pytest.approx((0.5 / 2) / (2 / 10))
+    assert "this patient is about" in adjusted.text
 
 
 def test_lhh_from_comparisons(tender) -> None:

@@ -61,7 +61,7 @@ def test_numbers_from_derived_counts_are_tagged_wherever_printed() -> None:
     assert all(line.endswith(" (from derived counts)") for line in rows[2:])
     assert "(from derived counts)" in r._repr_html_()
     lhh = likelihood_helped_harmed(nnt=r, nnh=9.1)
-    assert lhh.derived_counts and lhh.text.endswith("(NNT 3.1, NNH 9.1) (from derived counts).")
+    assert lhh.derived_counts and lhh.text.endswith("both unrounded) (from derived counts).")
     # reported counts carry no tag, and neither does an LHH built from them
     primary = compare("TENDER", "acr30_no_fever", "week 12")
     assert not primary.derived_counts and "from derived counts" not in str(primary)

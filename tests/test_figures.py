@@ -143,7 +143,8 @@ def test_forest_plot_names_populations_as_the_source_gives_them() -> None:
     assert "all randomized: 64/75 vs 9/37" in text
     assert "denominators as given by the source: 36/43 vs 4/41" in text
     assert "all randomized: 36/43" not in text
-    assert "TENDER week 12 vs canakinumab day 15 to month 1" in text
+    # how the trials differ comes from the plotted pairs (each drug's span of time points)
+    assert "tocilizumab week 12 vs canakinumab day 15 to month 1" in text
     assert "day 15-29" not in text
     assert "NNT 4 (95% CI 3 to 7) (from derived counts)" in text
 

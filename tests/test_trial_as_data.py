@@ -109,3 +109,63 @@ def test_the_made_up_trial_stays_in_its_folder(folder: Path) -> None:
     """use_data is scoped: outside the block the package's own data has no such trial."""
     with pytest.raises(KeyError):
         trial_label(TRIAL)
+
+
+# --------------------------------------------------------------------------------------------
+# no module names a trial (issue 18): trials come from data/, never from a string in the code
+# --------------------------------------------------------------------------------------------
+PACKAGE = Path(__file__).resolve().parent.parent / "jia_teach"
+DATA = PACKAGE.parent / "data"
+
+
+def _trial_names() -> set[str]:
+    """Every trial code and trial label of data/labels.csv and data/trial_designs.csv."""
+    with (DATA / "labels.csv").open(newline="", encoding="utf-8") as fh:
+        labels = [r for r in csv.DictReader(fh) if r["kind"] == "trial"]
+    with (DATA / "trial_designs.csv").open(newline="", encoding="utf-8") as fh:
+        designs = {r["trial"] for r in csv.DictReader(fh)}
+    return {r["code"] for r in labels} | {r["label"] for r in labels} | designs
+
+
+def _strings_outside_docstrings(path: Path) -> list[tuple[int, str]]:
+    """(line, text) of every string constant of a module that is not a docstring."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docs = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+        and isinstance(node.body[0].value.value, str)
+    }
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docs
+    ]
+
+
+def test_no_module_names_a_trial_outside_docstrings() -> None:
+    import re
+
+    names = sorted(_trial_names(), key=len, reverse=True)
+    assert "TENDER" in names  # the reference is read, not empty
+    # a name as a whole word: "canakinumab-1" names a trial, "canakinumab" (a drug) does not
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, names)) + r")(?![\w-])")
+    found = [
+        f"{path.relative_to(PACKAGE.parent)}:{line}: {match.group(0)!r}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for line, text in _strings_outside_docstrings(path)
+        if (match := pattern.search(text))
+    ]
+    assert not found, "trials named in code (put them in data/):\n" + "\n".join(found)
+
+
+def test_the_trial_name_check_can_fail(tmp_path: Path) -> None:
+    module = tmp_path / "m.py"
+    module.write_text('"""Docstring: TENDER is fine here."""\n\nDEFAULT = ("TENDER", "week 12")\n')
+    texts = [text for _, text in _strings_outside_docstrings(module)]
+    assert texts == ["TENDER", "week 12"]

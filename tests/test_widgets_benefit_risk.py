@@ -47,7 +47,10 @@ def test_switching_benefit_changes_nnt_and_lhh(view: BenefitRiskExplorer) -> Non
     view.set(benefit="acr90")
     assert view.benefit_comparison.nnt_text == "NNT 4 (95% CI 3 to 7) (from derived counts)"
     assert view.lhh.lhh < first
-    assert view.lhh.text.endswith("(NNT 3.1, NNH 9.4) (from derived counts).")
+    assert view.lhh.text.endswith("(NNH / NNT, both unrounded) (from derived counts).")
+    # one NNT per panel (issue 19): the readout shows the NNT the library formats, once
+    panel = view._readout.value
+    assert "NNT 4 (95% CI 3 to 7)" in panel and "NNT 3.1" not in panel
     assert "DERIVED from the reported percentages" in view.summary_text()
 
 
@@ -63,7 +66,7 @@ def test_patient_risk_factors_scale_the_lhh(view: BenefitRiskExplorer) -> None:
     base = view.lhh.lhh
     view.controls["f_harm"].value = 2.0  # as a learner drags the slider
     assert view.lhh.lhh == pytest.approx(base / 2)
-    assert "f harm 2.0" in view.summary_text()
+    assert "a risk of the harm 2.0 times" in view.summary_text()
     view.set(f_harm=1.0)
 
 

@@ -82,3 +82,73 @@ def test_crp_gives_clinical_jadas_only(view: FollowUpCalculator) -> None:
 
 def test_summary_is_deterministic() -> None:
     assert FollowUpCalculator().summary_text() == FollowUpCalculator().summary_text()
+
+
+# ---------------------------------------------------------------- treat-to-target at visit 2
+def _target_text(view: FollowUpCalculator) -> str:
+    return view.summary_text().split("visit 1 = day 0:\n", 1)[1]
+
+
+def test_default_visit_is_week_4_and_not_met_on_joints(view: FollowUpCalculator) -> None:
+    t = view.target
+    assert (t.checkpoint.name, t.window, t.status) == ("week 4", (21, 35), "not met")
+    assert t.items["joints_down_by_more_than_half"] is False
+    assert t.items["crp_normal"] is None  # the marker is ESR: no CRP, unknown
+    text = _target_text(view)
+    assert "checkpoint week 4 (window days 21-35)" in text
+    assert "not met: active joints down by > 50 % not met (1 -> 2)" in text
+    assert "CRP is not recorded here" in text
+
+
+def test_day_7_crp_exactly_half_is_not_met_and_more_than_half_is(view: FollowUpCalculator):
+    view.set(marker="crp", days_since_start=7, marker_visit1=120.0, marker_visit2=60.0)
+    assert view.target.checkpoint.name == "day 7" and view.target.status == "not met"
+    assert "exactly half is not more than half" in view.target.reason
+    view.set(marker_visit2=59.9)
+    assert view.target.status == "met"
+    assert "Target at this checkpoint</b>: " in view._target_html.value
+
+
+def test_no_crp_at_day_7_is_undecided_unless_fever_decides(view: FollowUpCalculator) -> None:
+    view.set(days_since_start=7)  # marker ESR: CRP not recorded
+    assert view.target.status == "undecided"
+    assert view.target.items["crp_down_by_more_than_half"] is None
+    view.set(fever_visit2="yes")
+    assert view.target.status == "not met"
+    view.set(fever_visit2="unknown", marker="crp", marker_visit1=100.0, marker_visit2=10.0)
+    assert view.target.status == "undecided"
+    assert "no fever unknown (fever not recorded)" in view.target.reason
+
+
+def test_week_4_met_needs_all_three(view: FollowUpCalculator) -> None:
+    view.set(marker="crp", active_joints_visit1=4, active_joints_visit2=1, marker_visit2=10.0)
+    assert view.target.status == "met"  # 4 -> 1 joints, CRP 10 <= 10, no fever
+    view.set(active_joints_visit2=2)  # exactly half
+    assert view.target.status == "not met"
+    view.set(active_joints_visit2=1, crp_normal_max=9.9)
+    assert view.target.items["crp_normal"] is False
+
+
+def test_months_3_and_6_use_the_wallace_verdict_and_the_dose(view: FollowUpCalculator) -> None:
+    view.set(days_since_start=91, active_joints_visit2=0, physician_global_visit2=0.0)
+    assert view.inactive["2004"] is True
+    assert view.target.status == "met"  # dose 0 < 0.1
+    view.set(gc_visit2=0.1)
+    assert view.target.status == "not met"  # 0.1 is not below 0.1
+    view.set(gc_visit2=0.05, days_since_start=183)
+    assert (view.target.checkpoint.name, view.target.status) == ("month 6", "not met")
+    view.set(gc_recorded=False)
+    assert view.target.status == "undecided"
+    view.set(fever_visit2="yes")  # fever is a systemic feature: not inactive, so not met
+    assert view.inactive["2004"] is False and view.target.status == "not met"
+
+
+def test_a_day_outside_every_window_has_no_checkpoint(view: FollowUpCalculator) -> None:
+    view.set(days_since_start=50)
+    assert view.target.checkpoint is None
+    assert "no checkpoint applies" in _target_text(view)
+
+
+def test_every_new_control_is_named(view: FollowUpCalculator) -> None:
+    for name in ("days_since_start", "fever_visit2", "gc_recorded", "gc_visit2", "crp_normal_max"):
+        assert view.controls[name].description, name

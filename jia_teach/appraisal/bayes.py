@@ -49,7 +49,7 @@ from jia_teach.appraisal.priors import (
     named_prior,
 )
 from jia_teach.effects import DERIVED_TAG
-from jia_teach.rules.errors import InvalidValueError
+from jia_teach.effects._checks import check_outcome
 
 __all__ = [
     "ENTHUSIASTIC",
@@ -198,10 +198,7 @@ def reanalyse(
     [0.999, 0.97, 0.999]
     """
     x1, n1, x2, n2 = _counts(treated_events, treated_total, control_events, control_total)
-    if outcome not in ("benefit", "harm"):
-        raise InvalidValueError(
-            f"unknown outcome {outcome!r}", column="outcome", allowed="'benefit' or 'harm'"
-        )
+    check_outcome(outcome)
     p = prior if isinstance(prior, ArmPriors) else named_prior(prior)
     post = RiskDifference(p.treated.updated(x1, n1), p.control.updated(x2, n2))
     return BayesianReanalysis(

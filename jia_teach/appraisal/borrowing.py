@@ -12,7 +12,7 @@ point). Among the other trials' placebo-controlled comparisons with counts, pref
    rule): response rates fall steeply with the level, so borrowing across levels would move
    the prior more than anything else;
 2. the same mechanism: IL-1 blockade (anakinra, canakinumab, rilonacept) or IL-6 blockade
-   (tocilizumab) (:data:`DRUG_CLASS`);
+   (tocilizumab) (``data/drug_targets.csv``, :func:`jia_teach.evidence.drug_targets`);
 3. a response definition with a fever or systemic rule when the comparison has one (and one
    without when it has none);
 4. the nearest time point (days; a month counted as 30.44 days);
@@ -37,15 +37,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-__all__ = ["DRUG_CLASS", "informed_default", "informed_default_reason", "level", "timepoint_days"]
+from jia_teach.evidence.pooling_sets import drug_targets
 
-#: Mechanism of each active arm's drug.
-DRUG_CLASS = {
-    "tocilizumab": "IL-6",
-    "canakinumab": "IL-1",
-    "anakinra": "IL-1",
-    "rilonacept": "IL-1",
-}
+__all__ = ["informed_default", "informed_default_reason", "level", "timepoint_days"]
 
 _UNIT_DAYS = {"day": 1.0, "week": 7.0, "month": 30.44}
 _FEVER_RULE = ("adapted_", "modified_", "_no_fever")
@@ -77,14 +71,14 @@ def _fever(endpoint: str) -> bool:
     return any(tag in endpoint for tag in _FEVER_RULE)
 
 
-def _rank(key: tuple[str, str, str], drug: str, cand: Pair) -> tuple:
+def _rank(key: tuple[str, str, str], drug: str, cand: Pair, classes: dict[str, str]) -> tuple:
     _trial, endpoint, timepoint = key
     _c_trial, c_end, c_time, c_drug, c_n = cand
     days, c_days = timepoint_days(timepoint), timepoint_days(c_time)
     gap = abs(days - c_days) if days is not None and c_days is not None else float("inf")
     return (
         abs((level(c_end) or 0) - (level(endpoint) or 0)),
-        DRUG_CLASS.get(c_drug) != DRUG_CLASS.get(drug),
+        classes.get(c_drug) != classes.get(drug),
         _fever(c_end) != _fever(endpoint),
         gap,
         -c_n,
@@ -106,7 +100,8 @@ def informed_default(key: tuple[str, str, str], pairs: Sequence[Pair]) -> tuple[
         candidates = [p for p in pairs if p[0] != key[0]]
     if not candidates:
         raise KeyError(f"no other trial to borrow from for {key}")
-    best = min(candidates, key=lambda p: _rank(key, drug, p))
+    classes = drug_targets()
+    best = min(candidates, key=lambda p: _rank(key, drug, p, classes))
     return best[:3]
 
 
@@ -123,11 +118,12 @@ def informed_default_reason(key: tuple[str, str, str], pairs: Sequence[Pair]) ->
     chosen = informed_default(key, pairs)
     by_key = {p[:3]: p for p in pairs}
     drug, c_drug = by_key[key][3], by_key[chosen][3]
-    same_class = DRUG_CLASS.get(drug) == DRUG_CLASS.get(c_drug)
+    classes = drug_targets()
+    same_class = classes.get(drug) == classes.get(c_drug)
     parts = [
         "the same mechanism"
         if same_class
-        else f"another mechanism ({DRUG_CLASS.get(c_drug)}, not {DRUG_CLASS.get(drug)})",
+        else f"another mechanism ({classes.get(c_drug)}, not {classes.get(drug)})",
         "the same response level"
         if level(chosen[1]) == level(key[1])
         else "another response level",

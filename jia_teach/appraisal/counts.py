@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 
 from jia_teach import evidence
 from jia_teach.data.labels import CONTROL_ARM, comparison_label
-from jia_teach.effects import DERIVED_TAG
 from jia_teach.rules.errors import InvalidValueError
 
 if TYPE_CHECKING:
@@ -31,6 +30,7 @@ __all__ = [
     "PercentPair",
     "arm_counts",
     "count_pairs",
+    "default_comparison",
     "harm_counts",
     "harm_percentages",
 ]
@@ -75,8 +75,9 @@ class ArmCounts:
     @property
     def label(self) -> str:
         """Trial, end point and time point in words (``effects.DERIVED_TAG`` if derived)."""
-        text = comparison_label(self.trial, self.endpoint, self.timepoint, self.kind)
-        return text + (DERIVED_TAG if self.derived else "")
+        return comparison_label(
+            self.trial, self.endpoint, self.timepoint, self.kind, derived=self.derived
+        )
 
     @property
     def counts_text(self) -> str:
@@ -164,6 +165,19 @@ def count_pairs() -> list[ArmCounts]:
     ['adapted_acr30', 'adapted_acr30', 'adapted_acr70', 'adapted_acr90']
     """
     return list(_pairs().values())
+
+
+def default_comparison() -> tuple[str, str, str]:
+    """The comparison a view opens on when none is given: the last comparison with counts of
+    ``trial_outcomes.csv`` (the review's own trials), as ``(trial, end point, time point)``.
+
+    Examples
+    --------
+    >>> default_comparison()
+    ('canakinumab-1', 'adapted_acr90', 'month 1')
+    """
+    p = evidence.benefit_pairs()[-1]
+    return (p.trial, p.measure, p.timepoint)
 
 
 def arm_counts(trial: str, endpoint: str, timepoint: str) -> ArmCounts:

@@ -118,7 +118,7 @@ def summary_of_findings(
     from jia_teach.evidence.appraisal_rows import grade_tables
 
     out_frame, jud_frame = grade_tables()
-    assessments = {a.key: a for a in rob.worked_assessments()}
+    assessments = {a.key: a for a in rob.worked_assessments(held=True)}
     ids = list(out_frame["outcome_id"])
     for i, oid in enumerate(jud_frame["outcome_id"]):
         if oid not in ids:
@@ -245,11 +245,11 @@ def _finding(r: dict, i: int, out_frame: Any, jud_frame: Any, assessments: dict,
     try:
         if kind in ("outcome", "harm"):
             if kind == "outcome":
-                p = evidence.pair(trial, endpoint, timepoint)
+                p = _outcome_pair(trial, endpoint, timepoint)
             else:
                 p = evidence.harm_pair(trial, endpoint, timepoint)
             n = randomized_n()
-            studies = (f"{n} children randomized, " if n else "") + "1 randomized trial"
+            studies = (f"{n} participants randomized, " if n else "") + "1 randomized trial"
             figures = p.counts_text + (effects.DERIVED_TAG if p.derived else "")
             if p.comparable:
                 comp = compare_arms(**p.arm_counts())
@@ -258,7 +258,7 @@ def _finding(r: dict, i: int, out_frame: Any, jud_frame: Any, assessments: dict,
                 ci = (1000 * comp.risk_difference_ci[0], 1000 * comp.risk_difference_ci[1])
                 relative = _rr_text(comp)
                 n_total = comp.treated_total + comp.control_total
-                studies = f"{n_total} children, 1 randomized trial"
+                studies = f"{n_total} participants, 1 randomized trial"
                 if p.derived:
                     relative += effects.DERIVED_TAG
                     derivation = effects.DERIVED_TAG.strip()
@@ -292,7 +292,7 @@ def _finding(r: dict, i: int, out_frame: Any, jud_frame: Any, assessments: dict,
             relative = eff.text.replace("Hazard ratio", "HR")
             derivation = "(from the HR and the placebo Kaplan-Meier risk)"
             n_total = randomized_n()
-            studies = (f"{n_total} children, " if n_total else "") + "1 randomized trial"
+            studies = (f"{n_total} participants, " if n_total else "") + "1 randomized trial"
             figures = f"{eff.text}; placebo Kaplan-Meier risk {100 * cr:g}%"
             ois = optimal_information_size(cr, mid, direction=direction)
         else:  # rate_difference: the arms' rates and the reported difference, per 100 PY
@@ -359,6 +359,16 @@ def _finding(r: dict, i: int, out_frame: Any, jud_frame: Any, assessments: dict,
         ois=ois,
         derivation=derivation,
     )
+
+
+def _outcome_pair(trial: str, endpoint: str, timepoint: str) -> Any:
+    """The pair of ``trial_outcomes.csv``, else of a trial held for appraisal."""
+    from jia_teach import evidence
+
+    for p in evidence.appraisal_pairs(trial):
+        if (p.measure, p.timepoint) == (endpoint, timepoint):
+            return p
+    return evidence.pair(trial, endpoint, timepoint)
 
 
 def _mid_text(mid: float, unit: str) -> str:

@@ -78,10 +78,10 @@ class InformationSize:
         Examples
         --------
         >>> optimal_information_size(0.243, 0.2, ratio=37 / 75).text
-        'OIS 197 children (treated 132, control 65): control risk 24.3% vs 44.3%, Cohen h 0.43, two-sided alpha 0.05, power 0.80.'
+        'OIS 197 participants (treated 132, control 65): control risk 24.3% vs 44.3%, Cohen h 0.43, two-sided alpha 0.05, power 0.80.'
         """  # noqa: E501
         return (
-            f"OIS {self.total} children (treated {self.treated}, control {self.control}): "
+            f"OIS {self.total} participants (treated {self.treated}, control {self.control}): "
             f"control risk {100 * self.control_risk:.1f}% vs {100 * self.alternative_risk:.1f}%,"
             f" Cohen h {self.effect_size:.2f}, two-sided alpha {self.alpha:g}, power "
             f"{self.power:.2f}."
@@ -254,9 +254,10 @@ def imprecision_rating(
         return Rating(
             "imprecision",
             -1,
-            f"Serious: {n_total} children is fewer than the optimal information size. {ois.text}",
+            f"Serious: {n_total} participants is fewer than the optimal information size. "
+            f"{ois.text}",
         )
-    ois_text = f" {n_total} children >= {ois.text}" if ois is not None and n_total else ""
+    ois_text = f" {n_total} participants >= {ois.text}" if ois is not None and n_total else ""
     return Rating(
         "imprecision",
         0,

@@ -303,30 +303,44 @@ class RobAssessment:
         )
 
 
-def worked_assessments() -> list[RobAssessment]:
+def _held_trials() -> set[str]:
+    """Trials held for appraisal: outcomes only in ``appraisal_outcomes.csv``."""
+    from jia_teach import evidence
+
+    return {p.trial for p in evidence.appraisal_pairs()} - {
+        p.trial for p in evidence.outcome_pairs()
+    }
+
+
+def worked_assessments(*, held: bool = False) -> list[RobAssessment]:
     """Every worked assessment in ``data/risk_of_bias.csv``, in file order.
+
+    Parameters
+    ----------
+    held : bool
+        Also the trials held for appraisal (``appraisal_outcomes.csv``: RAPPORT, CONSIDER),
+        which the trial views leave out by default, as they leave out their outcomes.
 
     Examples
     --------
     >>> [(a.trial, a.outcome, a.overall) for a in worked_assessments()][:2]
     [('TENDER', 'efficacy_week12', 'some_concerns'), ('TENDER', 'harms_week12', 'some_concerns')]
+    >>> every = {a.trial for a in worked_assessments(held=True)}
+    >>> sorted(every - {a.trial for a in worked_assessments()})
+    ['CONSIDER', 'RAPPORT']
     """
     from jia_teach.evidence.appraisal_rows import risk_of_bias_records
+    from jia_teach.evidence.records import from_row
 
+    skip = set() if held else _held_trials()
     groups: dict[tuple[str, str], list[DomainJudgement]] = {}
     labels: dict[tuple[str, str], str] = {}
     for r in risk_of_bias_records():
         key = (str(r["trial"]), str(r["outcome"]))
+        if key[0] in skip:
+            continue
         labels[key] = str(r["outcome_label"])
-        groups.setdefault(key, []).append(
-            DomainJudgement(
-                domain=str(r["domain"]),
-                judgement=str(r["judgement"]),
-                facts=str(r["facts"]),
-                why=str(r["why"]),
-                source=str(r["source"]),
-            )
-        )
+        groups.setdefault(key, []).append(from_row(DomainJudgement, r))
     order = list(DOMAINS)
     return [
         RobAssessment(
@@ -347,7 +361,7 @@ def worked_assessment(trial: str, outcome: str) -> RobAssessment:
     jia_teach.rules.errors.InvalidValueError
         When the data hold no such assessment.
     """
-    found = {a.key: a for a in worked_assessments()}
+    found = {a.key: a for a in worked_assessments(held=True)}
     if (trial, outcome) not in found:
         raise InvalidValueError(
             f"no risk-of-bias assessment for {trial} / {outcome}",
@@ -422,8 +436,13 @@ def compare_with_worked(
     return out
 
 
-def judgement_table() -> Any:
+def judgement_table(*, held: bool = False) -> Any:
     """Every worked assessment as a table of words: D1-D5 and the overall judgement.
+
+    Parameters
+    ----------
+    held : bool
+        Also the trials held for appraisal (see :func:`worked_assessments`).
 
     Returns
     -------
@@ -438,7 +457,7 @@ def judgement_table() -> Any:
     import pandas as pd
 
     rows = []
-    for a in worked_assessments():
+    for a in worked_assessments(held=held):
         row = {"Trial": TRIAL_LABELS.get(a.trial, a.trial), "Outcome": a.outcome_label}
         for d in a.domains:
             row[f"D{DOMAINS[d.domain].number}"] = JUDGEMENT_LABELS[d.judgement]

@@ -17,8 +17,9 @@ good, fair or poor). Its questions, as published tables quote them:
 8. Were the statistical methods well-described?
 9. Were the results well-described?
 
-:data:`SINGLE_ARM_APPRAISALS` answers them for first-line anakinra (ter Haar 2019) and
-emapalumab for MAS (De Benedetti 2023) from their abstracts, the only parts we read: **our
+:func:`single_arm_appraisals` (``data/single_arm_appraisals.csv``) answers them for
+first-line anakinra (ter Haar 2019) and emapalumab for MAS (De Benedetti 2023) from their
+abstracts, the only parts we read: **our
 appraisal, argued from the published design**, with the facts behind each answer. Where the
 abstract is silent the answer is NR or CD, and the full paper may settle it.
 """
@@ -31,8 +32,8 @@ import pandas as pd
 
 __all__ = [
     "NIH_CASE_SERIES_QUESTIONS",
-    "SINGLE_ARM_APPRAISALS",
     "SingleArmJudgement",
+    "single_arm_appraisals",
     "single_arm_table",
 ]
 
@@ -60,124 +61,18 @@ class SingleArmJudgement:
     facts: str
 
 
-_TER_HAAR = "ter Haar 2019 (first-line anakinra)"
-_EMA = "De Benedetti 2023 (emapalumab for MAS)"
+def single_arm_appraisals() -> tuple[SingleArmJudgement, ...]:
+    """Every answer of ``data/single_arm_appraisals.csv``, in file order.
 
-SINGLE_ARM_APPRAISALS: tuple[SingleArmJudgement, ...] = (
-    SingleArmJudgement(
-        _TER_HAAR,
-        1,
-        "yes",
-        "To evaluate a treat-to-target approach with "
-        "anakinra as first-line monotherapy to achieve early inactive disease.",
-    ),
-    SingleArmJudgement(
-        _TER_HAAR,
-        2,
-        "CD",
-        "New-onset systemic JIA with an unsatisfactory "
-        "response to NSAIDs; the classification criteria used are not in the "
-        "abstract.",
-    ),
-    SingleArmJudgement(
-        _TER_HAAR,
-        3,
-        "NR",
-        "A single-centre prospective study; the abstract "
-        "does not say whether every eligible child was included.",
-    ),
-    SingleArmJudgement(
-        _TER_HAAR,
-        4,
-        "CD",
-        "Mixed: 12 of the 42 had no arthritis at onset; "
-        "some received 4 mg/kg, prednisolone or another drug after an incomplete "
-        "response.",
-    ),
-    SingleArmJudgement(
-        _TER_HAAR,
-        5,
-        "yes",
-        "Anakinra 2 mg/kg, then 4 mg/kg or prednisolone or "
-        "a switch after an incomplete response; tapered after 3 months of "
-        "inactive disease, then stopped.",
-    ),
-    SingleArmJudgement(
-        _TER_HAAR,
-        6,
-        "CD",
-        "Inactive disease is the outcome; its definition "
-        "and who judged it are not in the abstract.",
-    ),
-    SingleArmJudgement(_TER_HAAR, 7, "yes", "Median follow-up 5.8 years."),
-    SingleArmJudgement(
-        _TER_HAAR,
-        8,
-        "CD",
-        "Percentages without intervals in the abstract; "
-        "how children with shorter follow-up enter the 5-year figure is not "
-        "stated there.",
-    ),
-    SingleArmJudgement(
-        _TER_HAAR,
-        9,
-        "yes",
-        "Inactive disease 76 % at 1 year (52 % off "
-        "medication), 96 % at 5 years (75 % off medication); median time to "
-        "inactive disease 33 days.",
-    ),
-    SingleArmJudgement(
-        _EMA,
-        1,
-        "yes",
-        "To confirm the adequacy of an emapalumab dosing "
-        "regimen in relation to IFN-gamma activity by assessing efficacy and "
-        "safety.",
-    ),
-    SingleArmJudgement(
-        _EMA,
-        2,
-        "yes",
-        "MAS secondary to sJIA or AOSD after failure of "
-        "high-dose glucocorticoids, with or without anakinra and/or "
-        "ciclosporin.",
-    ),
-    SingleArmJudgement(_EMA, 3, "NR", "Not stated in the abstract."),
-    SingleArmJudgement(
-        _EMA, 4, "CD", "Children and adults (sJIA and AOSD), with differing prior treatment."
-    ),
-    SingleArmJudgement(
-        _EMA,
-        5,
-        "yes",
-        "Loading dose then maintenance doses, with background "
-        "glucocorticoids, for 4 weeks (shortened or prolonged by the "
-        "investigator); doses not in the abstract.",
-    ),
-    SingleArmJudgement(
-        _EMA,
-        6,
-        "CD",
-        'MAS remission by week 8 "based on clinical and '
-        'laboratory criteria", not spelled out in the abstract.',
-    ),
-    SingleArmJudgement(
-        _EMA, 7, "yes", "Remission judged by week 8; 12 months of long-term follow-up."
-    ),
-    SingleArmJudgement(
-        _EMA,
-        8,
-        "CD",
-        "A single proportion (13 of 14) and a median time; no interval in the abstract.",
-    ),
-    SingleArmJudgement(
-        _EMA,
-        9,
-        "yes",
-        "Remission in 13 of 14 by week 8, median 25 days; all "
-        "14 alive at the end of follow-up; viral infections observed.",
-    ),
-)
+    Examples
+    --------
+    >>> single_arm_appraisals()[0].question, single_arm_appraisals()[0].answer
+    (1, 'yes')
+    """
+    from jia_teach.evidence.appraisal_rows import single_arm_records
+    from jia_teach.evidence.records import from_row
+
+    return tuple(from_row(SingleArmJudgement, r) for r in single_arm_records())
 
 
 def single_arm_table(study: str | None = None) -> pd.DataFrame:
@@ -199,7 +94,7 @@ def single_arm_table(study: str | None = None) -> pd.DataFrame:
             "answer": j.answer,
             "facts": j.facts,
         }
-        for j in SINGLE_ARM_APPRAISALS
+        for j in single_arm_appraisals()
         if study is None or j.study == study
     ]
     return pd.DataFrame(rows)

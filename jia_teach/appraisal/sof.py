@@ -21,6 +21,7 @@ from typing import Any
 
 from jia_teach.appraisal.imprecision import InformationSize, Rating
 from jia_teach.data.schema import OUR_APPRAISAL
+from jia_teach.rules.display import Table
 from jia_teach.rules.errors import InvalidValueError
 
 __all__ = ["CERTAINTY", "Finding", "SummaryOfFindings", "Table"]
@@ -222,25 +223,3 @@ def _letter(n: int) -> str:
         n, r = divmod(n - 1, 26)
         out = chr(ord("a") + r) + out
     return out
-
-
-@dataclass(frozen=True)
-class Table:
-    """A small text table that shows itself whole (no truncation) in HTML and plain text."""
-
-    columns: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-
-    def __str__(self) -> str:
-        return "\n".join(" | ".join(r) for r in (self.columns, *self.rows))
-
-    __repr__ = __str__
-
-    def _repr_html_(self) -> str:
-        esc = html.escape
-        head = "".join(f"<th style='text-align:left'>{esc(c)}</th>" for c in self.columns)
-        body = "".join(
-            "<tr>" + "".join(f"<td style='text-align:left'>{esc(v)}</td>" for v in r) + "</tr>"
-            for r in self.rows
-        )
-        return f"<table class='jia-table'><tr>{head}</tr>{body}</table>"

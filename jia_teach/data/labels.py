@@ -242,8 +242,13 @@ def event_label(code: str) -> str:
     return _label(EVENT_LABELS, "adverse-event", code)
 
 
-def comparison_label(trial: str, measure: str, timepoint: str, kind: str = "benefit") -> str:
+def comparison_label(
+    trial: str, measure: str, timepoint: str, kind: str = "benefit", *, derived: bool = False
+) -> str:
     """The one label of a comparison: trial, end point (or harm) and time point in words.
+
+    ``derived``: the counts behind it were derived, and the label says so
+    (:data:`jia_teach.effects.DERIVED_TAG`).
 
     Examples
     --------
@@ -252,8 +257,10 @@ def comparison_label(trial: str, measure: str, timepoint: str, kind: str = "bene
     >>> comparison_label("TENDER", "infections", "12-week double-blind", kind="harm")
     'TENDER (tocilizumab): Infections, 12-week double-blind'
     """
+    from jia_teach.effects import DERIVED_TAG
+
     what = endpoint_label(measure) if kind == "benefit" else event_label(measure)
-    return f"{trial_label(trial)}: {what}, {timepoint}"
+    return f"{trial_label(trial)}: {what}, {timepoint}" + (DERIVED_TAG if derived else "")
 
 
 def arm_role(code: str) -> ArmRole:

@@ -83,6 +83,7 @@ __all__ = [
     "load_baseline",
     "load_cohort_fit",
     "load_designs",
+    "load_drug_targets",
     "load_grade_judgements",
     "load_grade_outcomes",
     "load_outcomes",
@@ -92,6 +93,7 @@ __all__ = [
     "load_simulation_baseline",
     "load_simulation_targets",
     "load_simulation_trials",
+    "load_single_arm_appraisals",
     "load_source_claims",
     "load_sources",
     "use_data",
@@ -99,12 +101,14 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------------------------
-# where the files live
-# --------------------------------------------------------------------------------------------
-# --------------------------------------------------------------------------------------------
 # cached loading: one reader for every file
 # --------------------------------------------------------------------------------------------
-def _stamp(path: Path) -> tuple[int, int]:
+def file_stamp(path: Path) -> tuple[int, int]:
+    """A file's modification time and size, ``(0, 0)`` when it is absent.
+
+    A cache key that changes whenever the file does (the loaders, the pairs of
+    :mod:`jia_teach.evidence`, the simulation specs).
+    """
     try:
         st = path.stat()
     except OSError:
@@ -145,7 +149,7 @@ def load(file: str) -> pd.DataFrame:
     if file not in FILES:
         raise data_error(file, "is not a data file this package knows", allowed=", ".join(FILES))
     folder = data_dir().resolve()
-    frame = _cached(file, folder, _stamp(folder / file), _stamp(folder / "sources.csv"))
+    frame = _cached(file, folder, file_stamp(folder / file), file_stamp(folder / "sources.csv"))
     return frame.copy()
 
 
@@ -189,6 +193,10 @@ LOADERS: dict[str, tuple[str, str]] = {
         "reported_effects.csv",
         "Effect estimates as the sources report them (HR, differences, P).",
     ),
+    "load_drug_targets": (
+        "drug_targets.csv",
+        "What each drug blocks (IL-1 or IL-6), with its source.",
+    ),
     "load_source_claims": (
         "source_claims.csv",
         "Claims of the Li & Geskey commentary beside the trial's figures.",
@@ -200,6 +208,10 @@ LOADERS: dict[str, tuple[str, str]] = {
     "load_published_appraisals": (
         "published_appraisals.csv",
         "Appraisals of these trials published by others.",
+    ),
+    "load_single_arm_appraisals": (
+        "single_arm_appraisals.csv",
+        "Single-arm studies appraised with the NIH case-series tool: our appraisal.",
     ),
     "load_grade_outcomes": (
         "grade_outcomes.csv",
@@ -228,7 +240,10 @@ LOADERS: dict[str, tuple[str, str]] = {
 }
 
 
-def _named(name: str, file: str, summary: str) -> Callable[[], pd.DataFrame]:
+def _named(name: str) -> Callable[[], pd.DataFrame]:
+    """The loader ``name`` of :data:`LOADERS` (explicit module names, for readers and tools)."""
+    file, summary = LOADERS[name]
+
     def loader() -> pd.DataFrame:
         return load(file)
 
@@ -237,24 +252,24 @@ def _named(name: str, file: str, summary: str) -> Callable[[], pd.DataFrame]:
     return loader
 
 
-load_sources = _named("load_sources", *LOADERS["load_sources"])
-load_designs = _named("load_designs", *LOADERS["load_designs"])
-load_outcomes = _named("load_outcomes", *LOADERS["load_outcomes"])
-load_appraisal_outcomes = _named("load_appraisal_outcomes", *LOADERS["load_appraisal_outcomes"])
-load_baseline = _named("load_baseline", *LOADERS["load_baseline"])
-load_adverse_events = _named("load_adverse_events", *LOADERS["load_adverse_events"])
-load_reported_effects = _named("load_reported_effects", *LOADERS["load_reported_effects"])
-load_source_claims = _named("load_source_claims", *LOADERS["load_source_claims"])
-load_risk_of_bias = _named("load_risk_of_bias", *LOADERS["load_risk_of_bias"])
-_PUBLISHED = LOADERS["load_published_appraisals"]
-load_published_appraisals = _named("load_published_appraisals", *_PUBLISHED)
-load_grade_outcomes = _named("load_grade_outcomes", *LOADERS["load_grade_outcomes"])
-load_grade_judgements = _named("load_grade_judgements", *LOADERS["load_grade_judgements"])
-load_cohort_fit = _named("load_cohort_fit", *LOADERS["load_cohort_fit"])
-load_simulation_trials = _named("load_simulation_trials", *LOADERS["load_simulation_trials"])
-_SIM_BASELINE = LOADERS["load_simulation_baseline"]
-load_simulation_baseline = _named("load_simulation_baseline", *_SIM_BASELINE)
-load_simulation_targets = _named("load_simulation_targets", *LOADERS["load_simulation_targets"])
+load_sources = _named("load_sources")
+load_designs = _named("load_designs")
+load_outcomes = _named("load_outcomes")
+load_appraisal_outcomes = _named("load_appraisal_outcomes")
+load_baseline = _named("load_baseline")
+load_adverse_events = _named("load_adverse_events")
+load_reported_effects = _named("load_reported_effects")
+load_drug_targets = _named("load_drug_targets")
+load_source_claims = _named("load_source_claims")
+load_risk_of_bias = _named("load_risk_of_bias")
+load_published_appraisals = _named("load_published_appraisals")
+load_single_arm_appraisals = _named("load_single_arm_appraisals")
+load_grade_outcomes = _named("load_grade_outcomes")
+load_grade_judgements = _named("load_grade_judgements")
+load_cohort_fit = _named("load_cohort_fit")
+load_simulation_trials = _named("load_simulation_trials")
+load_simulation_baseline = _named("load_simulation_baseline")
+load_simulation_targets = _named("load_simulation_targets")
 
 
 def load_all() -> dict[str, pd.DataFrame]:

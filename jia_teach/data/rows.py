@@ -22,7 +22,7 @@ from jia_teach.data.schema import FIT_PARAMETERS, GRADE_UPGRADES, ROB_DOMAINS
 from jia_teach.rules.coreset import MARKERS
 from jia_teach.rules.errors import DataFileError
 
-__all__ = ["check_rows", "data_error", "decimals"]
+__all__ = ["check_rows", "data_error", "decimals", "row_error"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -54,110 +54,121 @@ def data_error(
     return err
 
 
+def row_error(
+    file: str, r: dict, problem: str, *, column: str | None = None, allowed: str | None = None
+) -> DataFileError:
+    """:func:`data_error` for the parsed row ``r``: its data row and file line come from it."""
+    return data_error(file, problem, row=r["_row"], line=r["_line"], column=column, allowed=allowed)
+
+
 # --------------------------------------------------------------------------------------------
 # row rules beyond single cells
 # --------------------------------------------------------------------------------------------
 def _status_rules(file: str, r: dict) -> None:
-    where = {"file": file, "row": r["_row"], "line": r["_line"]}
     if r.get("status") == "derived" and "derived" not in r.get("note", "").lower():
-        raise data_error(
-            problem="a derived figure needs a note that says how it was derived",
+        raise row_error(
+            file,
+            r,
+            "a derived figure needs a note that says how it was derived",
             column="note",
             allowed="a note starting 'derived: ...'",
-            **where,
         )
     if r.get("status") == "unconfirmed" and not r.get("note"):
-        raise data_error(problem="an unconfirmed figure needs a note", column="note", **where)
+        raise row_error(file, r, "an unconfirmed figure needs a note", column="note")
 
 
 def _outcome_rules(file: str, r: dict) -> None:
-    where = {"file": file, "row": r["_row"], "line": r["_line"]}
     events, total, percent = r["events"], r["total"], r["percent"]
     if events and total and int(events) > int(total):
-        raise data_error(
-            problem=f"events {events} is more than total {total}",
+        raise row_error(
+            file,
+            r,
+            f"events {events} is more than total {total}",
             column="events",
             allowed=f"0 to {total}",
-            **where,
         )
     if events and total and percent:
         exact = 100 * int(events) / int(total)
         tolerance = 0.5 * 10 ** -decimals(percent) + 1e-9
         if abs(exact - float(percent)) > tolerance:
-            raise data_error(
-                problem=(
+            raise row_error(
+                file,
+                r,
+                (
                     f"percent {percent} does not match events/total = {events}/{total} "
                     f"= {exact:.2f}%"
                 ),
                 column="percent",
                 allowed=f"{exact:.2f} rounded to {decimals(percent)} decimal place(s)",
-                **where,
             )
     _status_rules(file, r)
 
 
 def _ae_rules(file: str, r: dict) -> None:
-    where = {"file": file, "row": r["_row"], "line": r["_line"]}
     value, unit = float(r["value"]), r["unit"]
     if unit in ("patients", "events") and "." in r["value"]:
-        raise data_error(
-            problem=f"{r['value']} {unit} is not a whole number",
+        raise row_error(
+            file,
+            r,
+            f"{r['value']} {unit} is not a whole number",
             column="value",
             allowed="a whole number of " + unit,
-            **where,
         )
     if unit == "percent_of_patients" and value > 100:
-        raise data_error(
-            problem=f"{r['value']} is more than 100%", column="value", allowed="0 to 100", **where
+        raise row_error(
+            file, r, f"{r['value']} is more than 100%", column="value", allowed="0 to 100"
         )
     if unit == "patients" and r["total"] and value > int(r["total"]):
-        raise data_error(
-            problem=f"{r['value']} patients is more than total {r['total']}",
+        raise row_error(
+            file,
+            r,
+            f"{r['value']} patients is more than total {r['total']}",
             column="value",
             allowed=f"0 to {r['total']}",
-            **where,
         )
     _status_rules(file, r)
 
 
 def _baseline_rules(file: str, r: dict) -> None:
-    where = {"file": file, "row": r["_row"], "line": r["_line"]}
     if r["statistic"] == "percent" and float(r["value"]) > 100:
-        raise data_error(
-            problem=f"{r['value']} is more than 100%", column="value", allowed="0 to 100", **where
+        raise row_error(
+            file, r, f"{r['value']} is more than 100%", column="value", allowed="0 to 100"
         )
     _status_rules(file, r)
 
 
 def _effect_rules(file: str, r: dict) -> None:
-    where = {"file": file, "row": r["_row"], "line": r["_line"]}
     low, high, est = r["ci_low"], r["ci_high"], float(r["estimate"])
     if bool(low) != bool(high):
-        raise data_error(
-            problem="give both confidence limits or neither",
+        raise row_error(
+            file,
+            r,
+            "give both confidence limits or neither",
             column="ci_low" if not low else "ci_high",
-            **where,
         )
     if low and not float(low) <= est <= float(high):
-        raise data_error(
-            problem=f"estimate {r['estimate']} lies outside its interval {low} to {high}",
+        raise row_error(
+            file,
+            r,
+            f"estimate {r['estimate']} lies outside its interval {low} to {high}",
             column="estimate",
             allowed=f"{low} to {high}",
-            **where,
         )
     if low and not r["confidence"]:
-        raise data_error(
-            problem="an interval needs its confidence level",
+        raise row_error(
+            file,
+            r,
+            "an interval needs its confidence level",
             column="confidence",
             allowed="e.g. 0.95",
-            **where,
         )
     if r["measure"] == "hazard_ratio" and est <= 0:
-        raise data_error(
-            problem=f"hazard ratio {r['estimate']} must be positive",
+        raise row_error(
+            file,
+            r,
+            f"hazard ratio {r['estimate']} must be positive",
             column="estimate",
             allowed="> 0",
-            **where,
         )
     _status_rules(file, r)
 
@@ -165,38 +176,28 @@ def _effect_rules(file: str, r: dict) -> None:
 def _fit_rules(file: str, r: dict) -> None:
     """A parameter row needs a name the model knows and a value in its range; a target or
     check row needs its time point and the published target it was fitted (or checked) to."""
-    where = {"file": file, "row": r["_row"], "line": r["_line"]}
+    known = FIT_PARAMETERS if r["kind"] == "parameter" else ENDPOINT_LABELS
+    if r["name"] not in known:
+        what = "model parameter" if r["kind"] == "parameter" else "end point"
+        raise row_error(
+            file, r, f"unknown {what} {r['name']!r}", column="name", allowed=", ".join(known)
+        )
     if r["kind"] == "parameter":
-        if r["name"] not in FIT_PARAMETERS:
-            raise data_error(
-                problem=f"unknown model parameter {r['name']!r}",
-                column="name",
-                allowed=", ".join(FIT_PARAMETERS),
-                **where,
-            )
         if not r["value"]:
-            raise data_error(problem="a parameter needs its value", column="value", **where)
+            raise row_error(file, r, "a parameter needs its value", column="value")
         low, high = FIT_PARAMETERS[r["name"]]
         if not low <= float(r["value"]) <= high:
-            raise data_error(
-                problem=f"{r['value']} is out of range for {r['name']}",
+            raise row_error(
+                file,
+                r,
+                f"{r['value']} is out of range for {r['name']}",
                 column="value",
                 allowed=f"{low:g} to {high:g}",
-                **where,
             )
         return
     for column in ("timepoint", "target", "achieved", "weight", "source_id"):
         if not r[column]:
-            raise data_error(
-                problem=f"a {r['kind']} row needs its {column}", column=column, **where
-            )
-    if r["name"] not in ENDPOINT_LABELS:
-        raise data_error(
-            problem=f"unknown end point {r['name']!r}",
-            column="name",
-            allowed=", ".join(ENDPOINT_LABELS),
-            **where,
-        )
+            raise row_error(file, r, f"a {r['kind']} row needs its {column}", column=column)
 
 
 _ROW_RULES: dict[str, Callable[[str, dict], None]] = {
@@ -207,6 +208,7 @@ _ROW_RULES: dict[str, Callable[[str, dict], None]] = {
     "baseline.csv": _baseline_rules,
     "adverse_events.csv": _ae_rules,
     "reported_effects.csv": _effect_rules,
+    "drug_targets.csv": _status_rules,
 }
 
 
@@ -214,40 +216,38 @@ _ROW_RULES: dict[str, Callable[[str, dict], None]] = {
 # appraisal files (issue 13): row rules and rules across the rows of one file
 # --------------------------------------------------------------------------------------------
 def _grade_outcome_rules(file: str, r: dict) -> None:
-    where = {"file": file, "row": r["_row"], "line": r["_line"]}
     if float(r["mid"]) <= 0:
-        raise data_error(problem="the MID must be positive", column="mid", allowed="> 0", **where)
+        raise row_error(file, r, "the MID must be positive", column="mid", allowed="> 0")
     if r["kind"] in ("hazard_ratio", "rate_difference") and not r["effect_id"]:
-        raise data_error(
-            problem=f"kind {r['kind']!r} needs the effect_id of reported_effects.csv",
+        raise row_error(
+            file,
+            r,
+            f"kind {r['kind']!r} needs the effect_id of reported_effects.csv",
             column="effect_id",
-            **where,
         )
 
 
 def _grade_judgement_rules(file: str, r: dict) -> None:
-    where = {"file": file, "row": r["_row"], "line": r["_line"]}
     if "." in r["change"]:
-        raise data_error(
-            problem=f"{r['change']!r} is not a whole number of levels",
+        raise row_error(
+            file,
+            r,
+            f"{r['change']!r} is not a whole number of levels",
             column="change",
             allowed="-2, -1, 0, 1 or 2",
-            **where,
         )
     change = int(float(r["change"]))
     if r["domain"] in GRADE_UPGRADES and change < 0:
-        raise data_error(
-            problem=f"{r['domain']} can only raise certainty",
-            column="change",
-            allowed="0, 1 or 2",
-            **where,
+        raise row_error(
+            file, r, f"{r['domain']} can only raise certainty", column="change", allowed="0, 1 or 2"
         )
     if r["domain"] not in GRADE_UPGRADES and change > 0:
-        raise data_error(
-            problem=f"{r['domain']} can only lower certainty",
+        raise row_error(
+            file,
+            r,
+            f"{r['domain']} can only lower certainty",
             column="change",
             allowed="-2, -1 or 0",
-            **where,
         )
 
 
@@ -257,11 +257,10 @@ def _unique_rule(columns: tuple[str, ...]) -> Callable[[str, list[dict]], None]:
         for r in raw:
             key = tuple(r[c] for c in columns)
             if key in seen:
-                raise data_error(
+                raise row_error(
                     file,
+                    r,
                     f"{', '.join(key)} is listed twice (first in row {seen[key]})",
-                    row=r["_row"],
-                    line=r["_line"],
                     column=columns[-1],
                     allowed=f"one row per {' x '.join(columns)}",
                 )
@@ -280,33 +279,30 @@ def _rob_file_rule(file: str, raw: list[dict]) -> None:
         last = rows[-1]
         missing = [d for d in ROB_DOMAINS if d not in {r["domain"] for r in rows}]
         if missing:
-            raise data_error(
+            raise row_error(
                 file,
+                last,
                 f"{trial} / {outcome} has no judgement for {', '.join(missing)}",
-                row=last["_row"],
-                line=last["_line"],
                 column="domain",
                 allowed="one row for each of " + ", ".join(ROB_DOMAINS),
             )
         na = [r for r in rows if r["judgement"] == "not_applicable"]
         if na and len(na) != len(rows):
             r = na[0]
-            raise data_error(
+            raise row_error(
                 file,
+                r,
                 f"{trial} / {outcome}: not_applicable must apply to every domain or none "
                 "(RoB 2 either applies to a comparison or it does not)",
-                row=r["_row"],
-                line=r["_line"],
                 column="judgement",
                 allowed="low, some_concerns, high",
             )
         labels = {r["outcome_label"] for r in rows}
         if len(labels) != 1:
-            raise data_error(
+            raise row_error(
                 file,
+                last,
                 f"{trial} / {outcome} has {len(labels)} different outcome labels",
-                row=last["_row"],
-                line=last["_line"],
                 column="outcome_label",
                 allowed="the same label on every row of the outcome",
             )
@@ -324,6 +320,8 @@ _FILE_RULES: dict[str, Callable[[str, list[dict]], None]] = {
     "published_appraisals.csv": _unique_rule(("appraisal_id",)),
     "grade_outcomes.csv": _unique_rule(("outcome_id",)),
     "grade_judgements.csv": _unique_rule(("outcome_id", "domain")),
+    "drug_targets.csv": _unique_rule(("drug",)),
+    "single_arm_appraisals.csv": _unique_rule(("study", "question")),
 }
 
 
@@ -335,26 +333,21 @@ _FILE_RULES: dict[str, Callable[[str, list[dict]], None]] = {
 SIMULABLE_ENDPOINT = re.compile(r"^(adapted_)?acr(30|50|70|90|100)(_no_fever)?$|^fever_free$")
 
 
-def _needs(where: dict, r: dict, column: str, when: str, given: bool) -> None:
+def _needs(file: str, r: dict, column: str, when: str, given: bool) -> None:
     """``column`` is filled exactly when ``given`` (``when`` says the condition in words)."""
     if given and not r[column]:
-        raise data_error(problem=f"{when} needs {column}", column=column, **where)
+        raise row_error(file, r, f"{when} needs {column}", column=column)
     if not given and r[column]:
-        raise data_error(
-            problem=f"{column} is only for {when}", column=column, allowed="empty", **where
-        )
+        raise row_error(file, r, f"{column} is only for {when}", column=column, allowed="empty")
 
 
 def _simulation_trial_rules(file: str, r: dict) -> None:
-    where = {"file": file, "row": r["_row"], "line": r["_line"]}
     medians, shift = r["baseline_from"] == "medians", r["fit"] == "shift"
-    _needs(where, r, "shapes_from", "baseline_from = medians", medians)
-    _needs(where, r, "borrow_from", "fit = shift", shift)
+    _needs(file, r, "shapes_from", "baseline_from = medians", medians)
+    _needs(file, r, "borrow_from", "fit = shift", shift)
     if r["treated_arm"] == r["control_arm"]:
-        raise data_error(
-            problem="the treated and the control arm are the same",
-            column="control_arm",
-            **where,
+        raise row_error(
+            file, r, "the treated and the control arm are the same", column="control_arm"
         )
 
 
@@ -365,12 +358,11 @@ def _simulation_trials_file_rule(file: str, raw: list[dict]) -> None:
     full = {r["trial"] for r in raw if r["fit"] == "full"}
     for r in raw:
         if r["borrow_from"] and r["borrow_from"] not in full:
-            raise data_error(
+            raise row_error(
                 file,
+                r,
                 f"borrows from {r['borrow_from']!r}, which is not a fully fitted trial of "
                 "this file",
-                row=r["_row"],
-                line=r["_line"],
                 column="borrow_from",
                 allowed=", ".join(sorted(full)) or "none",
             )
@@ -378,47 +370,46 @@ def _simulation_trials_file_rule(file: str, raw: list[dict]) -> None:
 
 def _simulation_baseline_rules(file: str, r: dict) -> None:
     """A reported figure has its source; an assumption says so; a setting fits its variable."""
-    where = {"file": file, "row": r["_row"], "line": r["_line"]}
     if r["status"] == "reported":
         for column in ("source_id", "source"):
             if not r[column]:
-                raise data_error(
-                    problem=f"a reported figure needs its {column}", column=column, **where
-                )
+                raise row_error(file, r, f"a reported figure needs its {column}", column=column)
     elif not r["note"].startswith("ASSUMPTION:"):
-        raise data_error(
-            problem="an assumption needs a note that says so and why",
+        raise row_error(
+            file,
+            r,
+            "an assumption needs a note that says so and why",
             column="note",
             allowed="a note starting 'ASSUMPTION: ...'",
-            **where,
         )
     setting, value = r["setting"], float(r["value"])
     fits = r["variable"] in MARKERS if setting != "at_least" else r["variable"].endswith("joints")
     if not fits:
-        raise data_error(
-            problem=f"{setting} does not apply to {r['variable']}",
+        raise row_error(
+            file,
+            r,
+            f"{setting} does not apply to {r['variable']}",
             column="variable",
             allowed=", ".join(MARKERS) if setting != "at_least" else "active_joints, lom_joints",
-            **where,
         )
     if setting in ("median", "log_sd") and value <= 0:
-        raise data_error(problem=f"{setting} must be positive", column="value", **where)
+        raise row_error(file, r, f"{setting} must be positive", column="value")
     if setting == "at_least" and "." in r["value"]:
-        raise data_error(
-            problem=f"{r['value']} is not a whole number of joints",
+        raise row_error(
+            file,
+            r,
+            f"{r['value']} is not a whole number of joints",
             column="value",
             allowed="a whole number",
-            **where,
         )
 
 
 def _simulation_target_rules(file: str, r: dict) -> None:
     if not SIMULABLE_ENDPOINT.match(r["endpoint"]):
-        raise data_error(
+        raise row_error(
             file,
+            r,
             f"the simulated cohorts cannot score {r['endpoint']!r}",
-            row=r["_row"],
-            line=r["_line"],
             column="endpoint",
             allowed="acrNN, adapted_acrNN, acrNN_no_fever (NN = 30, 50, 70, 90, 100), fever_free",
         )
@@ -459,12 +450,8 @@ def check_rows(file: str, raw: list[dict]) -> None:
         seen: set[str] = set()
         for r in raw:
             if r["source_id"] in seen:
-                raise data_error(
-                    file,
-                    f"source_id {r['source_id']!r} is listed twice",
-                    row=r["_row"],
-                    line=r["_line"],
-                    column="source_id",
+                raise row_error(
+                    file, r, f"source_id {r['source_id']!r} is listed twice", column="source_id"
                 )
             seen.add(r["source_id"])
     rule = _ROW_RULES.get(file)

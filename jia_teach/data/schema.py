@@ -21,11 +21,13 @@ from jia_teach.data.labels import ARM_LABELS, ENDPOINT_LABELS, EVENT_LABELS, TRI
 from jia_teach.rules.coreset import CORE_VARIABLES, MARKERS
 
 __all__ = [
+    "DRUG_TARGETS",
     "DTYPES",
     "FILES",
     "FIT_PARAMETERS",
     "GRADE_DOMAINS",
     "GRADE_UPGRADES",
+    "NIH_ANSWERS",
     "OUR_APPRAISAL",
     "ROB_DOMAINS",
     "ROB_JUDGEMENTS",
@@ -51,6 +53,8 @@ _MEASURES = ("hazard_ratio", "weighted_difference", "p_value", "rate_difference"
 _VERDICTS = ("consistent", "mislabelled", "not_directly_comparable", "unverified")
 _QUALIFIERS = ("<", ">", "<=", ">=")
 _FIT_KINDS = ("parameter", "target", "check")
+#: What a drug blocks (``drug_targets.csv``): the two classes of the review.
+DRUG_TARGETS: tuple[str, ...] = ("IL-1", "IL-6")
 
 
 # --------------------------------------------------------------------------------------------
@@ -80,6 +84,8 @@ def _c(name: str, allowed: tuple[str, ...] | Mapping[str, str], multi: bool = Fa
 
 _SOURCE = Column("source_id", "sources")
 _STATUS = _c("status", STATUSES)
+#: The last columns of every file of reported figures: status, citation, note, source ids.
+_PROVENANCE = (_STATUS, _t("source", required=True), _t("note"), _SOURCE)
 
 SCHEMAS: dict[str, tuple[Column, ...]] = {
     "sources.csv": (
@@ -113,10 +119,7 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
         Column("events", "count", required=False),
         Column("total", "count", required=False, minimum=1),
         Column("percent", "percent", required=False, maximum=100),
-        _STATUS,
-        _t("source", required=True),
-        _t("note"),
-        _SOURCE,
+        *_PROVENANCE,
     ),
     "baseline.csv": (
         _c("trial", TRIAL_LABELS),
@@ -127,10 +130,7 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
         Column("value", "number"),
         Column("sd", "number", required=False),
         _t("unit", required=True),
-        _STATUS,
-        _t("source", required=True),
-        _t("note"),
-        _SOURCE,
+        *_PROVENANCE,
     ),
     "adverse_events.csv": (
         _c("trial", TRIAL_LABELS),
@@ -140,10 +140,7 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
         Column("value", "number"),
         _c("unit", _AE_UNITS),
         Column("total", "count", required=False, minimum=1),
-        _STATUS,
-        _t("source", required=True),
-        _t("note"),
-        _SOURCE,
+        *_PROVENANCE,
     ),
     "reported_effects.csv": (
         Column("effect_id", "id"),
@@ -158,10 +155,12 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
         Column("ci_high", "number", required=False, minimum=None),
         Column("confidence", "number", required=False, minimum=0, maximum=1),
         _t("unit", required=True),
-        _STATUS,
-        _t("source", required=True),
-        _t("note"),
-        _SOURCE,
+        *_PROVENANCE,
+    ),
+    "drug_targets.csv": (
+        _c("drug", ARM_LABELS),
+        _c("target", DRUG_TARGETS),
+        *_PROVENANCE,
     ),
     "source_claims.csv": (
         Column("claim_id", "id"),
@@ -256,6 +255,8 @@ GRADE_DOMAINS: tuple[str, ...] = (
 #: GRADE domains that can only raise certainty (the others can only lower it).
 GRADE_UPGRADES: tuple[str, ...] = ("large_effect", "dose_response", "residual_confounding")
 _GRADE_KINDS = ("outcome", "harm", "hazard_ratio", "rate_difference")
+#: Answers of the NIH case-series tool: yes, no, cannot determine, not reported, not applicable.
+NIH_ANSWERS: tuple[str, ...] = ("yes", "no", "CD", "NR", "NA")
 
 SCHEMAS.update(
     {
@@ -267,6 +268,15 @@ SCHEMAS.update(
             _c("judgement", ROB_JUDGEMENTS),
             _t("facts", required=True),
             _t("why", required=True),
+            _SOURCE,
+            _t("source", required=True),
+            _c("appraisal", (OUR_APPRAISAL,)),
+        ),
+        "single_arm_appraisals.csv": (
+            _t("study", required=True),
+            Column("question", "count", minimum=1, maximum=9),
+            _c("answer", NIH_ANSWERS),
+            _t("facts", required=True),
             _SOURCE,
             _t("source", required=True),
             _c("appraisal", (OUR_APPRAISAL,)),

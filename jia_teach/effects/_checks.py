@@ -7,7 +7,7 @@ from numbers import Integral, Real
 
 from jia_teach.rules.errors import InvalidValueError
 
-__all__ = ["DERIVED_TAG", "MAX_COUNT"]
+__all__ = ["DERIVED_TAG", "MAX_COUNT", "check_outcome"]
 
 _INF = math.inf
 
@@ -35,6 +35,14 @@ def whole(name: str, value: object, low: int, high: int | None, high_text: str =
         allowed = f"{low} to {high}{high_text}" if high is not None else f">= {low}"
         raise InvalidValueError(f"{value} is out of range", column=name, allowed=allowed)
     return value
+
+
+def check_outcome(outcome: object) -> None:
+    """An outcome is ``"benefit"`` (wanted) or ``"harm"``; anything else is an error."""
+    if outcome not in ("benefit", "harm"):
+        raise InvalidValueError(
+            f"unknown outcome {outcome!r}", column="outcome", allowed="'benefit' or 'harm'"
+        )
 
 
 def confidence_level(value: object) -> float:

@@ -7,9 +7,15 @@ import math
 import warnings
 from dataclasses import dataclass, field
 
-from jia_teach.effects._checks import _INF, DERIVED_TAG, MAX_COUNT, confidence_level, whole
+from jia_teach.effects._checks import (
+    _INF,
+    DERIVED_TAG,
+    MAX_COUNT,
+    check_outcome,
+    confidence_level,
+    whole,
+)
 from jia_teach.effects.numbers_needed import _inv, number_needed_text
-from jia_teach.rules.errors import InvalidValueError
 
 __all__ = ["ArmComparison", "compare_arms", "nnh", "proportion_ci"]
 
@@ -276,10 +282,7 @@ def compare_arms(
     c = whole("control_events", control_events, 0, c_total, " (control_total)")
     n2 = c_total
     conf = confidence_level(confidence)
-    if outcome not in ("benefit", "harm"):
-        raise InvalidValueError(
-            f"unknown outcome {outcome!r}", column="outcome", allowed="'benefit' or 'harm'"
-        )
+    check_outcome(outcome)
     alpha = 1 - conf
 
     import numpy as np

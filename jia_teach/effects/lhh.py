@@ -106,21 +106,21 @@ def likelihood_helped_harmed(
     >>> round(lhh.lhh, 2)
     5.69
     >>> lhh.text
-    'LHH 5.7: a patient is about 5.7 times as likely to be helped as harmed (NNT 1.6, NNH 9.1).'
+    'LHH 5.7: a patient like those in the trial is about 5.7 times as likely to be helped as harmed (NNH / NNT, both unrounded).'
 
     An NNT from derived counts carries the tag into the sentence:
 
     >>> acr90 = compare_arms(treated_events=28, treated_total=75, control_events=2,
     ...                      control_total=37, derived_counts=True)
     >>> likelihood_helped_harmed(nnt=acr90, nnh=9.1).text
-    'LHH 2.9: a patient is about 2.9 times as likely to be helped as harmed (NNT 3.1, NNH 9.1) (from derived counts).'
+    'LHH 2.9: a patient like those in the trial is about 2.9 times as likely to be helped as harmed (NNH / NNT, both unrounded) (from derived counts).'
 
     An infinite number needed (no difference between the arms) gives the limit:
 
     >>> likelihood_helped_harmed(nnt=float("inf"), nnh=9.1).lhh
     0.0
     >>> likelihood_helped_harmed(nnt=1.6, nnh=float("inf")).text
-    'LHH infinity: the harm is no more frequent on treatment (NNH infinity), so a patient is more likely to be helped than harmed (NNT 1.6).'
+    'LHH infinity: the harm is no more frequent on treatment (no NNH), so a patient like those in the trial is more likely to be helped than harmed.'
     """  # noqa: E501
     t = _nn_value(nnt, "nnt", "benefit")
     h = _nn_value(nnh, "nnh", "harm")
@@ -139,25 +139,31 @@ def likelihood_helped_harmed(
     value = (float(f_benefit) * h) / (t * float(f_harm))  # = (f_b / NNT) / (f_h / NNH)
     derived = any(isinstance(x, ArmComparison) and x.derived_counts for x in (nnt, nnh))
     tag = DERIVED_TAG if derived else ""
-    nums = f"(NNT {t:.1f}, NNH {h:.1f})" + tag
+    # The sentence restates no NNT or NNH: beside it a reader sees them as the library shows
+    # them (rounded up to whole patients, with their interval), and a second, unrounded NNT in
+    # the same panel reads as a contradiction (issue 19). The ratio uses the unrounded ones.
+    nums = "(NNH / NNT, both unrounded)" + tag
+    # Whose likelihood: the trial's patients, or the one patient the f values describe (a
+    # chart and a readout side by side can then state both without seeming to disagree).
+    who = "a patient like those in the trial" if (f_benefit, f_harm) == (1, 1) else "this patient"
     if math.isinf(value):
         text = (
-            f"LHH infinity: the harm is no more frequent on treatment (NNH infinity), so a "
-            f"patient is more likely to be helped than harmed (NNT {t:.1f}){tag}."
+            f"LHH infinity: the harm is no more frequent on treatment (no NNH), so {who} "
+            f"is more likely to be helped than harmed{tag}."
         )
     elif value == 0:
         text = (
-            f"LHH 0: the benefit is no more frequent on treatment (NNT infinity), so a patient "
-            f"is more likely to be harmed than helped (NNH {h:.1f}){tag}."
+            f"LHH 0: the benefit is no more frequent on treatment (no NNT), so {who} "
+            f"is more likely to be harmed than helped{tag}."
         )
     elif value >= 1:
         text = (
-            f"LHH {value:.1f}: a patient is about {value:.1f} times as likely to be helped as "
+            f"LHH {value:.1f}: {who} is about {value:.1f} times as likely to be helped as "
             f"harmed {nums}."
         )
     else:
         text = (
-            f"LHH {value:.2f}: a patient is about {1 / value:.1f} times as likely to be harmed "
+            f"LHH {value:.2f}: {who} is about {1 / value:.1f} times as likely to be harmed "
             f"as helped {nums}."
         )
     return LikelihoodHelpedHarmed(

@@ -44,7 +44,7 @@ from jia_teach.evidence.pairs import (
     pair,
     primary_timepoint,
 )
-from jia_teach.evidence.pooling_sets import PoolingRow, pool_args, response_set
+from jia_teach.evidence.pooling_sets import PoolingRow, drug_targets, pool_args, response_set
 from jia_teach.evidence.rates import PublishedRate, published_rate
 from jia_teach.evidence.reasons import REASONS
 from jia_teach.evidence.reported import ReportedEffect, reported_effect, reported_effects
@@ -62,6 +62,7 @@ __all__ = [
     "baseline_records",
     "benefit_pairs",
     "citations",
+    "drug_targets",
     "harm_pair",
     "harm_pairs",
     "outcome_pairs",

@@ -1,6 +1,7 @@
 """The appraisal's own data files, as the appraisal asks for them.
 
-Risk-of-bias judgements (``risk_of_bias.csv``), the GRADE outcomes and judgements
+Risk-of-bias judgements (``risk_of_bias.csv``), the single-arm appraisals
+(``single_arm_appraisals.csv``), the GRADE outcomes and judgements
 (``grade_outcomes.csv``, ``grade_judgements.csv``), and the design and note behind a comparison
 (``trial_designs.csv``, ``trial_outcomes.csv``). The appraisal layer asks these questions here,
 so that every data-row question goes through :mod:`jia_teach.evidence`.
@@ -21,20 +22,35 @@ from typing import Any
 import pandas as pd
 
 from jia_teach import data
+from jia_teach.evidence.records import blank_to_none
 
-__all__ = ["design_of", "grade_tables", "outcome_note", "risk_of_bias_records"]
+__all__ = [
+    "design_of",
+    "grade_tables",
+    "outcome_note",
+    "risk_of_bias_records",
+    "single_arm_records",
+]
 
 
-def _clean(value: Any) -> Any:
-    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
+def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{k: blank_to_none(v) for k, v in r.items()} for r in table.to_dict(orient="records")]
 
 
 def risk_of_bias_records() -> list[dict[str, Any]]:
     """Every risk-of-bias row, in file order (a blank cell as ``None``)."""
-    return [
-        {k: _clean(v) for k, v in r.items()}
-        for r in data.load_risk_of_bias().to_dict(orient="records")
-    ]
+    return _records(data.load_risk_of_bias())
+
+
+def single_arm_records() -> list[dict[str, Any]]:
+    """Every answer of ``single_arm_appraisals.csv`` (NIH case-series tool), in file order.
+
+    Examples
+    --------
+    >>> single_arm_records()[0]["question"]
+    1
+    """
+    return _records(data.load_single_arm_appraisals())
 
 
 def grade_tables() -> tuple[pd.DataFrame, pd.DataFrame]:

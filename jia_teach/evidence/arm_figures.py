@@ -6,16 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
-
 from jia_teach import data
 from jia_teach.data.labels import arm_label
+from jia_teach.evidence.records import blank_to_none, from_row
 
 __all__ = ["ArmFigure", "harm_figure", "outcome_figure"]
-
-
-def _none(x: object) -> Any:
-    return None if x is None or (not isinstance(x, str) and pd.isna(x)) else x
 
 
 @dataclass(frozen=True)
@@ -107,34 +102,22 @@ class ArmFigure:
 
 
 def outcome_figure(r: Mapping[str, Any]) -> ArmFigure:
-    return ArmFigure(
-        trial=str(r["trial"]),
-        arm=str(r["arm"]),
-        measure=str(r["endpoint"]),
-        timepoint=str(r["timepoint"]),
-        events=None if _none(r["events"]) is None else int(r["events"]),
-        total=None if _none(r["total"]) is None else int(r["total"]),
-        percent=None if _none(r["percent"]) is None else float(r["percent"]),
-        unit="patients",
-        value=None,
-        status=str(r["status"]),
-        source=str(r["source"]),
-        source_id=str(r["source_id"]),
-        note=_none(r["note"]),
-    )
+    """An outcome row of ``trial_outcomes.csv`` as an arm's figure (in patients)."""
+    return from_row(ArmFigure, r, measure=str(r["endpoint"]), unit="patients", value=None)
 
 
 def harm_figure(r: Mapping[str, Any]) -> ArmFigure:
+    """A row of ``adverse_events.csv`` as an arm's figure, in the unit of the row."""
     unit = str(r["unit"])
     value = float(r["value"])
-    total = None if _none(r["total"]) is None else int(r["total"])
+    total = None if blank_to_none(r["total"]) is None else int(r["total"])
     events = int(value) if unit == "patients" else None
     percent = value if unit == "percent_of_patients" else None
     if unit == "patients" and total is not None:
         percent = None
-    return ArmFigure(
-        trial=str(r["trial"]),
-        arm=str(r["arm"]),
+    return from_row(
+        ArmFigure,
+        r,
         measure=str(r["event"]),
         timepoint=str(r["phase"]),
         events=events,
@@ -142,8 +125,4 @@ def harm_figure(r: Mapping[str, Any]) -> ArmFigure:
         percent=percent,
         unit=unit,
         value=value,
-        status=str(r["status"]),
-        source=str(r["source"]),
-        source_id=str(r["source_id"]),
-        note=_none(r["note"]),
     )

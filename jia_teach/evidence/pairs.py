@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from jia_teach import data
 from jia_teach.data.labels import comparison_label, endpoint_label, event_label, trial_label
+from jia_teach.data.loaders import file_stamp
 from jia_teach.effects import DERIVED_TAG
 from jia_teach.evidence.arm_figures import ArmFigure, harm_figure, outcome_figure
 from jia_teach.evidence.reasons import (
@@ -101,8 +102,9 @@ class ArmPair:
     @property
     def label(self) -> str:
         """Trial, measure and time point in words, tagged when the counts are derived."""
-        text = comparison_label(self.trial, self.measure, self.timepoint, self.kind)
-        return text + (DERIVED_TAG if self.derived else "")
+        return comparison_label(
+            self.trial, self.measure, self.timepoint, self.kind, derived=self.derived
+        )
 
     @property
     def counts_text(self) -> str:
@@ -188,12 +190,7 @@ _PAIRS: dict[tuple, dict[tuple[str, str, str], ArmPair]] = {}
 
 
 def _stamp(file: str) -> tuple[int, int]:
-    path = data.data_dir() / file
-    try:
-        st = path.stat()
-    except OSError:
-        return (0, 0)
-    return (st.st_mtime_ns, st.st_size)
+    return file_stamp(data.data_dir() / file)
 
 
 def _all_pairs(kind: Kind, held: bool = False) -> dict[tuple[str, str, str], ArmPair]:

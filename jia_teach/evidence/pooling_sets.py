@@ -33,6 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from jia_teach import data
 from jia_teach.data.labels import CONTROL_ARM, arm_label, endpoint_label, trial_label
 from jia_teach.effects import DERIVED_TAG
 from jia_teach.evidence.pairs import (
@@ -44,16 +45,21 @@ from jia_teach.evidence.pairs import (
 )
 from jia_teach.rules.errors import InvalidValueError
 
-__all__ = ["TARGETS", "PoolingRow", "pool_args", "response_set"]
+__all__ = ["PoolingRow", "drug_targets", "pool_args", "response_set"]
 
-#: What each drug blocks: the IL-1 and IL-6 classes of issue 23 and the evidence sheet ("the
-#: trials of IL-6 and IL-1 blockade"; ANAJIS: "the interleukin-1 receptor antagonist anakinra").
-TARGETS: dict[str, str] = {
-    "tocilizumab": "IL-6",
-    "canakinumab": "IL-1",
-    "anakinra": "IL-1",
-    "rilonacept": "IL-1",
-}
+
+def drug_targets() -> dict[str, str]:
+    """What each drug blocks, from ``data/drug_targets.csv`` (the folder in force).
+
+    Examples
+    --------
+    >>> drug_targets()["anakinra"]
+    'IL-1'
+    """
+    table = data.load_drug_targets()
+    return dict(zip(table["drug"].astype(str), table["target"].astype(str), strict=True))
+
+
 _LEVEL = re.compile(r"(?:^|_)acr(\d+)(?:_|$)")
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\s*;")
 _PRIMARY = re.compile(r"^\s*primary (?:end point|objective)\b", re.IGNORECASE)
@@ -67,7 +73,7 @@ class PoolingRow:
     ----------
     pair : ArmPair
     drug, target : str
-        The treated arm's drug and what it blocks (:data:`TARGETS`).
+        The treated arm's drug and what it blocks (:func:`drug_targets`).
     year : int or None
         Publication year of the source of the counts.
     primary : bool
@@ -132,7 +138,7 @@ def response_set(
     Parameters
     ----------
     target : {"IL-1", "IL-6"}, optional
-        Only drugs that block this (default: every drug of :data:`TARGETS`).
+        Only drugs that block this (default: every drug of :func:`drug_targets`).
     level : int, default 30
         The response level (30 for the ACR30 family, 70 for ACR70 ...).
     timepoint : str, optional
@@ -149,20 +155,21 @@ def response_set(
     ...                                               timepoint="month 1")]
     [('canakinumab-1', 'adapted_acr70'), ('ANAJIS', 'modified_acr70')]
     """
-    if target is not None and target not in set(TARGETS.values()):
+    targets = drug_targets()
+    if target is not None and target not in set(targets.values()):
         raise InvalidValueError(
             f"unknown target {target!r}",
             column="target",
-            allowed=", ".join(sorted(set(TARGETS.values()))),
+            allowed=", ".join(sorted(set(targets.values()))),
         )
     pairs = [*benefit_pairs(), *(p for p in appraisal_pairs() if p.comparable)]
     cites = citations()
     by_trial: dict[str, list[ArmPair]] = {}
     for p in pairs:
         drug = p.treated.arm if p.treated is not None else ""
-        if p.control is None or p.control.arm != CONTROL_ARM or drug not in TARGETS:
+        if p.control is None or p.control.arm != CONTROL_ARM or drug not in targets:
             continue
-        if target is not None and TARGETS[drug] != target:
+        if target is not None and targets[drug] != target:
             continue
         if _level(p.measure) != level or p.population == "subset given by the source":
             continue
@@ -181,7 +188,7 @@ def response_set(
             first = [p for p in noted if p.timepoint == main]
             chosen, primary = (first[0], True) if first else (candidates[0], False)
         drug = chosen.treated.arm  # type: ignore[union-attr]
-        rows.append(PoolingRow(chosen, drug, TARGETS[drug], _year(chosen, cites), primary))
+        rows.append(PoolingRow(chosen, drug, targets[drug], _year(chosen, cites), primary))
     return rows
 
 

@@ -6,7 +6,7 @@ import html
 from dataclasses import dataclass
 
 from jia_teach import data
-from jia_teach.evidence.arm_figures import _none
+from jia_teach.evidence.records import from_row
 from jia_teach.rules.errors import InvalidValueError
 
 __all__ = ["ReportedEffect", "reported_effect", "reported_effects"]
@@ -100,26 +100,7 @@ def reported_effects(trial: str | None = None) -> list[ReportedEffect]:
     for r in data.load_reported_effects().to_dict("records"):
         if trial is not None and r["trial"] != trial:
             continue
-        out.append(
-            ReportedEffect(
-                effect_id=str(r["effect_id"]),
-                trial=str(r["trial"]),
-                endpoint=str(r["endpoint"]),
-                timepoint=str(r["timepoint"]),
-                measure=str(r["measure"]),
-                comparison=str(r["comparison"]),
-                estimate=float(r["estimate"]),
-                ci_low=None if _none(r["ci_low"]) is None else float(r["ci_low"]),
-                ci_high=None if _none(r["ci_high"]) is None else float(r["ci_high"]),
-                confidence=None if _none(r["confidence"]) is None else float(r["confidence"]),
-                qualifier=_none(r["qualifier"]),
-                unit=str(r["unit"]),
-                status=str(r["status"]),
-                source=str(r["source"]),
-                source_id=str(r["source_id"]),
-                note=_none(r["note"]),
-            )
-        )
+        out.append(from_row(ReportedEffect, r))
     return out
 
 

@@ -63,7 +63,7 @@ def score_meta(frame: Any, **options: Any) -> pd.DataFrame:
     ...     for v in ("physician_global", "parent_global", "chaq", "active_joints",
     ...               "lom_joints", "esr") for s in ("baseline", "followup")})
     >>> score_meta(t).dtypes[-7:].astype(str).tolist()
-    ['boolean', 'boolean', 'boolean', 'boolean', 'boolean', 'float64', 'boolean']
+    ['boolean', 'boolean', 'boolean', 'boolean', 'boolean', 'Float64', 'boolean']
     """
     empty = getattr(frame, "_meta", frame).iloc[:0]
     return score(empty, **options)

@@ -206,11 +206,9 @@ def icon_array(
     from matplotlib.lines import Line2D
 
     from jia_teach.effects import number_needed
+    from jia_teach.effects._checks import check_outcome
 
-    if outcome not in ("benefit", "harm"):
-        raise InvalidValueError(
-            f"unknown outcome {outcome!r}", column="outcome", allowed="'benefit' or 'harm'"
-        )
+    check_outcome(outcome)
     n = icon_counts(treated_risk, control_risk)
     extra_colour = _BLUE if outcome == "benefit" else _VERMILLION
     fig = Figure(figsize=(9, 6.4), layout="constrained")

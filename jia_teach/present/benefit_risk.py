@@ -6,6 +6,7 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from jia_teach.data.labels import TRIAL_LABELS
 from jia_teach.effects import DERIVED_TAG, round_up
 from jia_teach.evidence.trial_effects import compare_pair, harm_effect
 from jia_teach.present.palette import PALETTE
@@ -16,6 +17,8 @@ from jia_teach.present.style import (
     _finish,
     _footnote,
     _wrap,
+    row_chart,
+    row_text,
 )
 from jia_teach.rules.errors import InvalidValueError
 
@@ -33,7 +36,8 @@ __all__ = [
 ]
 
 
-#: The default chart's rows: TENDER week-12 response end points, then its harms.
+#: The default chart's rows (the first trial of ``data/labels.csv``, at its primary time point):
+#: response end points, then harms.
 _DEFAULT_BENEFITS = ("acr30_no_fever", "acr30", "acr50", "acr70", "acr90")
 _DEFAULT_HARMS = (
     "infusion_reaction_24h",
@@ -72,20 +76,18 @@ def harm_label(p: ArmPair) -> str:
     return f"{p.measure_label} ({figures})" + (DERIVED_TAG if p.comparable and p.derived else "")
 
 
-def _default_benefits():
+def _default_rows():
+    """The default chart's trial (the first of ``labels.csv``), its primary time point, the
+    benefit rows there and the harm rows of its first phase with those harms."""
     from jia_teach import evidence
 
-    pairs = [evidence.pair("TENDER", e, "week 12") for e in _DEFAULT_BENEFITS]
-    return {benefit_label(p): compare_pair(p) for p in pairs}
-
-
-def _default_harms():
-    from jia_teach import evidence
-
-    pairs = [evidence.harm_pair("TENDER", e, "12-week double-blind") for e in _DEFAULT_HARMS]
-    return {harm_label(p): harm_effect(p) for p in pairs}, {
-        harm_label(p): p.measure_label for p in pairs
-    }
+    trial = next(iter(TRIAL_LABELS))
+    timepoint = evidence.primary_timepoint(trial) or ""
+    benefits = [evidence.pair(trial, e, timepoint) for e in _DEFAULT_BENEFITS]
+    harm_rows = [p for p in evidence.harm_pairs(trial) if p.measure in _DEFAULT_HARMS]
+    phase = harm_rows[0].timepoint if harm_rows else ""
+    harms = [evidence.harm_pair(trial, e, phase) for e in _DEFAULT_HARMS]
+    return f"{trial}, {timepoint}", benefits, harms
 
 
 def benefit_risk_chart(
@@ -102,12 +104,13 @@ def benefit_risk_chart(
     Parameters
     ----------
     benefits : mapping of str to ArmComparison, optional
-        Label -> comparison of a wanted outcome. Default: TENDER week 12 response end points.
+        Label -> comparison of a wanted outcome. Default: the response end points of the first
+        trial of ``data/labels.csv`` (TENDER) at its primary time point.
     harms : mapping of str to ArmComparison or float, optional
         Label -> :func:`jia_teach.effects.nnh` result, or a bare NNH (no interval) when the
-        source gives percentages only. Default: TENDER double-blind infusion reactions and
-        neutropenia, from the prescribing information's percentages (no counts, so no
-        intervals).
+        source gives percentages only. Default: that trial's infusion reactions and
+        neutropenia in the first phase that reports them (for TENDER the double-blind phase,
+        from the prescribing information's percentages: no counts, so no intervals).
     pair : (str, str), optional
         ``(benefit label, harm label)``, keys of ``benefits`` and ``harms``: the pair whose
         likelihood of being helped or harmed (LHH) the footnote states and the caption
@@ -123,8 +126,8 @@ def benefit_risk_chart(
         default rows, the adverse event's label from :mod:`jia_teach.data.labels`).
     context : str, optional
         The trial (and time point) the rows come from, put at the start of the title, e.g.
-        ``"TENDER (tocilizumab), week 12"``. Default: ``"TENDER, week 12"`` for the default
-        rows, none for rows you pass.
+        ``"TENDER (tocilizumab), week 12"``. Default: the trial code and time point for the
+        default rows (``"TENDER, week 12"``), none for rows you pass.
 
     Returns
     -------
@@ -152,15 +155,21 @@ def benefit_risk_chart(
     >>> print(caption(fig))
     About 2 patients need treatment for one more to reach JIA ACR70 (from derived counts), while about 10 need treatment for one more to have infusion reaction within 24 h.
     """  # noqa: E501
-    from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
     from jia_teach.effects import ArmComparison
 
     defaults = benefits is None and harms is None
-    benefits = dict(benefits) if benefits is not None else _default_benefits()
+    default_context, default_benefits, default_harms = (
+        _default_rows() if benefits is None or harms is None else ("", [], [])
+    )
+    if benefits is None:
+        benefits = {benefit_label(p): compare_pair(p) for p in default_benefits}
+    else:
+        benefits = dict(benefits)
     if harms is None:
-        harms, names = _default_harms()
+        harms = {harm_label(p): harm_effect(p) for p in default_harms}
+        names = {harm_label(p): p.measure_label for p in default_harms}
     else:
         harms, names = dict(harms), {}
     names.update(harm_names or {})
@@ -184,9 +193,7 @@ def benefit_risk_chart(
             "no benefit to plot", column="benefits", allowed="at least one comparison"
         )
     n = len(rows)
-    fig = Figure(figsize=(9, 1.8 + 0.45 * n), layout="constrained")
-    ax = fig.add_subplot()
-    ys = list(range(n))[::-1]
+    fig, ax, ys = row_chart(n, 9, 1.8, 0.45)
     for y, (kind, _label, value, span) in zip(ys, rows, strict=True):
         colour = COLORS[kind]
         if span is not None:
@@ -208,16 +215,7 @@ def benefit_risk_chart(
             markerfacecolor=colour if span is not None else "white",
             markeredgewidth=1.5,
         )
-        ax.text(
-            1.02,
-            y,
-            f"{round_up(value):.0f}",
-            transform=ax.get_yaxis_transform(),
-            va="center",
-            fontsize=9,
-            color=colour,
-            fontweight="bold",
-        )
+        row_text(ax, y, f"{round_up(value):.0f}", fontsize=9, color=colour, fontweight="bold")
     ax.set_xscale("log")
     ax.set_xlim(1, 1000)
     ax.set_xticks([1, 2, 5, 10, 20, 50, 100, 200, 500, 1000])
@@ -234,7 +232,7 @@ def benefit_risk_chart(
     if 0 < n_benefit < n:
         ax.axhline(ys[n_benefit - 1] - 0.5, color=PALETTE["rule"], linewidth=0.8, linestyle="--")
     if context is None and defaults:
-        context = "TENDER, week 12"
+        context = default_context
     fig.suptitle(  # over the whole width: above the axes alone it was cut off at the right
         (f"{context}. " if context else "")
         + "Benefit (NNT, green) and harm (NNH, vermillion): smaller = more frequent",

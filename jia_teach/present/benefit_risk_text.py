@@ -78,8 +78,8 @@ def lhh_lines(lhh: LikelihoodHelpedHarmed | None, f_benefit: float, f_harm: floa
     lines = [lhh.text]
     if (f_benefit, f_harm) != (1.0, 1.0):
         lines.append(
-            f"Adjusted for this patient: f benefit {f_benefit:.1f}, f harm {f_harm:.1f} (the "
-            "patient's risk relative to the trial's patients)."
+            f"Adjusted for this patient: a chance of the benefit {f_benefit:.1f} times, and a "
+            f"risk of the harm {f_harm:.1f} times, those of the trial's patients."
         )
     lines.append(
         "How to read it: LHH = NNH / NNT. Above 1, a patient like those in the trial is more "

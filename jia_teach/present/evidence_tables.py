@@ -163,11 +163,13 @@ def mas_table() -> Table:
     [('Canakinumab', '19 events', '2.8 events per 100 patient-years'), \
 ('Placebo', '2 events', '7.7 events per 100 patient-years')]
     """
-    p = evidence.harm_pair(
-        "canakinumab-pooled",
-        "macrophage_activation_syndrome",
-        "pooled sJIA trials",
+    # the pooled MAS figures are those of the reported MAS rate difference (data, not a name)
+    diff = next(
+        e
+        for e in evidence.reported_effects()
+        if e.endpoint == "macrophage_activation_syndrome" and e.measure == "rate_difference"
     )
+    p = evidence.harm_pair(diff.trial, diff.endpoint, diff.timepoint)
     rows = []
     for arm in dict.fromkeys(f.arm for f in p.figures if f.arm != "all"):
         figs = {f.unit: f for f in p.figures if f.arm == arm}
@@ -180,7 +182,6 @@ def mas_table() -> Table:
                 rate.text() if rate else "not given",
             )
         )
-    diff = evidence.reported_effect("grom2016_mas_rate_difference")
     return Table(
         ("Arm", "Probable MAS events", "Rate"),
         tuple(rows),

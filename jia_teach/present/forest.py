@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from jia_teach.data.labels import comparison_label, trial_colour, trial_label
+from jia_teach.data.labels import arm_label, comparison_label, trial_colour, trial_label
 from jia_teach.effects import DERIVED_TAG
 from jia_teach.evidence.trial_effects import compare_pair
 from jia_teach.present.palette import PALETTE
-from jia_teach.present.style import _FOOT, COLORS, _finish, _footnote
+from jia_teach.present.style import _FOOT, COLORS, _finish, _footnote, row_chart, row_text
 from jia_teach.rules.errors import InvalidValueError
 
 if TYPE_CHECKING:
@@ -31,10 +31,24 @@ def _row_label(p: ArmPair) -> str:
     )
 
 
-def _default_rows() -> list[tuple[str, ArmComparison, str]]:
-    from jia_teach import evidence
+def _differences(pairs: Sequence[ArmPair]) -> str:
+    """How the plotted trials differ, from their pairs: each drug's span of time points
+    (``tocilizumab week 12 vs canakinumab day 15 to month 1``), and what adapted criteria add."""
+    from jia_teach.appraisal.borrowing import timepoint_days
 
-    return [(_row_label(p), compare_pair(p), p.trial) for p in evidence.benefit_pairs()]
+    spans: dict[str, dict[str, float]] = {}
+    for p in pairs:
+        days = timepoint_days(p.timepoint)
+        if p.treated is not None and days is not None:
+            spans.setdefault(arm_label(p.treated.arm).lower(), {})[p.timepoint] = days
+    parts = []
+    for drug, times in spans.items():
+        ordered = sorted(times, key=times.__getitem__)
+        parts.append(f"{drug} {ordered[0]}" + (f" to {ordered[-1]}" if len(ordered) > 1 else ""))
+    text = " vs ".join(parts)
+    if any(p.measure.startswith("adapted_") for p in pairs):
+        text += ("; " if text else "") + "adapted criteria need fever resolution and use CRP"
+    return text or "see the row labels"
 
 
 def forest_plot(
@@ -69,7 +83,6 @@ def forest_plot(
     >>> "percentage points" in fig.axes[0].get_xlabel()
     True
     """
-    from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
     from jia_teach import evidence
@@ -79,10 +92,13 @@ def forest_plot(
             "give comparisons or rows, not both", column="rows", allowed="one of the two"
         )
     if rows is not None:
-        chosen = [evidence.pair(*key) for key in rows]
-        items = [(_row_label(p), compare_pair(p), p.trial) for p in chosen]
+        pairs = [evidence.pair(*key) for key in rows]
     elif comparisons is None:
-        items = _default_rows()
+        pairs = evidence.benefit_pairs()
+    else:
+        pairs = [r for r in comparisons.values() if isinstance(r, evidence.ArmPair)]
+    if comparisons is None:
+        items = [(_row_label(p), compare_pair(p), p.trial) for p in pairs]
     else:
         items = [
             (label, compare_pair(r), r.trial) if isinstance(r, evidence.ArmPair) else (label, r, "")
@@ -93,9 +109,7 @@ def forest_plot(
             "nothing to plot", column="comparisons", allowed="at least one comparison"
         )
     n = len(items)
-    fig = Figure(figsize=(10, 1.6 + 0.52 * n), layout="constrained")
-    ax = fig.add_subplot()
-    ys = list(range(n))[::-1]
+    fig, ax, ys = row_chart(n, 10, 1.6, 0.52)
     for y, (_label, r, trial) in zip(ys, items, strict=True):
         colour = COLORS.get(trial, COLORS["treated"])
         low, high = (100 * v for v in r.risk_difference_ci)
@@ -110,12 +124,10 @@ def forest_plot(
             markerfacecolor="white" if derived else colour,
             markeredgewidth=1.5,
         )
-        ax.text(
-            1.02,
+        row_text(
+            ax,
             y,
             f"{100 * r.risk_difference:.0f} ({low:.0f} to {high:.0f})\n{r.nnt_text}",
-            transform=ax.get_yaxis_transform(),
-            va="center",
             fontsize=7.5,
         )
     ax.axvline(0, color="black", linewidth=0.8)
@@ -150,8 +162,7 @@ def forest_plot(
     ax.legend(handles=legend, loc="upper left", fontsize=7.5, frameon=True)
     warning = (
         "WARNING: not a head-to-head comparison. The trials differ in drug, design, population, "
-        "time point and end point\n(TENDER week 12 vs canakinumab day 15 to month 1; adapted "
-        "criteria need fever resolution and use CRP). Do not rank the drugs from this plot."
+        f"time point and end point\n({_differences(pairs)}). Do not rank the drugs from this plot."
     )
     fig.suptitle(
         warning,
@@ -172,7 +183,7 @@ def forest_plot(
     )
     if hr is not None and comparisons is None:
         foot += (
-            f" Not shown: canakinumab trial 2 (randomized withdrawal) reports flare as "
+            f" Not shown: {trial_label(hr.trial)} reports {hr.endpoint} as "
             f"{hr.text}, a different kind of measure."
         )
     foot = _footnote(fig, foot)

@@ -23,7 +23,7 @@ import math
 from typing import TYPE_CHECKING
 
 from jia_teach.present.palette import PALETTE
-from jia_teach.present.style import _finish, _wrap
+from jia_teach.present.style import _finish, _wrap, row_text
 from jia_teach.rules.errors import InvalidValueError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -96,15 +96,7 @@ def pool_forest(frame: pd.DataFrame, *, title: str | None = None) -> Figure:
     for y, (_, s) in zip(ys, studies.iterrows(), strict=False):
         est, lo, hi = s["estimate"], s["ci_low"], s["ci_high"]
         label = f"{s['label']}\n{s['counts']}"
-        ax.text(
-            -0.02,
-            y,
-            label,
-            transform=ax.get_yaxis_transform(),
-            ha="right",
-            va="center",
-            fontsize=_SMALL,
-        )
+        row_text(ax, y, label, "left", fontsize=_SMALL)
         if math.isfinite(est):
             values += [lo, hi]
             ax.plot([lo, hi], [y, y], color=_STUDY, linewidth=2)
@@ -113,7 +105,7 @@ def pool_forest(frame: pd.DataFrame, *, title: str | None = None) -> Figure:
             right = f"{_fmt(est, log)} ({_fmt(lo, log)} to {_fmt(hi, log)})   {s['weight']:.0f}%"
         else:
             right = f"no estimate   {s['weight']:.0f}%"
-        ax.text(1.02, y, right, transform=ax.get_yaxis_transform(), va="center", fontsize=_SMALL)
+        row_text(ax, y, right, fontsize=_SMALL)
     y = ys[n]
     lo, est, hi = pooled["ci_low"], pooled["estimate"], pooled["ci_high"]
     values += [lo, hi]
@@ -125,22 +117,11 @@ def pool_forest(frame: pd.DataFrame, *, title: str | None = None) -> Figure:
             edgecolor=_POOLED,
         )
     )
-    ax.text(
-        -0.02,
-        y,
-        pooled["label"],
-        transform=ax.get_yaxis_transform(),
-        ha="right",
-        va="center",
-        fontsize=_TEXT,
-        fontweight="bold",
-    )
-    ax.text(
-        1.02,
+    row_text(ax, y, pooled["label"], "left", fontsize=_TEXT, fontweight="bold")
+    row_text(
+        ax,
         y,
         f"{_fmt(est, log)} ({_fmt(lo, log)} to {_fmt(hi, log)})",
-        transform=ax.get_yaxis_transform(),
-        va="center",
         fontsize=_TEXT,
         fontweight="bold",
     )
@@ -149,24 +130,15 @@ def pool_forest(frame: pd.DataFrame, *, title: str | None = None) -> Figure:
         y = ys[n + 1]
         values += [p["ci_low"], p["ci_high"]]
         ax.plot([p["ci_low"], p["ci_high"]], [y, y], color=_PI, linewidth=5, solid_capstyle="butt")
-        ax.text(
-            -0.02,
+        row_text(
+            ax,
             y,
             "Prediction interval\n(a new trial's effect)",
-            transform=ax.get_yaxis_transform(),
-            ha="right",
-            va="center",
+            "left",
             fontsize=_SMALL,
             color=PALETTE["black"],
         )
-        ax.text(
-            1.02,
-            y,
-            f"{_fmt(p['ci_low'], log)} to {_fmt(p['ci_high'], log)}",
-            transform=ax.get_yaxis_transform(),
-            va="center",
-            fontsize=_SMALL,
-        )
+        row_text(ax, y, f"{_fmt(p['ci_low'], log)} to {_fmt(p['ci_high'], log)}", fontsize=_SMALL)
     finite = [v for v in values if v is not None and math.isfinite(v)] + [null]
     if log:
         ax.set_xscale("log")

@@ -11,7 +11,7 @@ from jia_teach.present.palette import PALETTE
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["COLORS", "caption", "image"]
+__all__ = ["COLORS", "caption", "image", "row_chart", "row_text"]
 
 #: Okabe-Ito colours by role (a trial's colour is data: :func:`jia_teach.data.labels.trial_colour`).
 COLORS: Mapping[str, str] = {
@@ -26,6 +26,42 @@ COLORS: Mapping[str, str] = {
 _FOOT = {"fontsize": 7.5, "color": PALETTE["dark"], "ha": "left", "va": "bottom", "wrap": True}
 #: Footnotes that are wrapped here, once, instead of by matplotlib at every draw.
 _FOOT_PREWRAPPED = {k: v for k, v in _FOOT.items() if k != "wrap"}
+
+
+def row_chart(n: int, width: float, base: float, per_row: float) -> tuple[Any, Any, list[int]]:
+    """A figure for ``n`` chart rows, top row first: ``(figure, axes, y of each row)``.
+
+    Its height is ``base`` inches plus ``per_row`` for each row (a forest plot, a
+    benefit-risk chart).
+
+    Examples
+    --------
+    >>> fig, ax, ys = row_chart(3, 9, 1.8, 0.45)
+    >>> ys, round(float(fig.get_figheight()), 2)
+    ([2, 1, 0], 3.15)
+    """
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, base + per_row * n), layout="constrained")
+    return fig, fig.add_subplot(), list(range(n))[::-1]
+
+
+def row_text(ax: Any, y: float, text: str, side: str = "right", **style: Any) -> Any:
+    """Text beside row ``y`` of a row chart, just outside the axes (``side`` right or left).
+
+    The x position is in axes fractions and y in data units, so the text follows its row
+    (a forest plot's figures on the right, a row's label on the left).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> row_text(ax, 0, "17 (8 to 26)", fontsize=9).get_position()
+    (1.02, 0)
+    >>> plt.close(fig)
+    """
+    x, ha = (1.02, "left") if side == "right" else (-0.02, "right")
+    return ax.text(x, y, text, transform=ax.get_yaxis_transform(), ha=ha, va="center", **style)
 
 
 def caption(fig: Figure) -> str:

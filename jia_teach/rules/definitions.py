@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 from jia_teach.rules.coreset import MARKERS, Marker
 
@@ -100,8 +100,22 @@ def _check(cond: bool, field: str, value: Any, allowed: str) -> None:
         raise InvalidValueError(f"{value!r} is not valid", column=field, allowed=allowed)
 
 
+def _whole(value: Any, field: str, low: int, high: int, *, optional: bool = False) -> None:
+    """``value`` is a whole number from ``low`` to ``high`` (or None, when ``optional``)."""
+    ok = (optional and value is None) or (isinstance(value, int) and low <= value <= high)
+    _check(ok, field, value, ("None or " if optional else "") + f"whole numbers {low} to {high}")
+
+
+class _Definition:
+    """What every definition can do: be copied with some fields changed."""
+
+    def replace(self, **changes: Any) -> Self:
+        """A copy with some fields changed (the name is kept unless given)."""
+        return dataclasses.replace(self, **changes)  # type: ignore[type-var]
+
+
 @dataclass(frozen=True)
-class ResponseDefinition:
+class ResponseDefinition(_Definition):
     """A JIA ACR Pedi style definition of improvement.
 
     A patient responds when at least ``min_improved`` of the six core-set
@@ -152,23 +166,9 @@ worsening by more than 30%'
         object.__setattr__(self, "level", float(self.level))
         object.__setattr__(self, "worsening_limit", check_worsening_limit(self.worsening_limit))
         _check(0 < self.level <= 100, "level", self.level, "more than 0 and at most 100 %")
-        _check(
-            isinstance(self.min_improved, int) and 1 <= self.min_improved <= 6,
-            "min_improved",
-            self.min_improved,
-            "whole numbers 1 to 6",
-        )
-        _check(
-            isinstance(self.max_worsened, int) and 0 <= self.max_worsened <= 6,
-            "max_worsened",
-            self.max_worsened,
-            "whole numbers 0 to 6",
-        )
+        _whole(self.min_improved, "min_improved", 1, 6)
+        _whole(self.max_worsened, "max_worsened", 0, 6)
         _check(self.marker in MARKERS, "marker", self.marker, "'esr' or 'crp'")
-
-    def replace(self, **changes: Any) -> ResponseDefinition:
-        """A copy with some fields changed (the name is kept unless given)."""
-        return dataclasses.replace(self, **changes)
 
     def describe(self) -> str:
         """The definition in one plain sentence."""
@@ -183,7 +183,7 @@ worsening by more than 30%'
 
 
 @dataclass(frozen=True)
-class FlareDefinition:
+class FlareDefinition(_Definition):
     """A definition of disease flare (worsening) between two visits.
 
     Flare when at least ``min_worsened`` variables worsened by ``level`` % or
@@ -220,36 +220,16 @@ it rose >= 2 joints'
             self.improvement_level,
             "more than 0 and at most 100 %",
         )
-        _check(
-            isinstance(self.min_worsened, int) and 1 <= self.min_worsened <= 6,
-            "min_worsened",
-            self.min_worsened,
-            "whole numbers 1 to 6",
-        )
-        _check(
-            isinstance(self.max_improved, int) and 0 <= self.max_improved <= 6,
-            "max_improved",
-            self.max_improved,
-            "whole numbers 0 to 6",
-        )
+        _whole(self.min_worsened, "min_worsened", 1, 6)
+        _whole(self.max_improved, "max_improved", 0, 6)
         _check(
             self.min_rise_global_cm is None or 0 <= self.min_rise_global_cm <= 10,
             "min_rise_global_cm",
             self.min_rise_global_cm,
             "None or 0 to 10 cm",
         )
-        _check(
-            self.min_rise_joints is None
-            or (isinstance(self.min_rise_joints, int) and 0 <= self.min_rise_joints <= 75),
-            "min_rise_joints",
-            self.min_rise_joints,
-            "None or whole numbers 0 to 75",
-        )
+        _whole(self.min_rise_joints, "min_rise_joints", 0, 75, optional=True)
         _check(self.marker in MARKERS, "marker", self.marker, "'esr' or 'crp'")
-
-    def replace(self, **changes: Any) -> FlareDefinition:
-        """A copy with some fields changed."""
-        return dataclasses.replace(self, **changes)
 
     def describe(self) -> str:
         """The definition in one plain sentence."""

@@ -26,6 +26,7 @@ import numpy as np
 
 from jia_teach.rules.coreset import variable
 from jia_teach.rules.errors import InvalidValueError
+from jia_teach.scoring.cells import raise_first
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
@@ -150,15 +151,13 @@ def jadas(
     md = _checked(physician_global, "physician_global")
     pa = _checked(parent_global, "parent_global")
     aj = _checked(active_joints, "active_joints", high=top)
-    frac = ~np.isnan(aj) & (aj != np.round(aj))
-    if frac.any():
-        i = int(np.flatnonzero(frac)[0])
-        raise InvalidValueError(
-            f"{aj[i]:g} is not a whole number",
-            column="active_joints",
-            row=i + 1,
-            allowed=f"whole numbers 0 to {top} joints",
-        )
+    raise_first(
+        ~np.isnan(aj) & (aj != np.round(aj)),
+        aj,
+        "is not a whole number",
+        column="active_joints",
+        allowed=f"whole numbers 0 to {top} joints",
+    )
     if joints == "10":
         aj = np.minimum(aj, 10.0)
     total = md + pa + aj

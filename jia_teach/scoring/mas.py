@@ -50,14 +50,13 @@ References
 
 from __future__ import annotations
 
-import difflib
 from fractions import Fraction
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..rules.errors import InvalidValueError, MissingColumnError
+from ..rules.errors import InvalidValueError
+from .cells import NO, YES, need_columns, raise_first, yes_no_cells
 
 __all__ = [
     "MAS_COLUMNS",
@@ -98,8 +97,8 @@ _UNITS: dict[str, dict[str, Fraction]] = {
     "triglycerides": {"mg/dL": Fraction(1), "mmol/L": TRIGLYCERIDE_MG_DL_PER_MMOL_L},
     "fibrinogen": {"mg/dL": Fraction(1), "g/L": Fraction(100)},
 }
-_YES = {"yes", "y", "true", "1", "febrile"}
-_NO = {"no", "n", "false", "0", "afebrile"}
+_YES = YES | {"febrile"}
+_NO = NO | {"afebrile"}
 
 
 def mas_thresholds(**units: str) -> dict[str, float]:
@@ -129,32 +128,10 @@ def _febrile(values: pd.Series) -> pd.arrays.BooleanArray:
     """Fever as a nullable boolean: True/False, yes/no, 1/0; blank is unknown."""
     if pd.api.types.is_bool_dtype(values.dtype):
         return values.astype("boolean").array
-    text = values.astype("string").str.strip().str.lower()
-    text = text.str.replace(r"\.0$", "", regex=True)
-    blank = (text.isna() | (text == "")).to_numpy(dtype=bool)
-    yes = text.isin(_YES).to_numpy(dtype=bool, na_value=False)
-    no = text.isin(_NO).to_numpy(dtype=bool, na_value=False)
-    bad = ~(blank | yes | no)
-    if bad.any():
-        pos = int(np.flatnonzero(bad)[0])
-        raise InvalidValueError(
-            f"{_show(values.iloc[pos])} is not a fever answer",
-            column="febrile",
-            row=pos + 1,
-            allowed="yes/no, true/false, 1/0, or blank for unknown",
-        )
+    yes, blank = yes_no_cells(values, "febrile", "fever answer", _YES, _NO)
     result = pd.array(yes, dtype="boolean")
     result[blank] = pd.NA
     return result
-
-
-def _show(value: Any) -> str:
-    """A cell as the user typed it (no numpy reprs)."""
-    if isinstance(value, (float, np.floating)) and float(value).is_integer():
-        return f"{float(value):g}"
-    if isinstance(value, (np.generic,)):
-        return str(value.item())
-    return repr(value) if isinstance(value, str) else str(value)
 
 
 def _numbers(values: pd.Series, column: str, unit: str) -> np.ndarray:
@@ -180,15 +157,13 @@ def _numbers(values: pd.Series, column: str, unit: str) -> np.ndarray:
             .isin(["nan", "inf", "-inf", "infinity"])
             .to_numpy(dtype=bool, na_value=False)
         )
-    bad = bad_text | np.isinf(arr) | (arr < 0)
-    if bad.any():
-        pos = int(np.flatnonzero(bad)[0])
-        raise InvalidValueError(
-            f"{_show(values.iloc[pos])} is not a laboratory value",
-            column=column,
-            row=pos + 1,
-            allowed=f"numbers >= 0 in {unit}, or blank for not measured",
-        )
+    raise_first(
+        bad_text | np.isinf(arr) | (arr < 0),
+        values,
+        "is not a laboratory value",
+        column=column,
+        allowed=f"numbers >= 0 in {unit}, or blank for not measured",
+    )
     return arr
 
 
@@ -255,16 +230,9 @@ def classify_mas(
             f"expected a table (pandas DataFrame), got {type(table).__name__}",
             allowed="a DataFrame with columns " + ", ".join(MAS_COLUMNS),
         )
-    columns = [str(c) for c in table.columns]
-    for name in MAS_COLUMNS:
-        if name not in columns:
-            close = difflib.get_close_matches(name, columns, n=1, cutoff=0.6)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise MissingColumnError(
-                f"missing column {name!r}{hint}",
-                column=name,
-                allowed="columns " + ", ".join(MAS_COLUMNS) + " (blank cells for unmeasured)",
-            )
+    need_columns(
+        table, MAS_COLUMNS, "columns " + ", ".join(MAS_COLUMNS) + " (blank cells for unmeasured)"
+    )
     units = {
         "ferritin": ferritin_unit,
         "platelets": platelets_unit,

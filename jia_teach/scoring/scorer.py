@@ -146,7 +146,10 @@ def decisions(
     pct = percent_improvement(data.baseline, data.followup)
     profile = ResponseProfile(pct, data.baseline, data.followup, marker=data.marker)
     result: dict[str, object] = {name: profile.meets(d, fever) for name, d in defs.items()}
-    result["acr_n"] = profile.acr_n(worsening_limit=limit).round(2)
+    # Nullable, like the decisions beside it: an ACR-N that depends on a missing value shows
+    # as <NA> in the same table as an undecided criterion, not NaN (issue 19: one way to show
+    # "not known").
+    result["acr_n"] = pd.array(profile.acr_n(worsening_limit=limit).round(2), dtype="Float64")
     result["flare"] = meets_flare(
         data.baseline, data.followup, flare_def, pct=pct, marker=data.marker
     )
@@ -211,7 +214,7 @@ def score(
     -------
     pandas.DataFrame
         A copy of ``table`` plus ``acr30, acr50, acr70, acr90, acr100``
-        (nullable boolean), ``acr_n`` (float), ``flare`` (nullable boolean)
+        (nullable boolean), ``acr_n`` (nullable float), ``flare`` (nullable boolean)
         and, when ``fever_followup`` is present, ``adapted_acr30`` ...
         ``adapted_acr100`` (response and no fever at follow-up). NA means the
         answer depends on a missing value.
@@ -240,7 +243,7 @@ def score(
     >>> out[["patient", "acr30", "acr50", "acr70", "acr_n", "flare", "adapted_acr30"]]
       patient  acr30  acr50  acr70  acr_n  flare  adapted_acr30
     0       A   True   True  False  66.67  False           True
-    1       B  False  False  False   0.00   True          False
+    1       B  False  False  False    0.0   True          False
     """
     if not isinstance(table, pd.DataFrame):
         raise TypeError(f"expected a pandas DataFrame, got {type(table).__name__}")

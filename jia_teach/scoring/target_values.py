@@ -8,12 +8,11 @@ as floats: 1 met, 0 not met, NaN unknown.
 
 from __future__ import annotations
 
-import difflib
-
 import numpy as np
 import pandas as pd
 
-from ..rules.errors import InvalidValueError, MissingColumnError
+from ..rules.errors import InvalidValueError
+from .cells import need_columns, raise_first, yes_no_cells
 
 __all__ = [
     "at_most",
@@ -26,27 +25,12 @@ __all__ = [
     "yes_no",
 ]
 
-_YES = {"yes", "y", "true", "1"}
-_NO = {"no", "n", "false", "0"}
-
 
 def yes_no(values: pd.Series, column: str) -> np.ndarray:
     """Yes/no answers as floats 1/0, blank NaN; anything else an error naming the row."""
     if pd.api.types.is_bool_dtype(values.dtype):
         return values.astype("boolean").to_numpy(dtype=np.float64, na_value=np.nan)
-    text = values.astype("string").str.strip().str.lower().str.replace(r"\.0$", "", regex=True)
-    blank = (text.isna() | (text == "")).to_numpy(dtype=bool)
-    yes = text.isin(_YES).to_numpy(dtype=bool, na_value=False)
-    no = text.isin(_NO).to_numpy(dtype=bool, na_value=False)
-    bad = ~(blank | yes | no)
-    if bad.any():
-        pos = int(np.flatnonzero(bad)[0])
-        raise InvalidValueError(
-            f"{values.iloc[pos]!r} is not a yes/no answer",
-            column=column,
-            row=pos + 1,
-            allowed="yes/no, true/false, 1/0, or blank for unknown",
-        )
+    yes, blank = yes_no_cells(values, column)
     out = yes.astype(np.float64)
     out[blank] = np.nan
     return out
@@ -89,15 +73,13 @@ def days_since_start(visits: pd.DataFrame, time: str, start: str | None) -> np.n
             days = pd.to_numeric(values.astype("string").str.strip(), errors="coerce").to_numpy(
                 dtype=np.float64, na_value=np.nan
             )
-        bad = ~np.isfinite(days)
-        if bad.any():
-            pos = int(np.flatnonzero(bad)[0])
-            raise InvalidValueError(
-                f"{values.iloc[pos]!r} is not a day since the start of treatment",
-                column=time,
-                row=pos + 1,
-                allowed="numbers of days (day 0 = first dose); for dates, name the start column",
-            )
+        raise_first(
+            ~np.isfinite(days),
+            values,
+            "is not a day since the start of treatment",
+            column=time,
+            allowed="numbers of days (day 0 = first dose); for dates, name the start column",
+        )
         return days
     stamps = {}
     for name in (time, start):
@@ -107,29 +89,16 @@ def days_since_start(visits: pd.DataFrame, time: str, start: str | None) -> np.n
             if pd.api.types.is_datetime64_any_dtype(col.dtype)
             else pd.to_datetime(col.astype("string").str.strip(), format="ISO8601", errors="coerce")
         )
-        bad = parsed.isna().to_numpy()
-        if bad.any():
-            pos = int(np.flatnonzero(bad)[0])
-            raise InvalidValueError(
-                f"{col.iloc[pos]!r} is not a date",
-                column=name,
-                row=pos + 1,
-                allowed="ISO 8601 dates such as 2024-03-01",
-            )
+        raise_first(
+            parsed.isna().to_numpy(),
+            col,
+            "is not a date",
+            column=name,
+            allowed="ISO 8601 dates such as 2024-03-01",
+        )
         stamps[name] = parsed
     delta = (stamps[time] - stamps[start]).dt.total_seconds().to_numpy() / 86400.0
     return delta
-
-
-def need_columns(visits: pd.DataFrame, names: list[str]) -> None:
-    columns = [str(c) for c in visits.columns]
-    for name in names:
-        if name not in columns:
-            close = difflib.get_close_matches(name, columns, n=1, cutoff=0.6)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise MissingColumnError(
-                f"missing column {name!r}{hint}", column=name, allowed=", ".join(columns)
-            )
 
 
 def kleene_and(*items: np.ndarray) -> np.ndarray:

@@ -83,6 +83,8 @@ __all__ = [
     "DEFAULT_WINDOWS",
     "STATUSES",
     "Checkpoint",
+    "VisitTarget",
+    "target_at_visit",
     "target_summary",
     "treat_to_target",
 ]
@@ -392,6 +394,78 @@ def _status(
     if unknown:
         return "undecided", "undecided: " + "; ".join(unknown)
     return "met", "met: " + "; ".join(said(i, "met") for i in cp.items)
+
+
+@dataclass(frozen=True)
+class VisitTarget:
+    """One visit judged against the checkpoint whose window holds it (:func:`target_at_visit`)."""
+
+    day: float
+    checkpoint: Checkpoint | None
+    window: tuple[float, float] | None
+    items: dict[str, bool | None]
+    status: str
+    reason: str
+
+
+def target_at_visit(
+    day: float,
+    *,
+    baseline: Mapping[str, float | None],
+    visit: Mapping[str, float | bool | None],
+    crp_normal_max: float,
+) -> VisitTarget:
+    """One patient's visit on ``day`` (days since the first dose), by :func:`treat_to_target`'s
+    rules: the checkpoint whose window (:data:`DEFAULT_WINDOWS`) holds the day, each of its
+    items and the status.
+
+    For a calculator (one child, two visits) without building a visit table; the baseline is
+    taken as given (no baseline window). ``baseline``: ``crp``, ``active_joints``; ``visit``:
+    ``fever`` (True/False), ``crp``, ``active_joints``, ``gc_mg_kg_day``, ``inactive_disease``
+    (True/False). None (or a missing key) is unknown.
+
+    Examples
+    --------
+    >>> t = target_at_visit(7, baseline={"crp": 120}, visit={"fever": False, "crp": 59.9},
+    ...                     crp_normal_max=10)
+    >>> t.checkpoint.name, t.status
+    ('day 7', 'met')
+    >>> target_at_visit(7, baseline={"crp": 120}, visit={"fever": False},
+    ...                 crp_normal_max=10).reason
+    'undecided: CRP down by > 50 % unknown (CRP blank at the visit)'
+    >>> target_at_visit(50, baseline={}, visit={}, crp_normal_max=10).status
+    'no checkpoint'
+    """
+    wins = DEFAULT_WINDOWS
+    cp = next((c for c in CHECKPOINTS if wins[c.name][0] <= day <= wins[c.name][1]), None)
+    if cp is None:
+        spans = "; ".join(
+            f"{c.name}: days {wins[c.name][0]:g}-{wins[c.name][1]:g}" for c in CHECKPOINTS
+        )
+        return VisitTarget(
+            day, None, None, {}, "no checkpoint", f"day {day:g} is in no window ({spans})"
+        )
+
+    def pair(key: str) -> np.ndarray:
+        b, v = baseline.get(key), visit.get(key)
+        return np.array([np.nan if x is None else float(x) for x in (b, v)], dtype=np.float64)
+
+    fever, cid = pair("fever"), pair("inactive_disease")
+    judged = {
+        item: judge(item, 1, 0, fever, pair("crp"), pair("active_joints"), pair("gc_mg_kg_day"),
+                    cid, crp_normal_max)
+        for item in cp.items
+    }  # fmt: skip
+    items = {k: np.nan for k in ITEMS} | {k: v for k, (v, _) in judged.items()}
+    status, reason = _status(cp, items, 1, {k: note for k, (_, note) in judged.items() if note})
+    return VisitTarget(
+        day,
+        cp,
+        wins[cp.name],
+        {k: None if v != v else bool(v) for k, (v, _) in judged.items()},
+        status,
+        reason,
+    )
 
 
 def target_summary(result: pd.DataFrame) -> pd.DataFrame:

@@ -25,9 +25,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from jia_teach.data.loaders import file_stamp
 from jia_teach.rules.coreset import core_set
 from jia_teach.rules.errors import DataFileError, InvalidValueError
-from jia_teach.simulation.trials import Role, TrialSpec, _stamp, arm_role, trial_spec
+from jia_teach.simulation.trials import Role, TrialSpec, arm_role, trial_spec
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -160,7 +161,7 @@ def _marginals(spec: TrialSpec) -> tuple[_Marginal, ...]:
     from jia_teach.data import data_dir
 
     folder = data_dir().resolve()
-    return _marginals_in(spec, folder, _stamp(folder / "baseline.csv"))
+    return _marginals_in(spec, folder, file_stamp(folder / "baseline.csv"))
 
 
 @lru_cache(maxsize=16)

@@ -112,18 +112,11 @@ def trial_specs() -> dict[str, TrialSpec]:
     {'TENDER': ('tocilizumab', 'placebo'), 'canakinumab-1': ('canakinumab', 'placebo')}
     """
     from jia_teach.data import data_dir
+    from jia_teach.data.loaders import file_stamp
     from jia_teach.data.simulation_files import SIMULATION_FILES
 
     folder = data_dir().resolve()
-    return dict(_read_specs(folder, tuple(_stamp(folder / file) for file in SIMULATION_FILES)))
-
-
-def _stamp(path: Path) -> tuple[int, int]:
-    try:
-        st = path.stat()
-    except OSError:
-        return (0, 0)
-    return (st.st_mtime_ns, st.st_size)
+    return dict(_read_specs(folder, tuple(file_stamp(folder / file) for file in SIMULATION_FILES)))
 
 
 @lru_cache(maxsize=8)

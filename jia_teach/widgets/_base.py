@@ -11,6 +11,7 @@ in JupyterLab, Voila and the static book alike.
 from __future__ import annotations
 
 import functools
+import html
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -25,7 +26,7 @@ from jia_teach.data.location import use_data
 
 T = TypeVar("T")
 
-__all__ = ["View", "canvas_png", "figure_png", "records"]
+__all__ = ["ChartArea", "View", "canvas_png", "figure_png", "records"]
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -46,6 +47,40 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
             return value
 
     return [{k: clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
+class ChartArea:
+    """A view's chart: the image and, under it, its caption (the image's alt text as well,
+    by the class ``jia-caption``: tools/web/widget_a11y.js).
+
+    Parameters
+    ----------
+    width : str
+        CSS width: the image's maximum width (or its width, ``fixed=True``) and the caption's.
+    fixed : bool
+        Draw the image at ``width`` exactly instead of at most ``width``.
+
+    Examples
+    --------
+    >>> area = ChartArea("560px")
+    >>> area.show(None, "No chart: no counts.")
+    >>> area.image.layout.display, area.caption.value
+    ('none', "<p style='max-width:560px'><i>No chart: no counts.</i></p>")
+    """
+
+    def __init__(self, width: str, *, fixed: bool = False) -> None:
+        self.width = width
+        self.image = w.Image(format="png", layout={"width" if fixed else "max_width": width})
+        self.caption = w.HTML()
+        self.caption.add_class("jia-caption")
+
+    def show(self, png: bytes | None, caption: str) -> None:
+        """Show ``png`` (hide the image when there is none) and ``caption``. Only what
+        changed is sent to the page: the same bytes or words again change nothing there."""
+        self.image.layout.display = None if png else "none"
+        if png and self.image.value != png:
+            self.image.value = png
+        self.caption.value = f"<p style='max-width:{self.width}'><i>{html.escape(caption)}</i></p>"
 
 
 class View:

@@ -25,6 +25,7 @@ __all__ = [
     "TEXT_GREEN",
     "TEXT_VERMILLION",
     "change_text",
+    "labelled_slider",
     "marker_variable",
     "retarget_marker",
     "slider_grid",
@@ -110,6 +111,50 @@ def variable_slider(
         step=var.step,
         readout_format=_readout(var, var.step),
         **common,
+    )
+
+
+def labelled_slider(
+    description: str,
+    value: float,
+    bounds: tuple[float, float, float],
+    readout_format: str,
+    *,
+    width: str = "640px",
+    continuous_update: bool = True,
+) -> w.FloatSlider:
+    """A float slider whose whole label shows (never cut to "Benefit that matters (perc…",
+    issue 19), at a fixed width.
+
+    Parameters
+    ----------
+    description : str
+        The label: the slider's accessible name in full human words.
+    value : float
+    bounds : (min, max, step)
+    readout_format : str
+    width : str
+        CSS width of label and slider together.
+    continuous_update : bool
+        False when one value costs too much to answer per pixel (answered on release).
+
+    Examples
+    --------
+    >>> s = labelled_slider("Threshold (points)", 20, (0, 50, 1), ".0f")
+    >>> (s.min, s.max, s.step, s.style.description_width, s.layout.width)
+    (0.0, 50.0, 1.0, 'initial', '640px')
+    """
+    low, high, step = bounds
+    return w.FloatSlider(
+        value=value,
+        min=low,
+        max=high,
+        step=step,
+        description=description,
+        readout_format=readout_format,
+        continuous_update=continuous_update,
+        style={"description_width": "initial"},
+        layout={"width": width},
     )
 
 

@@ -19,10 +19,11 @@ import ipywidgets as w
 
 from jia_teach.appraisal import bayes
 from jia_teach.appraisal.borrowing import informed_default, informed_default_reason
-from jia_teach.appraisal.counts import ArmCounts, count_pairs
+from jia_teach.appraisal.counts import ArmCounts, count_pairs, default_comparison
 from jia_teach.present.posterior_chart import PriorPosteriorChart
 from jia_teach.rules.errors import InvalidValueError
-from jia_teach.widgets._base import View
+from jia_teach.widgets._base import ChartArea, View
+from jia_teach.widgets._controls import labelled_slider
 
 __all__ = ["BayesExplorer"]
 
@@ -78,7 +79,7 @@ class BayesExplorer(View):
             (c.trial, c.endpoint, c.timepoint, c.treated_arm, c.treated_total + c.control_total)
             for c in self._pairs.values()
         ]
-        comparison = comparison or ("canakinumab-1", "adapted_acr90", "month 1")
+        comparison = comparison or default_comparison()
         self._informed_auto = informed_by is None
         if informed_by is None and comparison in self._pairs:
             informed_by = informed_default(comparison, self._borrowable)
@@ -91,62 +92,47 @@ class BayesExplorer(View):
                     allowed="; ".join(", ".join(k) for k in keys),
                 )
         options = [(self._pairs[k].label, k) for k in keys]
-        style = {"description_width": "150px"}
+
+        def choice(label: str, choices: list, value: Any) -> w.Dropdown:
+            return w.Dropdown(
+                options=choices,
+                value=value,
+                description=label,
+                layout={"width": "640px"},
+                style={"description_width": "150px"},
+            )
+
         self.controls: dict[str, w.Widget] = {
-            "comparison": w.Dropdown(
-                options=options,
-                value=comparison,
-                description="Comparison",
-                layout={"width": "640px"},
-                style=style,
+            "comparison": choice("Comparison", options, comparison),
+            "prior": choice("Prior", _PRIORS, prior),
+            "threshold": labelled_slider(
+                "Benefit that matters (percentage points)", threshold, (0.0, 50.0, 1.0), ".0f"
             ),
-            "prior": w.Dropdown(
-                options=_PRIORS,
-                value=prior,
-                description="Prior",
-                layout={"width": "640px"},
-                style=style,
-            ),
-            "threshold": w.FloatSlider(
-                value=threshold,
-                min=0.0,
-                max=50.0,
-                step=1.0,
-                description="Benefit that matters (percentage points)",
-                readout_format=".0f",
-                style={"description_width": "initial"},  # the whole label, never cut (issue 19)
-                layout={"width": "640px"},
-            ),
-            "informed_by": w.Dropdown(
-                options=options,
-                value=informed_by,
-                description="Informed by",
-                layout={"width": "640px"},
-                style=style,
-            ),
-            "weight": w.FloatSlider(
-                value=weight,
-                min=0.05,
-                max=1.0,
-                step=0.05,
-                description="Down-weighting (share of a child)",
-                readout_format=".2f",
-                # a new weight is a new prior: two densities and exact integrals (about
-                # 60-80 ms), so the answer comes when the slider is let go, not per pixel
+            "informed_by": choice("Informed by", options, informed_by),
+            # A new weight is a new prior: two densities and exact integrals (about 60-80
+            # ms), so the answer comes when the slider is let go, not per pixel.
+            "weight": labelled_slider(
+                "Down-weighting (share of a child)",
+                weight,
+                (0.05, 1.0, 0.05),
+                ".2f",
                 continuous_update=False,
-                style={"description_width": "initial"},  # the whole label, never cut (issue 19)
-                layout={"width": "640px"},
             ),
         }
         self._results: dict[tuple, bayes.BayesianReanalysis] = {}
+        self._reasons: dict[tuple[str, str, str], str] = {}  # why the informed default
+        #: (comparison, named prior) pairs still to compute in idle time, in list order
+        self._to_prepare = [(k, p) for k in reversed(keys) for _, p in reversed(_PRIORS[:3])]
+        self._prepared: set[tuple] = set()
+        self._preparing = False
         self._png: dict[tuple, tuple[bytes, str]] = {}
         self._chart = PriorPosteriorChart()  # one figure, its curves kept between moves
-        self._image = w.Image(format="png", layout={"max_width": "640px"})
-        self._caption = w.HTML()
-        self._caption.add_class("jia-caption")  # the chart's alt text (tools/web/widget_a11y.js)
+        self._area = ChartArea("640px")
+        self._image, self._caption = self._area.image, self._area.caption
         self._readout = w.HTML()
         self.ui = w.VBox([*self.controls.values(), self._readout, self._image, self._caption])
         self._connect()
+        self._prepare_later()
 
     # ------------------------------------------------------------------ results
     @property
@@ -231,10 +217,7 @@ class BayesExplorer(View):
         informed = self.controls["prior"].value == "informed"
         for name in ("informed_by", "weight"):
             self.controls[name].layout.display = None if informed else "none"
-        png, caption = self._figure()
-        if self._image.value != png:
-            self._image.value = png
-        self._caption.value = f"<p style='max-width:640px'><i>{html.escape(caption)}</i></p>"
+        self._area.show(*self._figure())
         lines = self._lines()
         rows = "".join(
             f"<tr><td>{html.escape(str(r['prior']))}</td>"
@@ -257,7 +240,9 @@ class BayesExplorer(View):
         low, high = r.interval()
         prior = f"Prior: {r.prior.description}"
         if self.controls["prior"].value == "informed" and self._informed_auto:
-            why = informed_default_reason(c.key, self._borrowable)
+            if c.key not in self._reasons:  # the same answer every time: ask once
+                self._reasons[c.key] = informed_default_reason(c.key, self._borrowable)
+            why = self._reasons[c.key]
             prior += f" (the default for this comparison {why})"
         return [
             f"{c.label}: {c.counts_text} [{c.source}].",
@@ -284,3 +269,37 @@ class BayesExplorer(View):
         if change.get("owner") is self.controls["informed_by"]:
             self._informed_auto = False  # the learner picked a source
         self.update()
+        self._prepare_later()
+
+    # ------------------------------------------------------------------ idle time
+    def _prepare_later(self) -> None:
+        """In the kernel's idle time, compute what a first choice of another comparison or
+        named prior will need (each re-analysis: its interval, its probabilities at the
+        threshold, its curves; all cached), one re-analysis per idle moment, so that the
+        answer to that choice only draws (issue 19: a new comparison took 90-160 ms in
+        Chromium, most of it these integrals). Nothing runs outside a kernel's event loop."""
+        import asyncio
+
+        try:
+            loop = asyncio.get_running_loop()  # the kernel's, while it answers a message
+        except RuntimeError:  # no event loop here (a script, a test): nothing to prepare for
+            return
+        if self._preparing:
+            return
+        self._preparing = True
+        loop.call_later(0.3, self._prepare_one, loop)
+
+    def _prepare_one(self, loop: Any) -> None:
+        delta = self.delta
+        while self._to_prepare:
+            key, name = self._to_prepare.pop()
+            if (key, delta, name) in self._prepared:
+                continue
+            self._prepared.add((key, delta, name))
+            c = self._pairs[key]
+            result = bayes.reanalyse(**c.as_kwargs(), prior=bayes.named_prior(name), label=c.label)
+            result.interval()
+            PriorPosteriorChart.prepare(result, delta)
+            loop.call_later(0.02, self._prepare_one, loop)  # one at a time: a key press waits
+            return  # for at most one of these
+        self._preparing = False

@@ -38,12 +38,14 @@ from jia_teach.evidence.trial_effects import compare_pair, harm_effect
 from jia_teach.present.benefit_risk_text import harm_method_text, lhh_lines, nnh_text
 from jia_teach.present.palette import PALETTE
 from jia_teach.rules.errors import InvalidValueError
-from jia_teach.widgets._base import View, canvas_png, reads_data
-from jia_teach.widgets._controls import TEXT_GREEN, TEXT_VERMILLION
+from jia_teach.widgets._base import ChartArea, View, canvas_png, reads_data
+from jia_teach.widgets._controls import TEXT_GREEN, TEXT_VERMILLION, labelled_slider
 
 __all__ = ["BenefitRiskExplorer"]
 
 Key = tuple[str, str, str]
+#: The range of a patient's f: a tenth to five times the trial's, in tenths.
+_F = (0.1, 5.0, 0.1)
 
 
 def _figures(p: ArmPair) -> str:
@@ -75,8 +77,8 @@ class BenefitRiskExplorer(View):
     15.0
     >>> view.set(harm="infusion_reaction_24h")
     >>> view.lhh.text
-    'LHH 5.8: a patient is about 5.8 times as likely to be helped as harmed (NNT 1.6, NNH 9.4) \
-(from derived counts).'
+    'LHH 5.8: a patient like those in the trial is about 5.8 times as likely to be helped as \
+harmed (NNH / NNT, both unrounded) (from derived counts).'
     """
 
     def __init__(
@@ -116,28 +118,16 @@ class BenefitRiskExplorer(View):
                 layout={"width": "100%", "max_width": "860px"},
                 style={"description_width": "80px"},
             ),
-            "f_benefit": w.FloatSlider(
-                value=f_benefit,
-                min=0.1,
-                max=5.0,
-                step=0.1,
-                description="f benefit",
-                readout_format=".1f",
-                style={"description_width": "80px"},
+            # Straus and Sackett's f, in words (issue 19: not "f benefit").
+            "f_benefit": labelled_slider(
+                "This patient's chance of the benefit, times the trial's", f_benefit, _F, ".1f"
             ),
-            "f_harm": w.FloatSlider(
-                value=f_harm,
-                min=0.1,
-                max=5.0,
-                step=0.1,
-                description="f harm",
-                readout_format=".1f",
-                style={"description_width": "80px"},
+            "f_harm": labelled_slider(
+                "This patient's risk of the harm, times the trial's", f_harm, _F, ".1f"
             ),
         }
-        self._image = w.Image(format="png", layout={"max_width": "640px"})
-        self._caption = w.HTML()
-        self._caption.add_class("jia-caption")  # the chart's alt text (tools/web/widget_a11y.js)
+        self._area = ChartArea("640px")
+        self._image, self._caption = self._area.image, self._area.caption
         self._readout = w.HTML()
         self._notes = w.HTML()
         self.ui = w.VBox(
@@ -382,7 +372,7 @@ class BenefitRiskExplorer(View):
     def _figure(self) -> tuple[bytes, str]:
         """Chart of the trial's benefits and harms, the chosen pair ringed and described in
         the footnote and caption (cached per pair and f values: the footnote states the same
-        LHH as the readout)."""
+        LHH as the readout, one LHH for one pair)."""
         bkey, hkey = self.benefit_key, self.harm_key
         f = (self.controls["f_benefit"].value, self.controls["f_harm"].value)
         if (bkey, hkey, f) not in self._png:
@@ -425,11 +415,7 @@ class BenefitRiskExplorer(View):
 
     def update(self) -> None:
         """Recompute the readouts and swap the chart image in place."""
-        png, caption = self._chart()
-        self._image.layout.display = None if png else "none"
-        if png and self._image.value != png:
-            self._image.value = png
-        self._caption.value = f"<p style='max-width:640px'><i>{html.escape(caption)}</i></p>"
+        self._area.show(*self._chart())
         self._readout.value = self._readout_html()
         self._notes.value = self._notes_html()
 

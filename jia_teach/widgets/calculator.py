@@ -163,6 +163,7 @@ class PatientCalculator(View):
         )
         self._table = w.HTML()
         self._verdicts = w.HTML()
+        self._verdicts.add_class("jia-verdicts")
         self._why = w.HTML()
         # A polite live region: one sentence when a verdict changes (not on every move).
         self._announce = w.HTML(
@@ -185,22 +186,37 @@ class PatientCalculator(View):
                     c["fever"],
                     c["worsening_limit"],
                     c["missing"],
-                ]
+                ],
+                layout={"flex": "0 0 auto"},
             )
-            # Two columns (controls left, readouts right), so that at 1400 x 1000 the sliders
-            # and the verdicts are on screen together; narrower screens wrap them.
+            # The verdicts sit beside the options, right under the sliders, so that at
+            # 1280 x 720 with JupyterLab's file browser open (about 860 px for the output) the
+            # sliders and the ACR verdicts are on screen together (issue 19: they were below
+            # the fold); the change table and the reasons follow, beside the sliders where the
+            # page is wide enough, else beneath.
+            verdicts = w.VBox(
+                [self._verdicts, self._announce],
+                # At most 480 px: the table's long JADAS note then wraps instead of widening the
+                # column past the notebook's edge (the column sizes to its content).
+                layout={
+                    "flex": "1 1 300px",
+                    "margin": "0 0 0 12px",
+                    "min_width": "0",
+                    "max_width": "480px",
+                },
+            )
             controls = w.VBox(
                 [
                     w.HTML(
                         "<b>Single-patient calculator</b> (an illustrative patient, not trial data)"
                     ),
                     *rows,
-                    options,
+                    w.HBox([options, verdicts], layout={"flex_flow": "row wrap"}),
                 ],
                 layout={"flex": "0 0 auto"},
             )
             readouts = w.VBox(
-                [self._table, self._verdicts, self._why, self._announce],
+                [self._table, self._why],
                 layout={"flex": "1 1 340px", "margin": "0 0 0 12px", "min_width": "0"},
             )
             self.ui = w.HBox(
@@ -374,7 +390,10 @@ class PatientCalculator(View):
                 f'<td style="{td}" colspan="2">{escape(j)} / {escape(c)}</td></tr>'
             )
         cells.append(
-            f'<tr><td style="{td}" colspan="3"><i>{escape(SYSTEMIC_JADAS_SHORT)}</i></td></tr>'
+            # The note wraps (ipywidgets' HTML does not by default): unwrapped it widened the
+            # table past the lab's output width at 1280 x 720 and hid the adapted column.
+            f'<tr><td style="{td};white-space:normal" colspan="3">'
+            f"<i>{escape(SYSTEMIC_JADAS_SHORT)}</i></td></tr>"
         )
         self._verdicts.value = (
             f'<table style="border-collapse:collapse;font-size:{size};margin-top:4px">'

@@ -16,6 +16,14 @@ calls it a flare; the trial-style definition, which asks a global to rise >= 2 c
 count >= 2 joints, does not.
 
 No JADAS cut-off set is applied; :data:`jia_teach.scoring.activity.NO_CUTOFF_NOTE` says why.
+
+Treat-to-target: with visit 1 taken as the start of treatment (day 0), visit 2 is judged
+against the EULAR/PReS 2024 checkpoint whose window holds its day, by
+:func:`jia_teach.scoring.targets.target_at_visit` (the rules of ``treat_to_target``): fever and
+the glucocorticoid dose at visit 2 are controls; CRP is the marker sliders' value when the
+marker is CRP and unknown otherwise; clinically inactive disease is the Wallace 2004 verdict
+of the checklist (fever at visit 2 counts as a systemic feature there). Every item is
+three-valued: an unknown input leaves the checkpoint undecided unless another item fails.
 """
 
 from __future__ import annotations
@@ -37,6 +45,7 @@ from jia_teach.scoring.activity import (
     jadas_text,
 )
 from jia_teach.scoring.patient import UNDECIDED, FlareAssessment, explain_flare
+from jia_teach.scoring.targets import VisitTarget, target_at_visit
 from jia_teach.widgets._base import View
 from jia_teach.widgets._controls import (
     STEMS,
@@ -48,7 +57,21 @@ from jia_teach.widgets._controls import (
     slider_grid,
 )
 
-__all__ = ["DEFAULT_VISIT1", "DEFAULT_VISIT2", "NO_CUTOFF_NOTE", "FollowUpCalculator"]
+__all__ = [
+    "DEFAULT_VISIT1",
+    "DEFAULT_VISIT2",
+    "NO_CUTOFF_NOTE",
+    "TARGET_NOTE",
+    "FollowUpCalculator",
+]
+
+#: What the treat-to-target readout rests on (shown under it).
+TARGET_NOTE = (
+    "Checkpoints as the J Rheumatol 2025 abstract words the EULAR/PReS 2024 targets "
+    "(Fautrel 2024's own table was not read); visit windows are this package's choice; "
+    "clinically inactive disease is the Wallace 2004 checklist above."
+)
+_FEVER = {"no": False, "yes": True, "unknown": None}
 
 DEFAULT_VISIT1: dict[str, float] = {
     "physician_global": 1.0,
@@ -95,7 +118,10 @@ class FollowUpCalculator(View):
     ``parent_global``, ``chaq``, ``active_joints``, ``lom_joints`` and ``marker`` (ESR or CRP
     value); ``marker`` (``"esr"``/``"crp"``); for the inactive-disease checklist at visit 2:
     ``systemic_features``, ``active_uveitis``, ``marker_normal`` (booleans),
-    ``stiffness_recorded`` (bool) and ``morning_stiffness_min`` (minutes).
+    ``stiffness_recorded`` (bool) and ``morning_stiffness_min`` (minutes); for
+    treat-to-target at visit 2: ``days_since_start`` (visit 1 is day 0), ``fever_visit2``
+    (``"no"``/``"yes"``/``"unknown"``), ``gc_recorded`` (bool), ``gc_visit2`` (mg/kg/day) and
+    ``crp_normal_max`` (mg/L, the laboratory's upper limit).
 
     Examples
     --------
@@ -105,6 +131,8 @@ class FollowUpCalculator(View):
     >>> view.set(active_joints_visit2=3)  # two more active joints than at visit 1
     >>> view.flare["trial"]
     True
+    >>> view.target.checkpoint.name, view.target.status  # day 28: week 4; 1 -> 3 joints
+    ('week 4', 'not met')
     """
 
     def __init__(
@@ -144,11 +172,42 @@ class FollowUpCalculator(View):
         self.controls["morning_stiffness_min"] = w.IntSlider(
             value=10, min=0, max=120, step=1, description="Morning stiffness (min)", style=wide
         )
+        self.controls["days_since_start"] = w.BoundedIntText(
+            value=28, min=0, max=400, step=1, description="Visit 2: days since start", style=wide
+        )
+        self.controls["fever_visit2"] = w.Dropdown(
+            options=[("no", "no"), ("yes", "yes"), ("not recorded", "unknown")],
+            value="no",
+            description="Fever at visit 2",
+            style=wide,
+        )
+        self.controls["gc_recorded"] = w.Checkbox(
+            value=True, description="Glucocorticoid dose recorded", style=wide
+        )
+        for name, value, low, high, step, text in (
+            ("gc_visit2", 0.0, 0.0, 30.0, 0.01, "Glucocorticoid at visit 2 (mg/kg/day)"),
+            ("crp_normal_max", 10.0, 0.1, 100.0, 0.1, "Upper limit of normal CRP (mg/L; lab's)"),
+        ):
+            self.controls[name] = w.BoundedFloatText(
+                value=value, min=low, max=high, step=step, description=text, style=wide
+            )
         self.controls["marker"].observe(self._on_marker, names="value")
         self._on_marker({"new": marker})
         self._flare_html = w.HTML()
         self._jadas_html = w.HTML()
         self._inactive_html = w.HTML()
+        self._target_html = w.HTML()
+        targets = w.VBox(
+            [
+                w.HTML(
+                    "<b>Treat-to-target (EULAR/PReS 2024) at visit 2</b> "
+                    "(visit 1 = start of treatment, day 0)"
+                ),
+                w.HBox([self.controls["days_since_start"], self.controls["fever_visit2"]]),
+                w.HBox([self.controls["gc_recorded"], self.controls["gc_visit2"]]),
+                self.controls["crp_normal_max"],
+            ]
+        )
         checklist = w.VBox(
             [
                 w.HTML("<b>Inactive disease checklist at visit 2</b> (items not on the sliders)"),
@@ -169,6 +228,8 @@ class FollowUpCalculator(View):
                 self._jadas_html,
                 checklist,
                 self._inactive_html,
+                targets,
+                self._target_html,
             ]
         )
         self._connect()
@@ -207,9 +268,10 @@ class FollowUpCalculator(View):
         self.jadas = {"visit1": self._jadas_at("visit1"), "visit2": self._jadas_at("visit2")}
         c = self.controls
         stiff = c["morning_stiffness_min"].value if c["stiffness_recorded"].value else None
+        fever = _FEVER[c["fever_visit2"].value]
         common = {
             "active_joints": int(c["active_joints_visit2"].value),
-            "systemic_features": bool(c["systemic_features"].value),
+            "systemic_features": bool(c["systemic_features"].value) or fever is True,
             "active_uveitis": bool(c["active_uveitis"].value),
             "marker_normal": bool(c["marker_normal"].value),
             "physician_global": float(c["physician_global_visit2"].value),
@@ -220,7 +282,43 @@ class FollowUpCalculator(View):
             "2011": inactive_disease(**common, criteria="2011"),
         }
         self.items = inactive_disease_items(**common)
+        self.target = self._target(fever)
         self._draw(b, f)
+
+    def _target(self, fever: bool | None) -> VisitTarget:
+        """The checkpoint at visit 2, from the library (visit 1 = day 0)."""
+        c = self.controls
+        crp = c["marker"].value == "crp"
+        return target_at_visit(
+            c["days_since_start"].value,
+            baseline={
+                "crp": c["marker_visit1"].value if crp else None,
+                "active_joints": c["active_joints_visit1"].value,
+            },
+            visit={
+                "fever": fever,
+                "crp": c["marker_visit2"].value if crp else None,
+                "active_joints": c["active_joints_visit2"].value,
+                "gc_mg_kg_day": c["gc_visit2"].value if c["gc_recorded"].value else None,
+                "inactive_disease": self.inactive["2004"],
+            },
+            crp_normal_max=c["crp_normal_max"].value,
+        )
+
+    def _target_lines(self) -> list[str]:
+        """The checkpoint, its wording and the verdict with its reason, in words."""
+        t = self.target
+        if t.checkpoint is None or t.window is None:
+            return [f"Visit 2: {t.reason}; no checkpoint applies."]
+        lines = [
+            f"Visit 2 on day {t.day:g}: checkpoint {t.checkpoint.name} (window days "
+            f"{t.window[0]:g}-{t.window[1]:g}): {t.checkpoint.target}.",
+            t.reason,
+        ]
+        uses_crp = any(item.startswith("crp") for item in t.checkpoint.items)
+        if uses_crp and self.controls["marker"].value != "crp":
+            lines.append("CRP is not recorded here (the marker is ESR): choose CRP to enter it.")
+        return lines
 
     # ------------------------------------------------------------------ output
     def _names(self) -> list[str]:
@@ -268,6 +366,15 @@ class FollowUpCalculator(View):
             f"{_mark(self.inactive['2004'])}; <b>(2011 revision)</b>: "
             f"{_mark(self.inactive['2011'])}</p>"
         )
+        lines = self._target_lines()
+        status = {"met": True, "not met": False}.get(self.target.status)
+        head = escape(lines[0])
+        if self.target.checkpoint is not None:
+            head += f"<br><b>Target at this checkpoint</b>: {_mark(status)}."
+        rest = "".join(f"<br>{escape(x)}" for x in lines[1:])
+        self._target_html.value = (
+            f'<p role="status">{head}{rest}</p><p><i>{escape(TARGET_NOTE)}</i></p>'
+        )
 
     def summary_text(self) -> str:
         """Flare, JADAS and the inactive-disease checklist in plain text (deterministic)."""
@@ -293,4 +400,6 @@ class FollowUpCalculator(View):
             lines.append(f"  {text}: {_verdict(self.items[key])}")
         lines.append(f"inactive disease (Wallace 2004): {_verdict(self.inactive['2004'])}")
         lines.append(f"inactive disease (2011 revision): {_verdict(self.inactive['2011'])}")
+        lines.append("Treat-to-target (EULAR/PReS 2024) at visit 2, visit 1 = day 0:")
+        lines += [f"  {x}" for x in self._target_lines()]
         return "\n".join(lines)

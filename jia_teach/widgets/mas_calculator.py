@@ -47,6 +47,8 @@ _SHORT = {
     "triglycerides": "triglycerides",
     "fibrinogen": "fibrinogen",
 }
+#: Items offered in two units whose values differ (the first is the published one).
+_UNIT_CHOICES = {"triglycerides": ("mg/dL", "mmol/L"), "fibrinogen": ("mg/dL", "g/L")}
 _FEBRILE = {"yes": True, "no": False, "unknown": pd.NA}
 
 
@@ -115,24 +117,15 @@ class MASCalculator(View):
                 layout={"width": "190px"},
             )
             row = [self.controls[name], self.controls[f"{name}_measured"]]
-            if name == "triglycerides":
-                self.controls["triglycerides_unit"] = w.Dropdown(
-                    options=["mg/dL", "mmol/L"],
-                    value="mg/dL",
+            if name in _UNIT_CHOICES:
+                self.controls[f"{name}_unit"] = w.Dropdown(
+                    options=list(_UNIT_CHOICES[name]),
+                    value=_UNIT_CHOICES[name][0],
                     description="unit",
                     layout={"width": "170px"},
                     style={"description_width": "40px"},
                 )
-                row.append(self.controls["triglycerides_unit"])
-            if name == "fibrinogen":
-                self.controls["fibrinogen_unit"] = w.Dropdown(
-                    options=["mg/dL", "g/L"],
-                    value="mg/dL",
-                    description="unit",
-                    layout={"width": "170px"},
-                    style={"description_width": "40px"},
-                )
-                row.append(self.controls["fibrinogen_unit"])
+                row.append(self.controls[f"{name}_unit"])
             rows.append(w.HBox(row))
         self._html = w.HTML()
         self._announce = w.HTML()  # the verdict, announced once per change (aria-live)

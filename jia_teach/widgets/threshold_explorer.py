@@ -26,7 +26,7 @@ from jia_teach.data.location import data_dir, use_data
 from jia_teach.evidence import PublishedRate, published_rate
 from jia_teach.present.palette import PALETTE
 from jia_teach.rules.definitions import PERCENT_CONTROL, ResponseDefinition
-from jia_teach.widgets._base import View, canvas_png
+from jia_teach.widgets._base import ChartArea, View, canvas_png
 
 if TYPE_CHECKING:
     from jia_teach.simulation.cohort import SimulatedComparison, SimulatedTrial
@@ -184,9 +184,8 @@ class ThresholdExplorer(View):
         self._backgrounds: dict[str, Any] = {}
         for t in self.trials:  # drawn now, so switching trial is as quick as any other move
             self._background(_simulated(self._data, t, n_per_arm, seed))
-        self._image = w.Image(format="png", layout={"width": "440px"})
-        self._caption = w.HTML()
-        self._caption.add_class("jia-caption")  # the chart's alt text (tools/web/widget_a11y.js)
+        self._area = ChartArea("440px", fixed=True)
+        self._image, self._caption = self._area.image, self._area.caption
         self._readout = w.HTML()
         self.ui = w.VBox(
             [
@@ -280,8 +279,7 @@ class ThresholdExplorer(View):
         else:
             for line in self._published:
                 line.set_visible(False)
-        self._image.value = self._render(sim)
-        self._caption.value = f"<p style='max-width:440px'><i>{html.escape(self.caption())}</i></p>"
+        self._area.show(self._render(sim), self.caption())
         # pre-wrap: long lines wrap inside the box instead of running off its edge
         self._readout.value = (
             '<pre style="white-space: pre-wrap; max-width: 520px">'

@@ -34,7 +34,7 @@ from jia_teach.evidence import ArmFigure, ArmPair
 from jia_teach.evidence.trial_effects import compare_pair
 from jia_teach.present.palette import PALETTE
 from jia_teach.rules.errors import InvalidValueError
-from jia_teach.widgets._base import View, figure_png, reads_data
+from jia_teach.widgets._base import ChartArea, View, figure_png, reads_data
 from jia_teach.widgets._controls import TEXT_VERMILLION
 
 __all__ = ["TrialExplorer"]
@@ -99,9 +99,8 @@ class TrialExplorer(View):
             "endpoint": w.Dropdown(description="End point", layout={"width": "420px"}),
             "timepoint": w.Dropdown(description="Time point", layout={"width": "300px"}),
         }
-        self._image = w.Image(format="png", layout={"max_width": "560px"})
-        self._caption = w.HTML()
-        self._caption.add_class("jia-caption")  # the chart's alt text (tools/web/widget_a11y.js)
+        self._area = ChartArea("560px")
+        self._image, self._caption = self._area.image, self._area.caption
         self._readout = w.HTML()
         self._sources = w.HTML()
         self.ui = w.VBox(
@@ -259,14 +258,7 @@ class TrialExplorer(View):
 
     def update(self) -> None:
         """Redraw the figure and the readouts for the current selection."""
-        png, caption = self._figure()
-        if png is None:
-            self._image.layout.display = "none"
-        else:
-            self._image.layout.display = None
-            if self._image.value != png:
-                self._image.value = png
-        self._caption.value = f"<p style='max-width:560px'><i>{html.escape(caption)}</i></p>"
+        self._area.show(*self._figure())
         self._readout.value = self._readout_html()
         self._sources.value = self._sources_html()
 

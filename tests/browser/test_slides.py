@@ -164,3 +164,37 @@ def test_title_slide_byline(tmp_path: Path) -> None:
     config.write_text('presenter = "x"\ninstitution = "y"\n')
     with pytest.raises(ExportError, match="unknown key"):
         load_title(config)
+
+
+_GO_TO = """(i) => { const s = Reveal.getSlides()[i]; const ix = Reveal.getIndices(s);
+  Reveal.configure({transition: 'none', backgroundTransition: 'none'});
+  Reveal.slide(ix.h, ix.v); }"""
+
+
+def test_static_slide_chart_text_is_readable_from_the_back_of_the_room(
+    page_and_log: tuple[object, RequestLog], slides_built: int
+) -> None:
+    """The static slideshow of ``make slides`` (what a faculty member projects without a
+    kernel): on every slide at 1280 x 720 the smallest chart text is at least 14 px, measured as
+    the live deck's is (``test_deck_room``): charts are SVG whose text is text, drawn at the
+    size the browser lays them out; a chart only an image (not measurable) fails."""
+    from .test_deck_room import _MEASURE, MIN_CHART_PX
+
+    page, _log = page_and_log
+    page.set_viewport_size({"width": 1280, "height": 720})
+    with serve(OUT) as base:
+        page.goto(f"{base}/{HTML.name}", wait_until="load")
+        page.wait_for_selector("html[data-jia-slides-ready], html[data-jia-slides-error]")
+        total = page.evaluate("() => Reveal.getSlides().length")
+        measured = []
+        for index in range(total):
+            page.evaluate(_GO_TO, index)
+            page.wait_for_timeout(150)
+            measured.append(page.evaluate(_MEASURE))
+    assert len(measured) == slides_built
+    charts = [s for s in measured if s["charts"]]
+    assert len(charts) >= 2, "no slide chart measured in the static slides"
+    small = {s["title"]: min(s["charts"]) for s in charts if min(s["charts"])[0] < MIN_CHART_PX}
+    assert not small, f"static slides: chart text under {MIN_CHART_PX} px at 1280 x 720: {small}"
+    images = {s["title"]: s["images"] for s in measured if s["images"]}
+    assert not images, f"static slides: charts without alt text or not SVG: {images}"
