@@ -159,7 +159,7 @@ def decisions(
         from jia_teach.scoring.explain import explain
 
         result.update(explain(data, pct, defs, flare_def, result))
-    return pd.DataFrame(result, index=table.index)
+    return pd.DataFrame(result, index=table.index, copy=False)  # the arrays are new: no copy
 
 
 def score(
