@@ -44,8 +44,11 @@ def test_sorted_rows_equals_np_sort_across_blocks():
     pct[rng.random((n, 6)) < 0.05] = 30.0
     for order in ("C", "F"):
         got = _sorted_rows(np.asarray(pct, order=order))
-        assert np.array_equal(got, np.sort(pct, axis=1))
-        assert got.flags.f_contiguous
+        want = np.sort(pct, axis=1)
+        assert sorted(got) == list(range(6))
+        for j, column in got.items():
+            assert np.array_equal(column, want[:, j])
+    assert list(_sorted_rows(pct, ranks=(3, 1, 3))) == [1, 3]
 
 
 def _whole_array_percent(b, f):
@@ -119,3 +122,16 @@ def test_settled_rows_need_no_missing_value_analysis(rows, k, m):
         (good >= k) & (bad + may_bad <= m), (good + may_good < k) | (bad > m)
     )
     pd.testing.assert_extension_array_equal(got, want)
+
+
+def test_every_subset_of_ranks_gives_np_sort_columns():
+    """The pruned networks (only the comparators the asked-for ranks depend on) sort too."""
+    rng = np.random.default_rng(11)
+    pct = rng.integers(-3, 4, size=(500, 6)).astype(float) * 30.0  # many ties
+    want = np.sort(pct, axis=1)
+    for size in range(1, 7):
+        for ranks in itertools.combinations(range(6), size):
+            got = _sorted_rows(pct, ranks)
+            assert list(got) == list(ranks)
+            for j in ranks:
+                assert np.array_equal(got[j], want[:, j])

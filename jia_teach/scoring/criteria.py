@@ -31,7 +31,8 @@ Rules at the edges (decided on purpose; see the tests)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import functools
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -391,40 +392,65 @@ SORT6 = (
     (3, 4),
 )
 
-#: Rows per block of :func:`_sorted_rows`: seven wires of 32,768 values (256 kB each) stay in
+#: Rows per block of :func:`_sorted_rows`: eight wires of 32,768 values (256 kB each) stay in
 #: the cache and are reused for every block.
 _BLOCK = 1 << 15
 
 
-def _sorted_rows(pct: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Each row of an ``(n, 6)`` array in ascending order, column-major (rows without NaN).
+def _sorted_rows(
+    pct: NDArray[np.float64], ranks: Iterable[int] = range(6)
+) -> dict[int, NDArray[np.float64]]:
+    """Columns ``ranks`` of each row of an ``(n, 6)`` array sorted ascending (rows without NaN).
 
-    The same values as ``np.sort(pct, axis=1)`` (``minimum`` and ``maximum`` are
-    exact), about 3x faster: :data:`SORT6` run on whole columns, a block of rows
-    at a time, where numpy's sort handles one 6-long row at a time. A row with a
-    NaN comes out in no particular order (its decisions are made apart).
+    The same values as ``np.sort(pct, axis=1)[:, j]`` (``minimum`` and ``maximum``
+    are exact), several times faster: :data:`SORT6` run on whole columns, a block
+    of rows at a time, where numpy's sort handles one 6-long row at a time; and
+    only the columns asked for are kept (fresh memory is the larger cost). A row
+    with a NaN comes out in no particular order (its decisions are made apart).
 
     Examples
     --------
-    >>> _sorted_rows(np.array([[3.0, -np.inf, 2, 9, 0, 2]]))
-    array([[-inf,   0.,   2.,   2.,   3.,   9.]])
+    >>> _sorted_rows(np.array([[3.0, -np.inf, 2, 9, 0, 2]]), ranks=(1, 3))
+    {1: array([0.]), 3: array([2.])}
     """
     n = len(pct)
-    out = np.empty((n, 6), order="F")
-    wires = [np.empty(min(n, _BLOCK)) for _ in range(7)]
+    keep = {j: np.empty(n) for j in sorted(set(ranks))}
+    plan = _network_plan(frozenset(keep))
+    blocks = [np.empty(min(n, _BLOCK)) for _ in range(8)]  # 6 wires + 2 results at most
     for start in range(0, n, _BLOCK):
         rows = slice(start, start + _BLOCK)
-        w = [wire[: len(pct[rows])] for wire in wires]
-        for j in range(6):
-            np.copyto(w[j], pct[rows, j])
-        spare = w[6]
-        for i, j in SORT6:
-            np.minimum(w[i], w[j], out=spare)
-            np.maximum(w[i], w[j], out=w[j])
-            w[i], spare = spare, w[i]
-        for j in range(6):
-            out[rows, j] = w[j]
-    return out
+        # the wires start as views of pct (read, never written); results go to free blocks
+        wires: list[NDArray[np.float64] | None] = [pct[rows, j] for j in range(6)]
+        owned = [False] * 6
+        free = [block[: len(pct[rows])] for block in blocks]
+        for i, j, low, high in plan:
+            a, b = wires[i], wires[j]
+            new_i = np.minimum(a, b, out=free.pop()) if low else None
+            new_j = np.maximum(a, b, out=free.pop()) if high else None
+            free += [w for w, mine in ((a, owned[i]), (b, owned[j])) if mine]
+            wires[i], wires[j], owned[i], owned[j] = new_i, new_j, low, high
+        for j, column in keep.items():
+            column[rows] = wires[j]
+    return keep
+
+
+@functools.cache
+def _network_plan(ranks: frozenset[int]) -> tuple[tuple[int, int, bool, bool], ...]:
+    """The comparators of :data:`SORT6` that ``ranks`` depend on, each with which of its
+    outputs (the lower, the higher) is still read (fewer operations for fewer ranks).
+
+    Examples
+    --------
+    >>> len(_network_plan(frozenset(range(6)))), len(_network_plan(frozenset({3})))
+    (12, 10)
+    """
+    needed, plan = set(ranks), []
+    for i, j in reversed(SORT6):
+        low, high = i in needed, j in needed
+        if low or high:
+            plan.append((i, j, low, high))
+            needed |= {i, j}
+    return tuple(reversed(plan))
 
 
 class ResponseProfile:
@@ -446,6 +472,10 @@ class ResponseProfile:
         The raw values, for the missing-value rule.
     marker : {"esr", "crp"}, optional
         The marker the arrays hold (see :func:`meets_response`).
+    ranks : iterable of int, optional
+        The sorted positions to prepare now (``6 - k`` and ``m`` of each definition
+        to be decided; 1 and 3 for ACR-N); default all six. Any other is prepared
+        when first asked for.
 
     Examples
     --------
@@ -464,12 +494,13 @@ class ResponseProfile:
         baseline: ArrayLike | None = None,
         followup: ArrayLike | None = None,
         marker: str | None = None,
+        ranks: Iterable[int] = range(6),
     ) -> None:
         self.pct = _as_2d(pct)
         self.marker = marker
-        self._ascending = _sorted_rows(self.pct)  # gap rows (NaN) are decided apart
+        self._columns = _sorted_rows(self.pct, ranks)  # gap rows (NaN) are decided apart
         self._gap_rows = np.flatnonzero(_row_count(np.isnan(self.pct)))
-        self._columns: dict[int, NDArray[np.float64]] = {}
+        self._gap_pct = self.pct[self._gap_rows]  # gathered once for every definition
         self._raw = None
         if baseline is not None and followup is not None:
             self._raw = (_as_2d(baseline)[self._gap_rows], _as_2d(followup)[self._gap_rows])
@@ -487,7 +518,7 @@ class ResponseProfile:
         if rows.size:
             raw = {} if self._raw is None else {"baseline": self._raw[0], "followup": self._raw[1]}
             gaps = meets_response(
-                self.pct[rows],
+                self._gap_pct,
                 definition.replace(require_no_fever=False),
                 marker=self.marker,
                 **raw,
@@ -497,9 +528,9 @@ class ResponseProfile:
         return _with_fever(pd.arrays.BooleanArray(values, mask), definition, fever)
 
     def _column(self, j: int) -> NDArray[np.float64]:
-        """Column ``j`` of the sorted rows, contiguous (cached: definitions share columns)."""
+        """Column ``j`` of the sorted rows (cached: definitions share columns)."""
         if j not in self._columns:
-            self._columns[j] = np.ascontiguousarray(self._ascending[:, j])
+            self._columns.update(_sorted_rows(self.pct, (j,)))
         return self._columns[j]
 
     def acr_n(

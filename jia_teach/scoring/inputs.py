@@ -72,6 +72,19 @@ class CoreSetTable:
     fever_followup: pd.arrays.BooleanArray | None
     marker: Marker
 
+    @property
+    def whole(self) -> tuple[int, ...]:
+        """Positions of the variables checked to be whole numbers (the joint counts, 0-75).
+
+        :func:`~jia_teach.scoring.criteria.percent_improvement` need not quantise them.
+
+        Examples
+        --------
+        >>> CoreSetTable(np.zeros((0, 6)), np.zeros((0, 6)), None, "esr").whole
+        (3, 4)
+        """
+        return tuple(j for j, v in enumerate(core_set(self.marker)) if v.integer)
+
 
 def _normal(name: str) -> str:
     """A column name as a near-miss check compares it: lower case, separators as ``_``."""

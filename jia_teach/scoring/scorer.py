@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from jia_teach.rules.coreset import Marker
@@ -143,10 +144,14 @@ def decisions(
     data = read_core_set(table, marker=marker, vas_unit=vas_unit)
     defs, flare_def = _resolve(data, limit, flare, definitions)
     fever = data.fever_followup
-    pct = percent_improvement(data.baseline, data.followup)
-    profile = ResponseProfile(pct, data.baseline, data.followup, marker=data.marker)
+    pct = percent_improvement(data.baseline, data.followup, whole=data.whole)
+    # the sorted positions the decisions read (k-th largest, (m+1)-th smallest), and ACR-N's
+    ranks = {3, 1, *(6 - d.min_improved for d in defs.values())}
+    ranks.update(d.max_worsened for d in defs.values() if d.max_worsened < 6)
+    profile = ResponseProfile(pct, data.baseline, data.followup, marker=data.marker, ranks=ranks)
     result: dict[str, object] = {name: profile.meets(d, fever) for name, d in defs.items()}
-    result["acr_n"] = profile.acr_n(worsening_limit=limit).round(2)
+    acr = profile.acr_n(worsening_limit=limit)
+    result["acr_n"] = np.round(acr, 2, out=acr)  # in place: a new array already
     result["flare"] = meets_flare(
         data.baseline, data.followup, flare_def, pct=pct, marker=data.marker
     )
