@@ -135,3 +135,34 @@ def test_every_subset_of_ranks_gives_np_sort_columns():
             assert list(got) == list(ranks)
             for j in ranks:
                 assert np.array_equal(got[j], want[:, j])
+
+
+def _random_table(n: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    cols: dict[str, object] = {}
+    for name, high, step in (
+        ("physician_global", 10, 0.1),
+        ("parent_global", 10, 0.1),
+        ("chaq", 3, 0.125),
+        ("active_joints", 75, 1),
+        ("lom_joints", 75, 1),
+        ("esr", 200, 1),
+    ):
+        for side in ("baseline", "followup"):
+            values = np.round(rng.integers(0, int(high / step) + 1, n) * float(step), 6)
+            values[rng.random(n) < 0.1] = 0.0
+            values[rng.random(n) < 0.08] = np.nan
+            cols[f"{name}_{side}"] = values
+    cols["fever_followup"] = pd.arrays.BooleanArray(rng.random(n) < 0.2, rng.random(n) < 0.1)
+    return pd.DataFrame(cols)
+
+
+def test_decisions_do_not_depend_on_the_block_size(monkeypatch):
+    from jia_teach.scoring import scorer
+
+    table = _random_table(1000, seed=3)
+    whole = scorer.decisions(table, explain=True)  # one block (explain needs the whole table)
+    for rows in (1, 7, 128, 999, 1000, 4096):
+        monkeypatch.setattr(scorer, "BLOCK_ROWS", rows)
+        got = scorer.decisions(table)
+        pd.testing.assert_frame_equal(got, whole[got.columns])
