@@ -161,13 +161,15 @@ def _possible(
     baseline: ArrayLike,
     followup: ArrayLike,
     marker: str,
-    *,
     improve_level: float,
     worsen_limit: float,
     worsen_inclusive: bool,
     min_rise: NDArray[np.float64] | None = None,
 ) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
     """For each missing cell: could its true values make it improved? worsened?
+
+    ``improve_level`` is the improvement that counts, ``worsen_limit`` the worsening
+    (inclusive, as for flare, or strictly beyond it, as for response).
 
     Values are quantised (exact integers). ``min_rise`` holds, per column, the
     smallest rise that counts (quantised), or 0.
@@ -551,11 +553,5 @@ def response_possible(
     marker: str | None = None,
 ) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
     """For each missing cell: could it still improve? worsen? (see ``_possible``)"""
-    return _possible(
-        b,
-        f,
-        marker or definition.marker,
-        improve_level=definition.level,
-        worsen_limit=definition.worsening_limit,
-        worsen_inclusive=False,
-    )
+    d = definition
+    return _possible(b, f, marker or d.marker, d.level, d.worsening_limit, False)

@@ -127,12 +127,5 @@ def flare_possible(
         rise[list(_GLOBALS)] = round(definition.min_rise_global_cm * QUANTUM)
     if definition.min_rise_joints is not None:
         rise[list(_JOINTS)] = definition.min_rise_joints * QUANTUM
-    return _possible(
-        b,
-        f,
-        marker or definition.marker,
-        improve_level=definition.improvement_level,
-        worsen_limit=definition.level,
-        worsen_inclusive=True,
-        min_rise=rise,
-    )
+    d = definition
+    return _possible(b, f, marker or d.marker, d.improvement_level, d.level, True, rise)
