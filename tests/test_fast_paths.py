@@ -17,14 +17,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from jia_teach.scoring import criteria
-from jia_teach.scoring.criteria import (
-    SORT6,
-    _sorted_rows,
-    at_least_at_most,
-    percent_improvement,
-    quantise,
-)
+from jia_teach.scoring import criteria, rowsort
+from jia_teach.scoring.criteria import at_least_at_most, percent_improvement, quantise
+from jia_teach.scoring.rowsort import SORT6
+from jia_teach.scoring.rowsort import sorted_rows as _sorted_rows
 
 
 def test_sort6_sorts_every_zero_one_input():
@@ -38,7 +34,7 @@ def test_sort6_sorts_every_zero_one_input():
 
 def test_sorted_rows_equals_np_sort_across_blocks():
     rng = np.random.default_rng(7)
-    n = criteria._BLOCK * 2 + 123  # two full blocks and a short one
+    n = rowsort._BLOCK * 2 + 123  # two full blocks and a short one
     pct = np.round(rng.normal(0, 60, size=(n, 6)), 2)
     pct[rng.random((n, 6)) < 0.05] = -np.inf
     pct[rng.random((n, 6)) < 0.05] = 30.0
