@@ -31,10 +31,13 @@ Rules at the edges (decided on purpose; see the tests)
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+from jia_teach.scoring.rowsort import sorted_rows
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
@@ -45,6 +48,7 @@ __all__ = [
     "QUANTUM",
     "ResponseProfile",
     "acr_n",
+    "at_least_at_most",
     "classify",
     "meets_response",
     "percent_improvement",
@@ -59,52 +63,82 @@ _GLOBALS = (0, 1)
 _JOINTS = (3, 4)
 
 
-def quantise(values: ArrayLike) -> NDArray[np.float64]:
+def quantise(values: ArrayLike, out: NDArray[np.float64] | None = None) -> NDArray[np.float64]:
     """Values in units of 1e-6, as exact integers held in float64 (NaN kept).
+
+    ``out``, when given, receives the result (a buffer reused column after
+    column: no fresh memory per call).
 
     Examples
     --------
     >>> quantise([2.31, 3.3, float("nan")])
     array([2310000., 3300000.,      nan])
     """
-    out = np.multiply(np.asarray(values, dtype=np.float64), QUANTUM)
-    if isinstance(out, np.ndarray):
-        return np.rint(out, out=out)  # in place: one temporary fewer (speed)
-    return np.rint(out)  # a scalar
+    result = np.multiply(np.asarray(values, dtype=np.float64), QUANTUM, out=out)
+    if isinstance(result, np.ndarray):
+        return np.rint(result, out=result)  # in place: one temporary fewer (speed)
+    return np.rint(result)  # a scalar
 
 
-def percent_improvement(baseline: ArrayLike, followup: ArrayLike) -> NDArray[np.float64]:
+def percent_improvement(
+    baseline: ArrayLike, followup: ArrayLike, *, whole: Sequence[int] = ()
+) -> NDArray[np.float64]:
     """Percent improvement from baseline to follow-up, exact at thresholds.
 
     Parameters
     ----------
     baseline, followup : array_like
         Same shape (usually ``(n, 6)``); NaN marks a missing value.
+    whole : sequence of int, optional
+        Columns of an ``(n, 6)`` pair known to hold whole numbers below 2**53 / 1e6
+        (the joint counts once :func:`~jia_teach.scoring.inputs.read_core_set` has
+        checked them). Quantising such a value changes nothing, so it is skipped:
+        the division is the same correctly rounded division of the same ratio.
 
     Returns
     -------
     numpy.ndarray
         ``100 * (baseline - followup) / baseline``; ``0`` where both are 0,
         ``-inf`` where the baseline is 0 and the follow-up is above 0, ``NaN``
-        where either is missing. Negative values are worsening.
+        where either is missing. Negative values are worsening. A 2-D result
+        is column-major (one contiguous column per variable).
 
     Examples
     --------
     >>> percent_improvement([3.3, 2.3, 0, 0, 10], [2.31, 2.99, 0, 1, float("nan")])
     array([ 30., -30.,   0., -inf,  nan])
     """
-    b = quantise(baseline)
-    f = quantise(followup)
+    b = np.asarray(baseline, dtype=np.float64)
+    f = np.asarray(followup, dtype=np.float64)
+    if b.ndim != 2 or b.shape != f.shape:
+        return _percent(quantise(b), quantise(f))
+    # Column by column, each quantised once into two buffers reused for every column: the
+    # whole-array version made six fresh (n, 6) temporaries (48 MB each at 1 M rows), and
+    # fresh memory costs more than the arithmetic (page faults; benchmarks/README.md).
+    out = np.empty(b.shape, order="F")
+    qb, qf = np.empty(len(b)), np.empty(len(b))
+    for j in range(b.shape[1]):
+        if j in whole:
+            _percent(b[:, j], f[:, j], out=out[:, j])
+        else:
+            _percent(quantise(b[:, j], out=qb), quantise(f[:, j], out=qf), out=out[:, j])
+    return out
+
+
+def _percent(
+    qb: NDArray[np.float64], qf: NDArray[np.float64], out: NDArray[np.float64] | None = None
+) -> NDArray[np.float64]:
+    """``(100 * (qb - qf)) / qb`` of exact integers (one rounding), with the baseline-0 rule."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        pct = np.subtract(b, f)  # (100 * (b - f)) / b, in place; same operations and rounding
+        pct = np.subtract(qb, qf, out=out)  # (100 * (b - f)) / b, in place; one rounding
         pct *= 100.0
-        pct /= b
+        pct /= qb
     if pct.ndim == 0:  # a scalar
-        return np.where(b == 0, np.where(f > 0, -np.inf, np.where(f == 0, 0.0, np.nan)), pct)
-    zero = np.nonzero(b == 0)
+        return np.where(qb == 0, np.where(qf > 0, -np.inf, np.where(qf == 0, 0.0, np.nan)), pct)
+    zero = np.nonzero(qb == 0)
     if zero[0].size:
         # only the (few) zero-baseline cells are rewritten: 0 -> 0 no change, 0 -> more worse
-        fz = f[zero]
+        fz = qf[zero]
         pct[zero] = np.where(fz > 0, -np.inf, np.where(fz == 0, 0.0, np.nan))
     return pct
 
@@ -128,13 +162,15 @@ def _possible(
     baseline: ArrayLike,
     followup: ArrayLike,
     marker: str,
-    *,
     improve_level: float,
     worsen_limit: float,
     worsen_inclusive: bool,
     min_rise: NDArray[np.float64] | None = None,
 ) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
     """For each missing cell: could its true values make it improved? worsened?
+
+    ``improve_level`` is the improvement that counts, ``worsen_limit`` the worsening
+    (inclusive, as for flare, or strictly beyond it, as for response).
 
     Values are quantised (exact integers). ``min_rise`` holds, per column, the
     smallest rise that counts (quantised), or 0.
@@ -167,6 +203,44 @@ def _three_valued(
     certain_true: NDArray[np.bool_], certain_false: NDArray[np.bool_]
 ) -> pd.arrays.BooleanArray:
     return pd.arrays.BooleanArray(certain_true, ~(certain_true | certain_false))
+
+
+def at_least_at_most(
+    good: NDArray[np.uint8],
+    bad: NDArray[np.uint8],
+    missing: NDArray[np.uint8],
+    k: int,
+    m: int,
+    possible: Callable[[NDArray[np.intp]], tuple[NDArray[np.bool_], ...]] | None = None,
+) -> pd.arrays.BooleanArray:
+    """Per row, three-valued: at least ``k`` variables good and at most ``m`` bad?
+
+    ``good``, ``bad`` and ``missing`` count the known good, the known bad and the
+    missing variables of each row (a response: improved and worsened; a flare:
+    worsened and improved). Without ``possible`` every missing variable could be
+    good or bad. ``possible(rows)`` returns, for those rows' cells, which are
+    missing, which could still be good and which bad (``_possible``).
+
+    Speed: only the rows whose answer a gap could still change are analysed.
+    Where the answer stands even with every missing variable counted both good
+    and bad, the exact counts (never more than ``missing``) give it too.
+
+    Examples
+    --------
+    >>> at_least_at_most(np.array([3, 2, 3], np.uint8), np.array([0, 0, 2], np.uint8),
+    ...                  np.array([1, 1, 0], np.uint8), 3, 1).tolist()
+    [True, <NA>, False]
+    """
+    may_good = may_bad = missing
+    if possible is not None:
+        settled = ((good >= k) & (bad + missing <= m)) | (good + missing < k) | (bad > m)
+        rows = np.flatnonzero((missing > 0) & ~settled)
+        if rows.size:
+            gap, can_good, can_bad = possible(rows)
+            may_good, may_bad = missing.copy(), missing.copy()
+            may_good[rows] = np.count_nonzero(gap & can_good, axis=1)
+            may_bad[rows] = np.count_nonzero(gap & can_bad, axis=1)
+    return _three_valued((good >= k) & (bad + may_bad <= m), (good + may_good < k) | (bad > m))
 
 
 def classify(pct: ArrayLike, level: float, worsening_limit: float) -> NDArray[np.int8]:
@@ -254,21 +328,16 @@ def meets_response(
     """
     arr = _as_2d(pct)
     improved, worsened, missing = _counts(arr, definition.level, definition.worsening_limit)
-    may_improve = may_worsen = missing
-    if baseline is not None and followup is not None and missing.any():
-        # Speed (benchmarks/README.md): only rows with a gap are analysed; elsewhere 0 = missing.
-        rows = np.flatnonzero(missing)
-        can_improve, can_worsen = response_possible(
-            _as_2d(baseline)[rows], _as_2d(followup)[rows], definition, marker
-        )
-        gap = np.isnan(arr[rows])
-        may_improve, may_worsen = np.zeros_like(missing), np.zeros_like(missing)
-        may_improve[rows] = np.count_nonzero(gap & can_improve, axis=1)
-        may_worsen[rows] = np.count_nonzero(gap & can_worsen, axis=1)
-    k, m = definition.min_improved, definition.max_worsened
-    result = _three_valued(
-        (improved >= k) & (worsened + may_worsen <= m),
-        (improved + may_improve < k) | (worsened > m),
+    possible = None
+    if baseline is not None and followup is not None:
+        b, f = _as_2d(baseline), _as_2d(followup)
+
+        def possible(rows: NDArray[np.intp]) -> tuple[NDArray[np.bool_], ...]:
+            can_improve, can_worsen = response_possible(b[rows], f[rows], definition, marker)
+            return np.isnan(arr[rows]), can_improve, can_worsen
+
+    result = at_least_at_most(
+        improved, worsened, missing, definition.min_improved, definition.max_worsened, possible
     )
     return _with_fever(result, definition, fever)
 
@@ -327,6 +396,10 @@ class ResponseProfile:
         The raw values, for the missing-value rule.
     marker : {"esr", "crp"}, optional
         The marker the arrays hold (see :func:`meets_response`).
+    ranks : iterable of int, optional
+        The sorted positions to prepare now (``6 - k`` and ``m`` of each definition
+        to be decided; 1 and 3 for ACR-N); default all six. Any other is prepared
+        when first asked for.
 
     Examples
     --------
@@ -345,12 +418,13 @@ class ResponseProfile:
         baseline: ArrayLike | None = None,
         followup: ArrayLike | None = None,
         marker: str | None = None,
+        ranks: Iterable[int] = range(6),
     ) -> None:
         self.pct = _as_2d(pct)
         self.marker = marker
-        self._ascending = np.sort(self.pct, axis=1)  # NaN sorts last; gap rows are decided apart
+        self._columns = sorted_rows(self.pct, ranks)  # gap rows (NaN) are decided apart
         self._gap_rows = np.flatnonzero(_row_count(np.isnan(self.pct)))
-        self._columns: dict[int, NDArray[np.float64]] = {}
+        self._gap_pct = self.pct[self._gap_rows]  # gathered once for every definition
         self._raw = None
         if baseline is not None and followup is not None:
             self._raw = (_as_2d(baseline)[self._gap_rows], _as_2d(followup)[self._gap_rows])
@@ -368,7 +442,7 @@ class ResponseProfile:
         if rows.size:
             raw = {} if self._raw is None else {"baseline": self._raw[0], "followup": self._raw[1]}
             gaps = meets_response(
-                self.pct[rows],
+                self._gap_pct,
                 definition.replace(require_no_fever=False),
                 marker=self.marker,
                 **raw,
@@ -378,9 +452,9 @@ class ResponseProfile:
         return _with_fever(pd.arrays.BooleanArray(values, mask), definition, fever)
 
     def _column(self, j: int) -> NDArray[np.float64]:
-        """Column ``j`` of the sorted rows, contiguous (cached: definitions share columns)."""
+        """Column ``j`` of the sorted rows (cached: definitions share columns)."""
         if j not in self._columns:
-            self._columns[j] = np.ascontiguousarray(self._ascending[:, j])
+            self._columns.update(sorted_rows(self.pct, (j,)))
         return self._columns[j]
 
     def acr_n(
@@ -401,11 +475,5 @@ def response_possible(
     marker: str | None = None,
 ) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
     """For each missing cell: could it still improve? worsen? (see ``_possible``)"""
-    return _possible(
-        b,
-        f,
-        marker or definition.marker,
-        improve_level=definition.level,
-        worsen_limit=definition.worsening_limit,
-        worsen_inclusive=False,
-    )
+    d = definition
+    return _possible(b, f, marker or d.marker, d.level, d.worsening_limit, False)

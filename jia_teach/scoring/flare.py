@@ -28,7 +28,7 @@ from jia_teach.scoring.criteria import (
     _as_2d,
     _possible,
     _row_count,
-    _three_valued,
+    at_least_at_most,
     percent_improvement,
     quantise,
 )
@@ -83,19 +83,13 @@ def meets_flare(
     worsened = _row_count(flare_worse(b, f, arr, definition))
     improved = _row_count(arr >= definition.improvement_level)
     missing = _row_count(np.isnan(arr))
-    may_improve = may_worsen = missing
-    if missing.any():
-        # Speed (benchmarks/README.md): only rows with a gap are analysed; elsewhere 0 = missing.
-        rows = np.flatnonzero(missing)
+
+    def possible(rows: NDArray[np.intp]) -> tuple[NDArray[np.bool_], ...]:
         can_improve, can_worsen = flare_possible(b[rows], f[rows], definition, marker)
-        gap = np.isnan(arr[rows])
-        may_improve, may_worsen = np.zeros_like(missing), np.zeros_like(missing)
-        may_improve[rows] = np.count_nonzero(gap & can_improve, axis=1)
-        may_worsen[rows] = np.count_nonzero(gap & can_worsen, axis=1)
-    k, m = definition.min_worsened, definition.max_improved
-    return _three_valued(
-        (worsened >= k) & (improved + may_improve <= m),
-        (worsened + may_worsen < k) | (improved > m),
+        return np.isnan(arr[rows]), can_worsen, can_improve  # a flare's "good" is a worsening
+
+    return at_least_at_most(
+        worsened, improved, missing, definition.min_worsened, definition.max_improved, possible
     )
 
 
@@ -108,10 +102,16 @@ def flare_worse(
     """Which known cells count as worsened for ``definition`` (minimum rises applied)."""
     worse = pct <= -definition.level  # worse by >= level %, without a negated copy
     if definition.min_rise_global_cm is not None:
-        rise = quantise(f[:, _GLOBALS]) - quantise(b[:, _GLOBALS])
-        worse[:, _GLOBALS] &= rise >= round(definition.min_rise_global_cm * QUANTUM)
+        least = round(definition.min_rise_global_cm * QUANTUM)
+        # column by column into two reused buffers (a fresh (n, 2) temporary per step made
+        # this the slowest part of flare); the same exact integers as quantising the pair
+        qf, qb = np.empty(len(b)), np.empty(len(b))
+        for j in _GLOBALS:
+            rise = np.subtract(quantise(f[:, j], out=qf), quantise(b[:, j], out=qb), out=qf)
+            worse[:, j] &= rise >= least
     if definition.min_rise_joints is not None:
-        worse[:, _JOINTS] &= (f[:, _JOINTS] - b[:, _JOINTS]) >= definition.min_rise_joints
+        for j in _JOINTS:
+            worse[:, j] &= (f[:, j] - b[:, j]) >= definition.min_rise_joints
     return worse
 
 
@@ -127,12 +127,5 @@ def flare_possible(
         rise[list(_GLOBALS)] = round(definition.min_rise_global_cm * QUANTUM)
     if definition.min_rise_joints is not None:
         rise[list(_JOINTS)] = definition.min_rise_joints * QUANTUM
-    return _possible(
-        b,
-        f,
-        marker or definition.marker,
-        improve_level=definition.improvement_level,
-        worsen_limit=definition.level,
-        worsen_inclusive=True,
-        min_rise=rise,
-    )
+    d = definition
+    return _possible(b, f, marker or d.marker, d.improvement_level, d.level, True, rise)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -71,6 +71,19 @@ class CoreSetTable:
     followup: NDArray[np.float64]
     fever_followup: pd.arrays.BooleanArray | None
     marker: Marker
+
+    @property
+    def whole(self) -> tuple[int, ...]:
+        """Positions of the variables checked to be whole numbers (the joint counts, 0-75).
+
+        :func:`~jia_teach.scoring.criteria.percent_improvement` need not quantise them.
+
+        Examples
+        --------
+        >>> CoreSetTable(np.zeros((0, 6)), np.zeros((0, 6)), None, "esr").whole
+        (3, 4)
+        """
+        return tuple(j for j, v in enumerate(core_set(self.marker)) if v.integer)
 
 
 def _normal(name: str) -> str:
@@ -286,6 +299,15 @@ def _written(value: object) -> str:
     return repr(value)
 
 
+def _refuse_first(
+    bad: NDArray[np.bool_], problem: Callable[[int], str], column: str, allowed: str
+) -> None:
+    """Raise for the first bad cell (its 1-based row), with ``problem(position)``; else nothing."""
+    if bad.any():
+        pos = int(np.flatnonzero(bad)[0])
+        raise InvalidValueError(problem(pos), column=column, row=pos + 1, allowed=allowed)
+
+
 def _checked(series: pd.Series, column: str, var: Variable, vas_unit: VasUnit) -> NDArray:
     integer_dtype = pd.api.types.is_integer_dtype(series.dtype)
     scale = 10.0 if (var.kind == "global" and vas_unit == "mm") else 1.0
@@ -306,15 +328,12 @@ def _checked(series: pd.Series, column: str, var: Variable, vas_unit: VasUnit) -
             )
         raise InvalidValueError(problem, column=column, row=pos + 1, allowed=allowed)
     if var.integer and not integer_dtype:
-        frac = ~np.isnan(arr) & (arr != np.floor(arr))
-        if frac.any():
-            pos = int(np.flatnonzero(frac)[0])
-            raise InvalidValueError(
-                f"{_shown(series, arr, pos)} is not a whole number of joints",
-                column=column,
-                row=pos + 1,
-                allowed=allowed,
-            )
+        _refuse_first(
+            ~np.isnan(arr) & (arr != np.floor(arr)),
+            lambda pos: f"{_shown(series, arr, pos)} is not a whole number of joints",
+            column,
+            allowed,
+        )
     return arr / scale if scale != 1.0 else arr
 
 
@@ -343,14 +362,12 @@ def parse_fever(values: object, column: str = FEVER_COLUMN) -> pd.arrays.Boolean
         truth = words.isin(_TRUE).to_numpy(dtype=bool, na_value=False)
         falsity = words.isin(_FALSE).to_numpy(dtype=bool, na_value=False)
         bad = ~missing & ~truth & ~falsity
-    if bad.any():
-        pos = int(np.flatnonzero(bad)[0])
-        raise InvalidValueError(
-            f"{_written(series.iloc[pos])} is not a fever flag",
-            column=column,
-            row=pos + 1,
-            allowed="true/false, yes/no, 1/0, or blank for unknown",
-        )
+    _refuse_first(
+        bad,
+        lambda pos: f"{_written(series.iloc[pos])} is not a fever flag",
+        column,
+        "true/false, yes/no, 1/0, or blank for unknown",
+    )
     return pd.arrays.BooleanArray(np.asarray(truth, dtype=bool), np.asarray(missing, dtype=bool))
 
 

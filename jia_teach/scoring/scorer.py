@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from jia_teach.rules.coreset import Marker
@@ -112,6 +113,54 @@ def _resolve(
     return defs, flare
 
 
+#: Rows decided at a time. A block's (rows, 6) temporaries (6 MB) come back from the
+#: allocator block after block, where whole-table ones (48 MB at 1 M rows) are fresh pages every
+#: call, which cost more than the arithmetic (benchmarks/README.md). The rules are the same
+#: functions either way; the results do not depend on the block size (tests/test_fast_paths.py).
+BLOCK_ROWS = 1 << 17
+
+
+def _decide(
+    data: CoreSetTable,
+    defs: Mapping[str, ResponseDefinition],
+    flare_def: FlareDefinition,
+    limit: float,
+    block: int,
+) -> tuple[np.ndarray, dict[str, object]]:
+    """Every decision of every row, ``block`` rows at a time; the last block's percentages."""
+    n = len(data.baseline)
+    fever = data.fever_followup
+    verdicts = {name: (np.empty(n, bool), np.empty(n, bool)) for name in [*defs, "flare"]}
+    acr = np.empty(n)
+    # the sorted positions the decisions read (k-th largest, (m+1)-th smallest), and ACR-N's
+    ranks = {3, 1, *(6 - d.min_improved for d in defs.values())}
+    ranks.update(d.max_worsened for d in defs.values() if d.max_worsened < 6)
+    pct = np.empty((0, 6))
+    for start in range(0, n, block):
+        rows = slice(start, start + block)
+        b, f = data.baseline[rows], data.followup[rows]
+        pct = percent_improvement(b, f, whole=data.whole)
+        profile = ResponseProfile(pct, b, f, marker=data.marker, ranks=ranks)
+        decided = {
+            name: profile.meets(d, None if fever is None else fever[rows])
+            for name, d in defs.items()
+        }
+        decided["flare"] = meets_flare(b, f, flare_def, pct=pct, marker=data.marker)
+        for name, verdict in decided.items():
+            verdicts[name][0][rows] = verdict.to_numpy(dtype=bool, na_value=False)
+            verdicts[name][1][rows] = verdict.isna()
+        np.round(profile.acr_n(worsening_limit=limit), 2, out=acr[rows])
+    result: dict[str, object] = {
+        name: pd.arrays.BooleanArray(values, mask) for name, (values, mask) in verdicts.items()
+    }
+    # Nullable, like the decisions beside it: an ACR-N that depends on a missing value shows as
+    # <NA> in the same table as an undecided criterion, not NaN (issue 19: one way to show "not
+    # known"). The mask wraps the block buffer without a copy.
+    result["acr_n"] = pd.arrays.FloatingArray(acr, np.isnan(acr))
+    result["flare"] = result.pop("flare")  # after acr_n, as documented
+    return pct, result
+
+
 def decisions(
     table: pd.DataFrame,
     *,
@@ -143,16 +192,9 @@ def decisions(
     data = read_core_set(table, marker=marker, vas_unit=vas_unit)
     defs, flare_def = _resolve(data, limit, flare, definitions)
     fever = data.fever_followup
-    pct = percent_improvement(data.baseline, data.followup)
-    profile = ResponseProfile(pct, data.baseline, data.followup, marker=data.marker)
-    result: dict[str, object] = {name: profile.meets(d, fever) for name, d in defs.items()}
-    # Nullable, like the decisions beside it: an ACR-N that depends on a missing value shows
-    # as <NA> in the same table as an undecided criterion, not NaN (issue 19: one way to show
-    # "not known").
-    result["acr_n"] = pd.array(profile.acr_n(worsening_limit=limit).round(2), dtype="Float64")
-    result["flare"] = meets_flare(
-        data.baseline, data.followup, flare_def, pct=pct, marker=data.marker
-    )
+    n = len(table)
+    # explain reads the whole table's percentages: one block then
+    pct, result = _decide(data, defs, flare_def, limit, max(n, 1) if explain else BLOCK_ROWS)
     if fever is not None:
         no_fever = ~fever
         for name, d in defs.items():
@@ -162,7 +204,7 @@ def decisions(
         from jia_teach.scoring.explain import explain
 
         result.update(explain(data, pct, defs, flare_def, result))
-    return pd.DataFrame(result, index=table.index)
+    return pd.DataFrame(result, index=table.index, copy=False)  # the arrays are new: no copy
 
 
 def score(
