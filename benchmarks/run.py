@@ -26,6 +26,7 @@ HERE = Path(__file__).resolve().parent  # a script: its folder is already on sys
 import bench_browser  # noqa: E402
 import bench_cohort  # noqa: E402
 import bench_import  # noqa: E402
+import bench_long  # noqa: E402
 import bench_pool  # noqa: E402
 import bench_scoring  # noqa: E402
 import bench_streaming  # noqa: E402
@@ -39,6 +40,7 @@ SECTIONS = {
     "scoring": bench_scoring.run,
     "streaming": bench_streaming.run,
     "visits": bench_visits.run,
+    "long": bench_long.run,  # --long in bounded memory: 10^6 and 10^7 visits (issue 20)
     "cohort": bench_cohort.run,
     "pool": bench_pool.run,
     "widgets": bench_widgets.run,

@@ -166,7 +166,12 @@ def _parser() -> argparse.ArgumentParser:
         help="show a progress bar on stderr even when it is not a terminal",
     )
     long = s.add_argument_group("visit tables (one row per visit)")
-    long.add_argument("--long", action="store_true", help="the input has one row per visit")
+    long.add_argument(
+        "--long",
+        action="store_true",
+        help="the input has one row per visit (a CSV over 16 MB, or a pipe, is paired by "
+        "parts of whole patients spilled to TMPDIR, in bounded memory; the same output)",
+    )
     long.add_argument("--patient", help="column of patient ids (with --long)")
     long.add_argument("--time", help="column of visit dates or study days (with --long)")
     long.add_argument(

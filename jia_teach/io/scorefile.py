@@ -5,7 +5,10 @@ prints), so a script gets every guarantee the CLI gives:
 
 * **Streaming.** A wide table is read, scored and written a block at a time (CSV about 8 MB,
   Excel 65,536 rows, Parquet one row group), so memory does not grow with the file. A visit
-  table (``long=True``) is paired in memory.
+  table (``long=True``) in a CSV file larger than 16 MB (or a pipe) is partitioned by
+  patient on disk and paired a part at a time (:mod:`jia_teach.io.longfile`), so memory is
+  bounded there too; smaller files, Excel and Parquet inputs and a callable baseline are
+  paired in memory (the same output).
 * **True places in errors.** Every refusal is one :class:`~jia_teach.rules.errors.JiaInputError`
   naming the input file, the physical line of a CSV file (a quoted line break counts), the
   sheet row of an xlsx file or the global row of a Parquet file, the column, the value as it
@@ -97,7 +100,7 @@ def score_file(
     long: bool = False,
     patient: str | None = None,
     time: str | None = None,
-    baseline: str = "first",
+    baseline: Any = "first",
     label: str | None = None,
     window: tuple[float, float] | None = None,
     marker: str | None = None,
@@ -124,7 +127,9 @@ def score_file(
         (``sys.stdout.buffer``) for CSV on a stream.
     long, patient, time, baseline, label, window
         A visit table (one row per visit): paired by :func:`jia_teach.pair_visits` with these
-        options, then scored.
+        options, then scored. A CSV file over 16 MB (or a pipe) is paired by parts of whole
+        patients in bounded memory (:mod:`jia_teach.io.longfile`; the same output); a
+        callable ``baseline`` is always paired in memory.
     marker, vas_unit, worsening_limit, explain
         As for :func:`jia_teach.score`.
     flare : str or FlareDefinition
@@ -284,7 +289,7 @@ class _Job:
                 writer.abort()
         return ScoredFile(str(self.name), rows)
 
-    # --- visit tables: paired in memory ----------------------------------------------------
+    # --- visit tables: in memory, or a part of whole patients at a time --------------------
     def long(
         self,
         options: dict[str, Any],
@@ -304,6 +309,26 @@ class _Job:
             check_unique(src.header)
         except JiaInputError as exc:
             raise JiaInputError(exc.describe(row_label=src.header_where())) from None
+        from jia_teach.io.longfile import bounded, score_long
+
+        if bounded(src, baseline):
+            chunks = _read_ahead(src.chunks())
+            try:
+                rows, unpaired = score_long(
+                    src,
+                    chunks,
+                    self._writing,
+                    patient=patient,
+                    time=time,
+                    baseline=baseline,
+                    label=label,
+                    window=window,
+                    options=options,
+                    progress=self.progress,
+                )
+            finally:
+                chunks.close()
+            return ScoredFile(str(self.name), rows, unpaired)
         chunks = []
         parts = []
         for chunk in src.chunks():
@@ -338,14 +363,20 @@ class _Job:
                 raise JiaInputError(exc.describe(row_label=src.header_where())) from None
             raise JiaInputError(exc.describe(row_label=where(exc.row, exc.column))) from None
         unpaired = scored.attrs.get("unpaired", ())
+        with self._writing([str(c) for c in scored.columns]) as writer:
+            writer.write_frame(scored)
+        return ScoredFile(str(self.name), len(scored), tuple(unpaired))
+
+    @contextlib.contextmanager
+    def _writing(self, columns: list[str]) -> Iterator[Any]:
+        """The output's writer, atomic and private; closed on success, aborted on any exit."""
         with _output(self.output, force=self.force, inputs=[self.src_path]) as handle:
-            writer = self._writer(handle, [str(c) for c in scored.columns])
+            writer = self._writer(handle, columns)
             try:
-                writer.write_frame(scored)
+                yield writer
                 writer.close()
             finally:
                 writer.abort()
-        return ScoredFile(str(self.name), len(scored), tuple(unpaired))
 
 
 def _read_ahead(chunks: Iterator[Any]) -> Generator[Any, None, None]:

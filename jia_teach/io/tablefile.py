@@ -148,9 +148,12 @@ class _CsvChunk:
 
     def where(self, row: int, column: str | None = None) -> str:
         data_row = self.block.first_row + row - 1
-        return (
-            f"{self.block.source.name} line {self.block.line_of(row, column)} (data row {data_row})"
-        )
+        return csv_place(self.block.source.name, self.block.line_of(row, column), data_row)
+
+
+def csv_place(name: str, line: int, data_row: int) -> str:
+    """How an error names a place in a CSV file: its physical line and its data row."""
+    return f"{name} line {line} (data row {data_row})"
 
 
 def _floats(col: Any) -> pd.Series:

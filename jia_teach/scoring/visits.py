@@ -134,8 +134,28 @@ def _check_names(visits: pd.DataFrame, patient: str, time: str, label: str | Non
     return columns
 
 
+def label_text(values: pd.Series) -> pd.Series:
+    """Visit labels as compared with a baseline label: text, spaces at either end removed."""
+    return values.astype("string").str.strip()
+
+
+def no_label_error(baseline: str, label: str, seen: list[str]) -> JiaInputError:
+    """The error for a baseline label that no visit has; ``seen``: the labels in first-seen
+    order (the first eleven and any that match but for case are enough)."""
+    close = [v for v in seen if v.lower() == baseline.strip().lower()]
+    hint = f"; did you mean {close[0]!r}? (case counts)" if close else ""
+    shown = ", ".join(repr(v) for v in seen[:10]) + (", ..." if len(seen) > 10 else "")
+    return JiaInputError(
+        f"no visit has the label {baseline!r}{hint}",
+        column=label,
+        allowed=f"a label found in the column: {shown}"
+        if seen
+        else "a label (the column is empty)",
+    )
+
+
 def _baseline_mask(
-    visits: pd.DataFrame, baseline: Baseline, label: str | None
+    visits: pd.DataFrame, baseline: Baseline, label: str | None, whole: bool = True
 ) -> np.ndarray | None:
     if callable(baseline):
         mask = baseline(visits)
@@ -162,20 +182,10 @@ def _baseline_mask(
             column="label",
             allowed="label='<column of visit labels>' (command line: --label COLUMN)",
         )
-    text = visits[label].astype("string").str.strip()
+    text = label_text(visits[label])
     mask = (text == baseline.strip()).to_numpy(dtype=bool, na_value=False)
-    if len(visits) and not mask.any():
-        seen = [str(v) for v in pd.unique(text.dropna()) if str(v)]
-        close = [v for v in seen if v.lower() == baseline.strip().lower()]
-        hint = f"; did you mean {close[0]!r}? (case counts)" if close else ""
-        shown = ", ".join(repr(v) for v in seen[:10]) + (", ..." if len(seen) > 10 else "")
-        raise JiaInputError(
-            f"no visit has the label {baseline!r}{hint}",
-            column=label,
-            allowed=f"a label found in the column: {shown}"
-            if seen
-            else "a label (the column is empty)",
-        )
+    if whole and len(visits) and not mask.any():
+        raise no_label_error(baseline, label, [str(v) for v in pd.unique(text.dropna()) if str(v)])
     return mask
 
 
@@ -235,38 +245,81 @@ def pair_visits(
     >>> pair_visits(v, patient="id", time="date", window=(84, 14))["followup_row"].tolist()
     [2]
     """
+    return _pair(visits, patient, time, baseline, label, window)
+
+
+def _check_window(baseline: Baseline, window: tuple[float, float]) -> tuple[float, float]:
+    if baseline == "previous":
+        raise JiaInputError(
+            "a window counts days from the baseline; with baseline='previous' every "
+            "visit is its own window",
+            column="window",
+            allowed="window with baseline='first', a label or a callable",
+        )
+    try:
+        target, tolerance = (float(x) for x in window)
+    except (TypeError, ValueError):
+        target = tolerance = np.nan
+    if not (np.isfinite(target) and np.isfinite(tolerance) and tolerance >= 0):
+        raise InvalidValueError(
+            f"{window!r} is not a window",
+            column="window",
+            allowed="(target days, tolerance days), tolerance 0 or more",
+        )
+    return target, tolerance
+
+
+def patient_ids(ids: pd.Series) -> pd.Series:
+    """Patient ids as compared: text without the spaces at its ends (module docstring)."""
+    if ids.dtype == object or pd.api.types.is_string_dtype(ids.dtype):
+        stripped = ids.map(lambda v: v.strip() if isinstance(v, str) else v)
+        return pd.Series(stripped.to_numpy(dtype=object), index=ids.index, name=ids.name)
+    return ids
+
+
+def _pair(
+    visits: pd.DataFrame,
+    patient: str,
+    time: str,
+    baseline: Baseline,
+    label: str | None,
+    window: tuple[float, float] | None,
+    *,
+    rows: np.ndarray | None = None,
+    times: tuple[np.ndarray, pd.Series, bool] | None = None,
+    whole: bool = True,
+) -> pd.DataFrame:
+    """:func:`pair_visits` on ``visits``, which may be a part of a larger table.
+
+    ``rows``: the 1-based number of each visit in the whole table (default: its position),
+    used in errors and in ``baseline_row``/``followup_row``. ``times``: the time column as
+    :func:`~jia_teach.scoring.visittimes._times` read it over the whole table. ``whole``:
+    False when ``visits`` holds whole patients of a larger table whose baseline label was
+    looked for over the whole table (a part without it is no error).
+    """
     if not isinstance(visits, pd.DataFrame):
         raise TypeError(f"expected a pandas DataFrame, got {type(visits).__name__}")
     columns = _check_names(visits, patient, time, label)
     if window is not None:
-        if baseline == "previous":
-            raise JiaInputError(
-                "a window counts days from the baseline; with baseline='previous' every "
-                "visit is its own window",
-                column="window",
-                allowed="window with baseline='first', a label or a callable",
-            )
-        try:
-            target, tolerance = (float(x) for x in window)
-        except (TypeError, ValueError):
-            target = tolerance = np.nan
-        if not (np.isfinite(target) and np.isfinite(tolerance) and tolerance >= 0):
-            raise InvalidValueError(
-                f"{window!r} is not a window",
-                column="window",
-                allowed="(target days, tolerance days), tolerance 0 or more",
-            )
+        target, tolerance = _check_window(baseline, window)
+    number = np.arange(1, len(visits) + 1) if rows is None else np.asarray(rows, dtype=np.int64)
     ids = visits[patient]
     missing = _blank(ids)
     if missing.any():
         raise InvalidValueError(
-            "no patient id", column=patient, row=int(np.flatnonzero(missing)[0]) + 1
+            "no patient id", column=patient, row=int(number[np.flatnonzero(missing)[0]])
         )
-    key, shown, dates = _times(visits[time], time)
-    if ids.dtype == object or pd.api.types.is_string_dtype(ids.dtype):
-        # an id is compared without the spaces at its ends (module docstring)
-        stripped = ids.map(lambda v: v.strip() if isinstance(v, str) else v)
-        ids = pd.Series(stripped.to_numpy(dtype=object), index=ids.index, name=ids.name)
+    if times is None:
+        try:
+            times = _times(visits[time], time)
+        except JiaInputError as exc:
+            if exc.row is None or rows is None:
+                raise
+            raise type(exc)(
+                exc.problem, column=exc.column, row=int(number[exc.row - 1]), allowed=exc.allowed
+            ) from None
+    key, shown, dates = times
+    ids = patient_ids(ids)
     # speed: hashing plain Python objects is several times faster than Arrow-backed text here
     plain = ids.to_numpy(dtype=object)
     try:
@@ -277,17 +330,18 @@ def pair_visits(
     sc, st = codes[order], key[order]
     same = np.flatnonzero((sc[1:] == sc[:-1]) & (st[1:] == st[:-1]))
     if len(same):
-        a, b = sorted((int(order[same[0]]) + 1, int(order[same[0] + 1]) + 1))
+        i, j = sorted((int(order[same[0]]), int(order[same[0] + 1])))
         raise InvalidValueError(
-            f"rows {a} and {b} are two visits of patient {_plain(ids.iloc[a - 1])!r} at the "
-            f"same time ({visits[time].iloc[a - 1]}); keep one, or give each its own time",
+            f"rows {number[i]} and {number[j]} are two visits of patient "
+            f"{_plain(ids.iloc[i])!r} at the same time ({visits[time].iloc[i]}); keep one, or "
+            "give each its own time",
             column=time,
-            row=b,
+            row=int(number[j]),
         )
     n = len(order)
     starts = np.flatnonzero(np.concatenate(([True], sc[1:] != sc[:-1]))) if n else np.array([], int)
     group_of = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, n)))
-    mask = _baseline_mask(visits, baseline, label)
+    mask = _baseline_mask(visits, baseline, label, whole)
     if mask is None and baseline == "previous":
         is_start = np.zeros(n, dtype=bool)
         is_start[starts] = True
@@ -301,14 +355,14 @@ def pair_visits(
             per_group = np.bincount(group_of[sorted_mask], minlength=len(starts))
             if (per_group > 1).any():
                 g = int(np.flatnonzero(per_group > 1)[0])
-                rows = sorted(
-                    int(order[p]) + 1 for p in np.flatnonzero(sorted_mask & (group_of == g))[:2]
+                two = sorted(
+                    int(number[order[p]]) for p in np.flatnonzero(sorted_mask & (group_of == g))[:2]
                 )
                 raise JiaInputError(
-                    f"rows {rows[0]} and {rows[1]} are both baseline visits of patient "
+                    f"rows {two[0]} and {two[1]} are both baseline visits of patient "
                     f"{_plain(uniques[g])!r}",
                     column=label or "baseline",
-                    row=rows[1],
+                    row=two[1],
                 )
             base_of_group = np.full(len(starts), -1)
             base_of_group[group_of[sorted_mask]] = np.flatnonzero(sorted_mask)
@@ -328,37 +382,34 @@ def pair_visits(
             fpos, bpos = fpos[np.sort(first)], bpos[np.sort(first)]
     paired = np.zeros(len(starts), dtype=bool)
     paired[group_of[fpos]] = True
-    unpaired = tuple(_plain(ids.iloc[int(order[starts[g]])]) for g in np.flatnonzero(~paired))
+    unpaired = tuple(map(_plain, ids.to_numpy()[order[starts[~paired]]].tolist()))
     b_rows, f_rows = order[bpos], order[fpos]
     out: dict[str, Any] = {
         patient: ids.iloc[f_rows].reset_index(drop=True),
         "baseline_time": shown.iloc[b_rows].reset_index(drop=True),
         "followup_time": shown.iloc[f_rows].reset_index(drop=True),
         "days_from_baseline": _days(key[f_rows] - key[b_rows], dates),
-        "baseline_row": b_rows + 1,
-        "followup_row": f_rows + 1,
+        "baseline_row": number[b_rows],
+        "followup_row": number[f_rows],
     }
     carried = [c for c in _STEMS if c in columns]
     carried += [c for c in columns if c not in carried and c not in (patient, time)]
     for c in carried:
-        for side, rows in (("baseline", b_rows), ("followup", f_rows)):
-            out[f"{c}_{side}"] = visits[c].iloc[rows].reset_index(drop=True)
+        for side, picked in (("baseline", b_rows), ("followup", f_rows)):
+            out[f"{c}_{side}"] = visits[c].iloc[picked].reset_index(drop=True)
     result = pd.DataFrame(out)
     result.attrs["unpaired"] = unpaired
     return result
 
 
-def score_visits(
-    visits: pd.DataFrame,
-    *,
-    patient: str,
-    time: str,
-    baseline: Baseline = "first",
-    label: str | None = None,
-    window: tuple[float, float] | None = None,
-    **options: Any,
-) -> pd.DataFrame:
-    """:func:`pair_visits` then :func:`jia_teach.score` (``options`` go to ``score``).
+_PAIRING = ("baseline", "label", "window")
+
+
+def score_visits(visits: pd.DataFrame, *, patient: str, time: str, **options: Any) -> pd.DataFrame:
+    """:func:`pair_visits` then :func:`jia_teach.score`.
+
+    ``baseline``, ``label`` and ``window`` in ``options`` go to :func:`pair_visits` (same
+    defaults), every other option to ``score``.
 
     Examples
     --------
@@ -369,13 +420,19 @@ def score_visits(
       id  days_from_baseline  acr50
     0  A                84.0   True
     """
+    pairing = {k: options.pop(k) for k in _PAIRING if k in options}
+    pairs = pair_visits(visits, patient=patient, time=time, **pairing)
+    return score_pairs(pairs, **options)
+
+
+def score_pairs(pairs: pd.DataFrame, **options: Any) -> pd.DataFrame:
+    """:func:`jia_teach.score` of :func:`pair_visits`' table; an error names the visit row."""
     from jia_teach.scoring.scorer import score
 
-    pairs = pair_visits(
-        visits, patient=patient, time=time, baseline=baseline, label=label, window=window
-    )
+    bare = pairs.copy(deep=False)
+    bare.attrs = {}  # speed: pandas deep-copies attrs (every unpaired id) in each operation
     try:
-        scored = score(pairs, **options)
+        scored = score(bare, **options)
     except JiaInputError as exc:
         raise _visit_error(exc, pairs) from None
     scored.attrs["unpaired"] = pairs.attrs["unpaired"]
