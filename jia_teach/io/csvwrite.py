@@ -18,8 +18,13 @@ header is escaped the same way. ``escape_formulas=False`` (``--no-escape-formula
 text unchanged, for pipelines that need it raw.
 
 Speed: each column is an Arrow string array; the checks above are byte scans in numpy or
-Arrow's C kernels, the rows are joined by ``pyarrow.compute.binary_join_element_wise`` and the
-result's buffer is written in one call.
+Arrow's C kernels (skipped for a column when the chunk's bytes prove them needless), the rows
+are joined by ``pyarrow.compute.binary_join_element_wise`` and the result's buffer is written
+in one call. When a CSV block's bytes prove that writing its values gives back its own records
+(one record per line, the same delimiter, nothing to quote or escape; see
+:meth:`CsvTableWriter.verbatim`),
+those bytes are written with the decisions after each record: the same output, not formatted
+again (issue 21; a test compares the two).
 """
 
 from __future__ import annotations

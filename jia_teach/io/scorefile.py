@@ -201,27 +201,21 @@ def score_file(
         src.close()
 
 
+@dataclass
 class _Job:
-    def __init__(
-        self,
-        src: Any,
-        output: Any,
-        kind: str,
-        delimiter: str,
-        escape: bool,
-        force: bool,
-        src_path: Path,
-        progress: Callable[[int, int], None] | None,
-    ) -> None:
-        self.src = src
-        self.output = output
-        self.kind = kind
-        self.delimiter = delimiter
-        self.escape = escape
-        self.force = force
-        self.src_path = src_path
-        self.progress = progress
-        self.name = output if isinstance(output, str) else getattr(output, "name", "output")
+    src: Any
+    output: Any
+    kind: str
+    delimiter: str
+    escape: bool
+    force: bool
+    src_path: Path
+    progress: Callable[[int, int], None] | None
+
+    @property
+    def name(self) -> Any:
+        out = self.output
+        return out if isinstance(out, str) else getattr(out, "name", "output")
 
     def _writer(self, handle: IO[bytes], columns: list[str]) -> Any:
         from jia_teach.io.parquetfile import ParquetTableWriter
