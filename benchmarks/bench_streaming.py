@@ -44,6 +44,46 @@ DUCKDB_COPY = (
     '(HEADER)")\n'
 )
 POLARS_RW = "import sys, polars as pl\npl.read_csv(sys.argv[1]).write_csv(sys.argv[2])\n"
+#: The six core-set variables (each ``<name>_baseline`` and ``<name>_followup`` in the file).
+CORE = ("physician_global", "parent_global", "chaq", "active_joints", "lom_joints", "esr")
+
+
+def acr30_sql(path: str, out: str) -> str:
+    """A rough ACR30 in DuckDB SQL, the query a researcher would write: >= 3 of the 6 improved
+    by >= 30 % and at most 1 worse by > 30 %. It ignores the missing-value rules (a missing
+    value counts as neither improved nor worse), baseline 0 and exact-threshold arithmetic,
+    which ``jia-teach score`` decides on purpose; it is a speed peer, not a reference."""
+    better = " + ".join(
+        f"coalesce({v}_baseline > 0 AND {v}_followup <= 0.7 * {v}_baseline, false)::INT"
+        for v in CORE
+    )
+    worse = " + ".join(f"coalesce({v}_followup > 1.3 * {v}_baseline, false)::INT" for v in CORE)
+    return (
+        f"COPY (SELECT t.*, ({better}) >= 3 AND ({worse}) <= 1 AS acr30 "
+        f"FROM read_csv_auto('{path}') t) TO '{out}' (HEADER)"
+    )
+
+
+DUCKDB_SQL = "import sys, duckdb\nduckdb.sql(sys.argv[1])\n"
+#: Dask on a LocalCluster of two single-threaded worker processes (the README's recipe) scoring
+#: the Parquet copy; prints the sum of the workers' and the client's peak RSS in MB.
+DASK_LOCAL = """
+import resource, sys
+import dask.dataframe as dd
+from dask.distributed import Client, LocalCluster
+import jia_teach
+
+def peak():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+if __name__ == "__main__":
+    with LocalCluster(n_workers=2, threads_per_worker=1, memory_limit="2GB",
+                      dashboard_address=None) as cluster, Client(cluster) as client:
+        ddf = dd.read_parquet(sys.argv[1], split_row_groups=True)
+        jia_teach.score_dask(ddf).to_parquet(sys.argv[2])
+        workers = client.run(peak)
+        print(sum(workers.values()) + peak(), max(workers.values()), len(workers))
+"""
 
 
 def _installed(module: str) -> bool:
@@ -108,7 +148,7 @@ def measure(cmd: list[str]) -> tuple[float, float]:
 
 def run(quick: bool = False) -> tuple[list[Row], dict[str, Any]]:
     n = N_QUICK if quick else N_ROWS
-    repeats = 1 if quick else 3
+    repeats = 1 if quick else 5
     csv_path, pq_path = make_files(n)
     out = Path(tempfile.mkdtemp(prefix="jia-teach-bench-out-"))
     cands = {
@@ -125,6 +165,8 @@ def run(quick: bool = False) -> tuple[list[Row], dict[str, Any]]:
             str(csv_path),
             str(out / "d.csv"),
         ]
+        sql = acr30_sql(str(csv_path), str(out / "f.csv"))
+        cands["duckdb_acr30"] = [sys.executable, "-c", DUCKDB_SQL, sql]
     if _installed("polars"):
         cands["polars_rw"] = [sys.executable, "-c", POLARS_RW, str(csv_path), str(out / "e.csv")]
     walls: dict[str, list[float]] = {k: [] for k in cands}
@@ -177,14 +219,19 @@ def run(quick: bool = False) -> tuple[list[Row], dict[str, Any]]:
             detail={"peak_rss_mb": m["cli_parquet"]},
         ),
     ]
-    for peer, label in (("duckdb_copy", "DuckDB COPY"), ("polars_rw", "polars read+write")):
+    peers = (
+        ("duckdb_copy", "DuckDB COPY"),
+        ("duckdb_acr30", "DuckDB rough ACR30 in SQL"),
+        ("polars_rw", "polars read+write"),
+    )
+    for peer, label in peers:
         if peer not in t:
             continue
         ratio = t["cli_csv"] / t[peer]
         rows.append(
             Row(
                 f"streaming.cli_vs_{peer}",
-                f"jia-teach score CSV -> CSV vs {label} (no scoring)",
+                f"jia-teach score CSV -> CSV vs {label}",
                 t["cli_csv"],
                 "s",
                 baseline=f"{label} {t[peer]:.2f} s, peak {m[peer]:.0f} MB",
@@ -193,7 +240,13 @@ def run(quick: bool = False) -> tuple[list[Row], dict[str, Any]]:
                 met=ratio <= 1.0 if peer == "duckdb_copy" else None,
             )
         )
+    sweep_rows, sweep = memory_sweep(csv_path, pq_path, n, quick)
+    rows += sweep_rows
+    dask_rows, dask = dask_memory(pq_path, m["cli_parquet"])
+    rows += dask_rows
     detail = {
+        "memory_sweep_mb": sweep,
+        "dask": dask,
         "n_rows": n,
         "csv_bytes": csv_path.stat().st_size,
         "parquet_bytes": pq_path.stat().st_size,
@@ -203,3 +256,115 @@ def run(quick: bool = False) -> tuple[list[Row], dict[str, Any]]:
         "data": f"benchmarks/bench_streaming.py make_files({n}) from synthetic.visits",
     }
     return rows, detail
+
+
+def _bigger(csv_path: Path, pq_path: Path, times: int) -> tuple[Path, Path]:
+    """The file ``times`` over (CSV: the rows again, one header; Parquet: the row groups again),
+    in the temporary folder; the caller deletes them."""
+    import pyarrow.parquet as pq
+
+    folder = Path(tempfile.mkdtemp(prefix="jia-teach-sweep-"))
+    big_csv, big_pq = folder / "big.csv", folder / "big.parquet"
+    with open(csv_path, "rb") as src, open(big_csv, "wb") as out:
+        header = src.readline()
+        out.write(header)
+        for _ in range(times):
+            src.seek(len(header))
+            while block := src.read(16 << 20):
+                out.write(block)
+    source = pq.ParquetFile(pq_path)
+    with pq.ParquetWriter(big_pq, source.schema_arrow) as writer:
+        for _ in range(times):
+            for g in range(source.num_row_groups):
+                writer.write_table(source.read_row_group(g))
+    return big_csv, big_pq
+
+
+def _smaller(csv_path: Path, pq_path: Path, rows: int) -> tuple[Path, Path]:
+    import pyarrow.parquet as pq
+
+    folder = Path(tempfile.mkdtemp(prefix="jia-teach-sweep-"))
+    small_csv, small_pq = folder / "small.csv", folder / "small.parquet"
+    with open(csv_path, "rb") as src, open(small_csv, "wb") as out:
+        for _ in range(rows + 1):
+            out.write(src.readline())
+    pq.write_table(pq.read_table(pq_path).slice(0, rows), small_pq, row_group_size=rows // 4)
+    return small_csv, small_pq
+
+
+def memory_sweep(
+    csv_path: Path, pq_path: Path, n: int, quick: bool
+) -> tuple[list[Row], dict[str, Any]]:
+    """Peak RSS of the CLI (CSV -> CSV and Parquet -> Parquet) at n/4, n and 4n rows (0.45,
+    1.8 and 7.2 M in the full run): constant memory is the target. The bigger and smaller
+    files are made from the benchmark file in the temporary folder and deleted after."""
+    import shutil
+
+    sizes = {n // 4: _smaller(csv_path, pq_path, n // 4), n: (csv_path, pq_path)}
+    if not quick:
+        sizes[4 * n] = _bigger(csv_path, pq_path, 4)
+    out = Path(tempfile.mkdtemp(prefix="jia-teach-sweep-out-"))
+    peaks: dict[str, dict[int, float]] = {"csv": {}, "parquet": {}}
+    try:
+        for rows, (c, q) in sizes.items():
+            for kind, src, dest in (("csv", c, "o.csv"), ("parquet", q, "o.parquet")):
+                cmd = [str(EXE), "score", str(src), "-o", str(out / dest), "--force"]
+                peaks[kind][rows] = measure(cmd)[1]
+                (out / dest).unlink()
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+        for rows, (c, _q) in sizes.items():
+            if rows != n:
+                shutil.rmtree(c.parent, ignore_errors=True)
+    result = []
+    for kind, by_size in peaks.items():
+        low, high = min(by_size.values()), max(by_size.values())
+        text = ", ".join(f"{r / 1e6:g} M {mb:.0f} MB" for r, mb in sorted(by_size.items()))
+        result.append(
+            Row(
+                f"streaming.memory_sweep_{kind}",
+                f"jia-teach score peak memory by file size, {kind}",
+                high,
+                "MB",
+                baseline=text,
+                ratio=high / low,
+                target="< 600 MB at every size, about constant",
+                met=high < 600 and high / low < 1.25,
+            )
+        )
+    return result, {k: {str(r): v for r, v in d.items()} for k, d in peaks.items()}
+
+
+def dask_memory(pq_path: Path, cli_parquet_mb: float) -> tuple[list[Row], dict[str, Any]]:
+    """Dask on a LocalCluster (2 worker processes, the README's recipe) scoring the Parquet
+    copy to a Parquet folder: wall time and the summed peak RSS of the workers and the client."""
+    if not _installed("distributed"):
+        return [], {"skipped": "dask.distributed is not installed"}
+    import shutil
+    import time
+
+    out = Path(tempfile.mkdtemp(prefix="jia-teach-dask-")) / "scored"
+    start = time.perf_counter()
+    r = subprocess.run(
+        [sys.executable, "-c", DASK_LOCAL, str(pq_path), str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    wall = time.perf_counter() - start
+    shutil.rmtree(out.parent, ignore_errors=True)
+    if r.returncode != 0:
+        return [], {"error": r.stderr.strip()[-500:]}
+    total, worker, count = r.stdout.split()[-3:]
+    return [
+        Row(
+            "streaming.dask_local_cluster",
+            f"Dask LocalCluster ({count} workers) Parquet -> Parquet, peak memory (sum)",
+            float(total),
+            "MB",
+            baseline=f"jia-teach score Parquet {cli_parquet_mb:.0f} MB; {wall:.1f} s wall",
+            ratio=float(total) / cli_parquet_mb,
+            target="(information)",
+            detail={"wall_s": wall, "worker_peak_mb": float(worker)},
+        )
+    ], {"wall_s": wall, "sum_peak_mb": float(total), "worker_peak_mb": float(worker)}

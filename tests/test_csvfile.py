@@ -90,3 +90,51 @@ def test_bom_and_lone_carriage_returns(tmp_path):
     assert src.header == ["a", "b"]
     assert block.lines.tolist() == [2, 4]
     assert block.frame(["a", "b"]).values.tolist() == [["1", "2"], ["3", "4"]]
+
+
+# --- the plain path: one record per line, counted instead of scanned (issue 21) ----------
+plain_field = st.text(alphabet=st.sampled_from(list("ab1 .-=+@é")), max_size=5)
+
+
+@given(
+    st.integers(2, 4).flatmap(
+        lambda w: st.lists(st.lists(plain_field, min_size=w, max_size=w), min_size=1, max_size=9)
+    ),
+    st.integers(0, 8),
+    st.sampled_from([0, 1, 2, -1]),
+    st.sampled_from([7, 64, 1 << 20]),
+)
+def test_plain_blocks_name_the_same_line_as_a_scan(tmp_path_factory, rows, bad, change, block):
+    """A wrong width (or a blank line) in a quote-free file is refused with its true line, and
+    a good file gives every record its line, whichever path a block takes."""
+    width = len(rows[0])
+    header = [f"c{i}" for i in range(width)]
+    lines = [",".join(r) for r in rows]
+    bad = min(bad, len(lines) - 1)
+    if change == -1:
+        lines.insert(bad, "")  # a blank line: skipped, and counted
+    elif change:
+        lines[bad] = lines[bad] + ",x" * change  # too many fields
+        if bad + 1 < len(lines):  # and one too few just after: equal totals
+            lines[bad + 1] = lines[bad + 1].rsplit(",", 1)[0]
+    text = ",".join(header) + "\n" + "\n".join(lines) + "\n"
+    path = Path(tmp_path_factory.mktemp("csv")) / "p.csv"
+    path.write_bytes(text.encode("utf-8"))
+    expected = None
+    for i, line in enumerate(text.splitlines()[1:], start=2):
+        n = len(line.split(","))
+        if line.strip(" ") and n != width:
+            expected = f"p.csv line {i}: {n} field"
+            break
+    src = CsvSource(path, block_size=block)
+    if expected:
+        with pytest.raises(MalformedFileError, match=expected):
+            for b in src.blocks():
+                b.arrow()
+        return
+    got = []
+    for b in src.blocks():
+        assert b.arrow().num_rows == len(b)
+        got += b.lines.tolist()
+    want = [i for i, line in enumerate(text.splitlines()[1:], start=2) if line.strip(" ")]
+    assert got == want

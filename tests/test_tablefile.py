@@ -105,3 +105,37 @@ def test_missing_pyarrow_in_a_real_process(tmp_path):
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert r.returncode == 2
     assert "pip install 'jia-teach[parquet]'" in one_line(r)
+
+
+def test_verbatim_records_are_the_writer_output(tmp_path):
+    """Writing a plain block's records as they are gives the bytes the CSV writer gives for its
+    parsed values (issue 21); a value that needs escaping or quoting takes the writer's path."""
+    import io
+
+    from jia_teach.io.csvwrite import CsvTableWriter
+    from jia_teach.io.tablefile import open_source
+
+    decisions = pd.DataFrame({"acr30": pd.array([True, None, False], dtype="boolean")})
+    cases = {  # text: verbatim with escaping on, off
+        "a,b\nx,1.0\n2015-01-02,b c\ny,7": (True, True),
+        "a,b\nx,-1\n2,3\n4,5\n": (False, True),  # a formula-like start: escaped unless a number
+        "a,b\nx ,1\n2,3\n4,5\n": (False, False),  # a space at an edge: quoted
+        "a,b\n=x,1\n2,3\n4,5\n": (False, True),
+    }
+    for text, verbatim in cases.items():
+        path = tmp_path / "v.csv"
+        path.write_text(text)
+        for escape in (True, False):
+            chunk = next(iter(open_source(path).chunks()))
+            outs = []
+            for force_generic in (False, True):
+                out = io.BytesIO()
+                w = CsvTableWriter(out, ["a", "b", "acr30"], escape=escape)
+                if force_generic:
+                    w.write(chunk.texts(["a", "b"]), decisions)
+                else:
+                    assert w.verbatim(chunk.text_facts(",")) == verbatim[not escape]
+                    w.write_chunk(chunk, ["a", "b"], decisions)
+                w.close()
+                outs.append(out.getvalue())
+            assert outs[0] == outs[1], (text, escape)

@@ -18,13 +18,18 @@ header is escaped the same way. ``escape_formulas=False`` (``--no-escape-formula
 text unchanged, for pipelines that need it raw.
 
 Speed: each column is an Arrow string array; the checks above are byte scans in numpy or
-Arrow's C kernels, the rows are joined by ``pyarrow.compute.binary_join_element_wise`` and the
-result's buffer is written in one call.
+Arrow's C kernels (skipped for a column when the chunk's bytes prove them needless), the rows
+are joined by ``pyarrow.compute.binary_join_element_wise`` and the result's buffer is written
+in one call. When a CSV block's bytes prove that writing its values gives back its own records
+(one record per line, the same delimiter, nothing to quote or escape; see
+:meth:`CsvTableWriter.verbatim`),
+those bytes are written with the decisions after each record: the same output, not formatted
+again (issue 21; a test compares the two).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import IO, Any
 
 import numpy as np
@@ -32,7 +37,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["FORMULA_START", "CsvTableWriter", "decision_texts", "escape_formulas", "text_column"]
+__all__ = ["FORMULA_START", "CsvTableWriter", "decision_fields", "escape_formulas", "text_column"]
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
 FORMULA_START = "=+-@\t\r"
@@ -160,42 +165,67 @@ def _float_text(value: float) -> str:
     return repr(float(value))
 
 
-def decision_texts(decisions: pd.DataFrame, delimiter: str) -> pa.StringArray:
-    """Per row, the decision columns as CSV text joined by ``delimiter`` (no Python per row).
+#: Adjacent yes/no/unknown columns formatted together, by distinct combination (3**38 < 2**63).
+_RUN = 38
 
-    Each distinct combination of values is formatted once. Booleans are ``True``/``False``,
-    NA is empty, floats as ``repr`` (``66.67``); text (the ``--explain`` reasons) is quoted
-    when needed.
+
+def decision_fields(decisions: pd.DataFrame, delimiter: str) -> list[pa.StringArray]:
+    """The decision columns as CSV text, in order, for the row join (no Python per row).
+
+    Adjacent boolean columns are one field joined by ``delimiter``, formatted once per
+    distinct combination of values (a handful); any other column is formatted once per
+    distinct value. Booleans are ``True``/``False``, NA is empty, floats as ``repr``
+    (``66.67``, ``50.0``); text (the ``--explain`` reasons) is escaped and quoted as needed.
 
     Examples
     --------
     >>> d = pd.DataFrame({"a": pd.array([True, None, True], dtype="boolean"),
-    ...                   "n": [66.67, float("nan"), 66.67]})
-    >>> decision_texts(d, ",").to_pylist()
-    ['True,66.67', ',', 'True,66.67']
+    ...                   "b": pd.array([False, True, False], dtype="boolean"),
+    ...                   "n": [66.67, float("nan"), 50.0]})
+    >>> [f.to_pylist() for f in decision_fields(d, ",")]
+    [['True,False', ',True', 'True,False'], ['66.67', '', '50.0']]
     """
-    n = len(decisions)
-    combined = np.zeros(n, dtype=np.int64)
-    size = 1
-    parts = []
+    fields: list[pa.StringArray] = []
+    run: list[np.ndarray] = []
     for name in decisions.columns:
-        codes, texts = _codes(decisions[name], delimiter)
-        parts.append((codes, texts))
-        if size * len(texts) >= 1 << 62:
-            combined = pd.factorize(combined)[0].astype(np.int64)
-            size = int(combined.max()) + 1 if n else 1
-        combined = combined * len(texts) + codes
-        size *= len(texts)
-    _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
-    rows = [delimiter.join(texts[codes[row]] for codes, texts in parts) for row in first.tolist()]
-    return pa.array(rows, type=pa.string()).take(pa.array(inverse.astype(np.int64).ravel()))
+        series = decisions[name]
+        if pd.api.types.is_bool_dtype(series.dtype):
+            run.append(series.to_numpy(dtype=np.int64, na_value=2))
+            if len(run) == _RUN:
+                fields.append(_boolean_run(run, delimiter))
+                run = []
+            continue
+        if run:
+            fields.append(_boolean_run(run, delimiter))
+            run = []
+        codes, texts = _codes(series, delimiter)
+        fields.append(pa.array(texts, type=pa.string()).take(pa.array(codes)))
+    if run:
+        fields.append(_boolean_run(run, delimiter))
+    return fields
+
+
+_BOOL_TEXT = np.array(["False", "True", ""], dtype=object)
+
+
+def _boolean_run(columns: list[np.ndarray], delimiter: str) -> pa.StringArray:
+    """Boolean columns (codes 0 False, 1 True, 2 NA) as one text field per row."""
+    combined = np.zeros(len(columns[0]), dtype=np.int64)
+    for codes in columns:
+        combined *= 3
+        combined += codes
+    index, uniques = pd.factorize(combined)
+    digits = []
+    rest = np.asarray(uniques, dtype=np.int64)
+    for _ in columns:
+        rest, digit = np.divmod(rest, 3)
+        digits.append(_BOOL_TEXT[digit])
+    texts = [delimiter.join(row) for row in zip(*reversed(digits), strict=True)]
+    return pa.array(texts, type=pa.string()).take(pa.array(index))
 
 
 def _codes(series: pd.Series, delimiter: str) -> tuple[np.ndarray, list[str]]:
-    if isinstance(series.dtype, pd.BooleanDtype) or pd.api.types.is_bool_dtype(series.dtype):
-        values = pd.array(series, dtype="boolean")
-        codes = np.where(values.isna(), 2, values.to_numpy(dtype=bool, na_value=False))
-        return codes.astype(np.int64), ["False", "True", ""]
+    """Codes into the texts of the distinct values of a non-boolean column (NA: the last, empty)."""
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     if pd.api.types.is_float_dtype(series.dtype):
         texts = [_float_text(u) for u in uniques]
@@ -247,44 +277,93 @@ class CsvTableWriter:
         self.handle = handle
         self.delimiter = delimiter
         self.escape = escape
-        head = self._field(pa.array([str(c) for c in columns], type=pa.string()))
+        head = self._field(pa.array([str(c) for c in columns], type=pa.string()), ())
         self._header: bytes | None = (self.delimiter.join(head.to_pylist()) + "\n").encode("utf-8")
 
-    def _field(self, arr: pa.Array, plain: bool = False) -> pa.StringArray:
-        arr = _plain(arr)
-        if self.escape:
+    def _field(self, arr: Any, facts: Collection[str]) -> Any:
+        if self.escape and "no_formulas" not in facts:
             arr = escape_formulas(arr)
-        return _quote(arr, self.delimiter, plain=plain)
+        if "unquoted" not in facts or "no_edges" not in facts:
+            arr = _quote(_plain(arr), self.delimiter, plain="unquoted" in facts)
+        return arr
 
     def write(
         self,
-        texts: Sequence[pa.Array],
+        texts: Sequence[Any],
         decisions: pd.DataFrame | None = None,
         *,
-        plain: bool = False,
+        facts: Collection[str] = (),
     ) -> None:
         """Write rows: ``texts`` (one string array per column), then ``decisions`` (if any).
 
-        ``plain``: no text holds the delimiter, a quote or a line break (see ``_quote``).
+        ``facts`` the caller knows of every value of ``texts`` (so that check is skipped):
+        ``"unquoted"``, none holds the delimiter, a quote or a line break; ``"no_edges"``,
+        none starts or ends with a space or tab; ``"no_formulas"``, none starts with a
+        character of :data:`FORMULA_START`.
         """
-        fields = [self._field(t, plain) for t in texts]
+        fields = [self._field(t, facts) for t in texts]
         if decisions is not None and len(decisions.columns):
-            fields.append(decision_texts(decisions, self.delimiter))
+            fields += decision_fields(decisions, self.delimiter)
         self._flush_header()
         if not fields or len(fields[0]) == 0:
             return
         rows = pc.binary_join_element_wise(
             *fields, self.delimiter, null_handling="replace", null_replacement=""
         )
-        rows = pc.binary_join_element_wise(rows, "", "\n")
-        offsets = np.frombuffer(rows.buffers()[1], dtype=np.int32)
-        start, end = int(offsets[rows.offset]), int(offsets[rows.offset + len(rows)])
-        self.handle.write(memoryview(rows.buffers()[2])[start:end])
+        self._write_values(pc.binary_join_element_wise(rows, "", "\n"))
 
     def write_chunk(self, chunk: Any, header: Sequence[str], decisions: pd.DataFrame) -> None:
-        """Write a source chunk's ``header`` columns (as parsed text) and its decisions."""
-        plain = getattr(chunk, "plain_text", lambda _d: False)(self.delimiter)
-        self.write(chunk.texts(header), decisions, plain=plain)
+        """Write a source chunk's ``header`` columns (as parsed text) and its decisions.
+
+        When the chunk's facts prove that its values written in this dialect are its own
+        record bytes (:meth:`verbatim`), those bytes are written: the same output, without
+        formatting each value again.
+        """
+        facts = getattr(chunk, "text_facts", lambda _d: ())(self.delimiter)
+        if self.verbatim(facts):
+            self.write_records(chunk.block.data, chunk.block.ends, decisions)
+        else:
+            self.write(chunk.texts(header), decisions, facts=facts)
+
+    def verbatim(self, facts: Collection[str]) -> bool:
+        """Whether values with these ``facts`` are written exactly as their record's bytes.
+
+        ``"lines"``: the records are one per line, ended by ``\\n``, their values joined by
+        this writer's delimiter; with ``"unquoted"`` and ``"no_edges"`` no value needs quotes
+        and with ``"no_formulas"`` (or ``escape=False``) none is escaped, so the writer would
+        write each value as it is: the record.
+        """
+        needed = {"lines", "unquoted", "no_edges"} | ({"no_formulas"} if self.escape else set())
+        return needed <= set(facts)
+
+    def write_records(self, body: bytes, ends: np.ndarray, decisions: pd.DataFrame) -> None:
+        """Write records already in this dialect (see :meth:`verbatim`), each followed by its
+        decisions. ``ends``: where each record of ``body`` ends (its line feed, or the end).
+
+        The records are one Arrow string column over ``body`` itself (no copy): the i-th
+        value runs from the end of record i-1, so it *starts* with that record's line feed,
+        and the join writes each record's decisions before the next record's line feed.
+        """
+        self._flush_header()
+        n = len(decisions)
+        if n == 0:
+            return
+        offsets = np.empty(n + 1, dtype=np.int32)
+        offsets[0] = 0
+        offsets[1:] = ends
+        records = pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(body))
+        rows = pc.binary_join_element_wise(
+            records, *decision_fields(decisions, self.delimiter), self.delimiter
+        )
+        self._write_values(rows)
+        self.handle.write(b"\n")
+
+    def _write_values(self, rows: Any) -> None:
+        """The bytes of a string array (or chunked array), in one write per chunk."""
+        for chunk in rows.chunks if isinstance(rows, pa.ChunkedArray) else [rows]:
+            offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32)
+            start, end = int(offsets[chunk.offset]), int(offsets[chunk.offset + len(chunk)])
+            self.handle.write(memoryview(chunk.buffers()[2])[start:end])
 
     def write_frame(self, frame: pd.DataFrame) -> None:
         """Write every column of ``frame`` (see :func:`text_column`)."""

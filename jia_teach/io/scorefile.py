@@ -206,27 +206,21 @@ def score_file(
         src.close()
 
 
+@dataclass
 class _Job:
-    def __init__(
-        self,
-        src: Any,
-        output: Any,
-        kind: str,
-        delimiter: str,
-        escape: bool,
-        force: bool,
-        src_path: Path,
-        progress: Callable[[int, int], None] | None,
-    ) -> None:
-        self.src = src
-        self.output = output
-        self.kind = kind
-        self.delimiter = delimiter
-        self.escape = escape
-        self.force = force
-        self.src_path = src_path
-        self.progress = progress
-        self.name = output if isinstance(output, str) else getattr(output, "name", "output")
+    src: Any
+    output: Any
+    kind: str
+    delimiter: str
+    escape: bool
+    force: bool
+    src_path: Path
+    progress: Callable[[int, int], None] | None
+
+    @property
+    def name(self) -> Any:
+        out = self.output
+        return out if isinstance(out, str) else getattr(out, "name", "output")
 
     def _writer(self, handle: IO[bytes], columns: list[str]) -> Any:
         from jia_teach.io.parquetfile import ParquetTableWriter
@@ -271,10 +265,22 @@ class _Job:
         rows = 0
         with _output(self.output, force=self.force, inputs=[self.src_path]) as handle:
             writer = self._writer(handle, [*header, *added])
-            chunks = _read_ahead(src.chunks())
+
+            def prepare(chunk: Any) -> pd.DataFrame | None:
+                """In the reader thread: parse what the writer and the scorer will use."""
+                if hasattr(chunk, "table") and not (
+                    self.kind == "csv" and writer.verbatim(chunk.text_facts(writer.delimiter))
+                ):
+                    chunk.table()  # the text of every column is written: one parse for both
+                try:
+                    return chunk.frame(needed, numeric)
+                except ValueError:  # not a plain number somewhere: scored as text (_decide)
+                    return None
+
+            chunks = _read_ahead(src.chunks(), prepare)
             try:
-                for chunk in chunks:
-                    new = _decide(chunk, needed, numeric, options, decisions)
+                for chunk, frame in chunks:
+                    new = _decide(chunk, frame, needed, options, decisions)
                     writer.write_chunk(chunk, header, new)
                     rows += len(chunk)
                     if self.progress is not None:
@@ -379,18 +385,21 @@ class _Job:
                 writer.abort()
 
 
-def _read_ahead(chunks: Iterator[Any]) -> Generator[Any, None, None]:
-    """The chunks, each next one read and parsed in a worker thread while this one is scored
-    and written (the two cores of a laptop; Arrow and numpy release the GIL). At most one
-    chunk waits ahead, so memory stays about two blocks. The worker is a daemon thread: a
-    read that never returns (a FIFO nobody closes) cannot hold up Ctrl-C or the exit."""
+def _read_ahead(
+    chunks: Iterator[Any], prepare: Callable[[Any], Any]
+) -> Generator[tuple[Any, Any], None, None]:
+    """(chunk, prepare(chunk)) for each chunk, the next one read and prepared in a worker
+    thread while this one is scored and written (the two cores of a laptop; Arrow and numpy
+    release the GIL). At most one chunk waits ahead, so memory stays about two blocks. The
+    worker is a daemon thread: a read that never returns (a FIFO nobody closes) cannot hold
+    up Ctrl-C or the exit."""
     import queue
     import threading
 
-    ready: queue.Queue[tuple[Any, BaseException | None]] = queue.Queue(maxsize=1)
+    ready: queue.Queue[tuple[Any, Any, BaseException | None]] = queue.Queue(maxsize=1)
     stop = threading.Event()
 
-    def hand(item: tuple[Any, BaseException | None]) -> bool:
+    def hand(item: tuple[Any, Any, BaseException | None]) -> bool:
         while not stop.is_set():
             try:
                 ready.put(item, timeout=0.1)
@@ -402,23 +411,21 @@ def _read_ahead(chunks: Iterator[Any]) -> Generator[Any, None, None]:
     def work() -> None:
         try:
             for chunk in chunks:
-                if hasattr(chunk, "table"):
-                    chunk.table()  # parse in the worker
-                if not hand((chunk, None)):
+                if not hand((chunk, prepare(chunk), None)):
                     return
-            hand((None, None))
+            hand((None, None, None))
         except BaseException as exc:  # handed to the consumer, raised there
-            hand((None, exc))
+            hand((None, None, exc))
 
     threading.Thread(target=work, name="jia-teach-read", daemon=True).start()
     try:
         while True:
-            chunk, exc = ready.get()
+            chunk, prepared, exc = ready.get()
             if exc is not None:
                 raise exc
             if chunk is None:
                 return
-            yield chunk
+            yield chunk, prepared
     finally:
         stop.set()
 
@@ -427,14 +434,11 @@ def _empty(needed: list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype=float) for c in needed})
 
 
-def _decide(chunk: Any, needed: list[str], numeric: set[str], options: dict, decide: Any):
-    """The decisions for one chunk; an error names the chunk's place and the value as written."""
+def _decide(chunk: Any, frame: pd.DataFrame | None, needed: list[str], options: dict, decide: Any):
+    """The decisions for one chunk (``frame``: its parsed numbers, None to score the text);
+    an error names the chunk's place and the value as written."""
     try:
-        try:
-            frame = chunk.frame(needed, numeric)
-        except ValueError:  # not a plain number somewhere: let the library say where
-            frame = chunk.frame(needed)
-        return decide(frame, **options)
+        return decide(chunk.frame(needed) if frame is None else frame, **options)
     except MalformedFileError:
         raise
     except JiaInputError as exc:

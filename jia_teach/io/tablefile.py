@@ -107,6 +107,7 @@ class _CsvChunk:
     def __init__(self, block: CsvBlock) -> None:
         self.block = block
         self._table: Any = None
+        self._facts: dict[str, set[str]] = {}
 
     def __len__(self) -> int:
         return len(self.block)
@@ -121,21 +122,66 @@ class _CsvChunk:
         """``columns`` as a DataFrame: ``numeric`` ones as float64 (blank = NaN), others text.
 
         A numeric cell that is not a plain number raises :class:`ValueError` (the caller
-        then reads the block as text and lets the library say which cell and why).
+        then reads the block as text and lets the library say which cell and why). When the
+        text table is not needed (yet), Arrow parses the numbers itself: only ``columns``,
+        in C, multi-threaded; any refusal falls back to the text table.
         """
+        header = self.block.source.header
+        if self._table is None and numeric:
+            try:
+                table = self.block.arrow(columns, numeric)
+            except MalformedFileError:
+                pass  # not plain numbers, or a malformed block: the text table says which
+            else:
+                return pd.DataFrame(
+                    {
+                        name: (
+                            pd.Series(col.to_numpy(zero_copy_only=False), dtype=np.float64)
+                            if name in numeric
+                            else col.to_pandas()
+                        )
+                        for name, col in zip(columns, table.columns, strict=True)
+                    }
+                )
         table = self.table()
         data = {}
         for name in columns:
-            col = table.column(self.block.source.header.index(name))
+            col = table.column(header.index(name))
             data[name] = _floats(col) if name in numeric else col.to_pandas()
         return pd.DataFrame(data)
 
-    def plain_text(self, delimiter: str) -> bool:
-        """Whether no value can hold ``delimiter``, a quote or a line break: the block has no
-        quote character (so no field was quoted) and no ``delimiter`` inside a field."""
+    def text_facts(self, delimiter: str) -> set[str]:
+        """What the block's bytes prove of every value, for a CSV writer (``CsvTableWriter.write``).
+
+        Without a quote character nothing was quoted, so a value is the bytes between two
+        delimiters: ``"unquoted"`` when ``delimiter`` is the input's (or absent). In a plain
+        block (one record per line of exactly the header's width): ``"lines"`` when
+        ``delimiter`` is the input's, ``"no_formulas"`` when no value starts with a formula
+        character and ``"no_edges"`` when none starts or ends with a space or tab.
+        """
+        if delimiter not in self._facts:
+            self._facts[delimiter] = self._text_facts(delimiter)
+        return self._facts[delimiter]
+
+    def _text_facts(self, delimiter: str) -> set[str]:
+        from jia_teach.io.csvwrite import FORMULA_START
+
         data = self.block.data
-        same = delimiter == self.block.source.delimiter
-        return b'"' not in data and (same or delimiter.encode() not in data)
+        if b'"' in data:
+            return set()
+        facts = set()
+        if delimiter == self.block.source.delimiter or delimiter.encode() not in data:
+            facts.add("unquoted")
+        if self.block.plain:
+            if delimiter == self.block.source.delimiter:
+                facts.add("lines")
+            a = np.frombuffer(data, dtype=np.uint8)
+            delim = self.block.source.delimiter_byte
+            if not any(_at_value_edge(data, a, c, delim, ends=False) for c in FORMULA_START):
+                facts.add("no_formulas")
+            if not any(_at_value_edge(data, a, c, delim, ends=True) for c in " \t"):
+                facts.add("no_edges")
+        return facts
 
     def texts(self, columns: Sequence[str]) -> list[Any]:
         table = self.table()
@@ -154,6 +200,33 @@ class _CsvChunk:
 def csv_place(name: str, line: int, data_row: int) -> str:
     """How an error names a place in a CSV file: its physical line and its data row."""
     return f"{name} line {line} (data row {data_row})"
+
+
+def _at_value_edge(data: bytes, a: np.ndarray, char: str, delim: int, *, ends: bool) -> bool:
+    """Whether ``char`` starts a value of a plain block (or ends one, with ``ends``).
+
+    A value starts at the block's start or after a delimiter or line feed, and ends before
+    one or at the block's end. One ``memchr`` when ``char`` is absent (the common case).
+
+    Examples
+    --------
+    >>> d = b"a,-1\\n2015-01-02,b \\n"
+    >>> a = np.frombuffer(d, np.uint8)
+    >>> [_at_value_edge(d, a, c, ord(","), ends=e) for c, e in (("-", False), (" ", True))]
+    [True, True]
+    """
+    byte = ord(char)
+    if byte == delim or char.encode() not in data:
+        return False
+    at = np.flatnonzero(a == byte)
+    before = a[at - 1]
+    starts = (at == 0) | (before == delim) | (before == 10)
+    if starts.any():
+        return True
+    if not ends:
+        return False
+    after = a[np.minimum(at + 1, len(a) - 1)]
+    return bool(((at == len(a) - 1) | (after == delim) | (after == 10)).any())
 
 
 def _floats(col: Any) -> pd.Series:
