@@ -1,7 +1,8 @@
 """Write CSV from parsed values: one dialect, formula cells escaped, no Python per row.
 
 Every CSV the package writes goes through :class:`CsvTableWriter` (issue 20): the values are
-parsed first (never a raw input line copied through), then written in one dialect:
+parsed first, then written in one dialect (an input record's bytes are reused only where they
+are proven to be exactly what this writer would write, see below):
 
 * the delimiter is ``,`` unless the caller asks for another (the CLI's ``--output-delimiter``,
   or ``--output-delimiter input`` for the input's own);
