@@ -318,7 +318,7 @@ class _Job:
         from jia_teach.io.longfile import bounded, score_long
 
         if bounded(src, baseline):
-            chunks = _read_ahead(src.chunks())
+            chunks = (chunk for chunk, _ in _read_ahead(src.chunks(), _read_only))
             try:
                 rows, unpaired = score_long(
                     src,
@@ -383,6 +383,10 @@ class _Job:
                 writer.close()
             finally:
                 writer.abort()
+
+
+def _read_only(chunk: Any) -> None:
+    """Nothing to prepare ahead: the chunk is only read (the bounded ``--long`` path)."""
 
 
 def _read_ahead(
