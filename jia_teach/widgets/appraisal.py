@@ -103,7 +103,7 @@ class RiskOfBiasExercise(View):
         # The readout in three parts, so that ticking "Show" only shows the worked part and
         # hides the hint, both already written (issue 19: the first reveal took 116 ms).
         self._readout, self._hint, self._worked = w.HTML(), w.HTML(), w.HTML()
-        self._idle = IdleWork()
+        self._idle = IdleWork(delay=0.05, gap=0.005)
         self.ui = w.VBox(
             [
                 self.controls["assessment"],

@@ -128,7 +128,8 @@ class BayesExplorer(View):
         # (the learner's keeps its picture): a first choice then costs what a repeat costs.
         self._idle_chart: PriorPosteriorChart | None = None
         self._state: dict[str, Any] | None = None  # the state drawn in idle time, if any
-        self._idle = IdleWork()
+        self._idle = IdleWork(delay=0.05, gap=0.005)
+        self._last = "comparison"  # the control the learner used last
         self._area = ChartArea("640px")
         self._image, self._caption = self._area.image, self._area.caption
         self._readout = w.HTML()
@@ -291,6 +292,7 @@ class BayesExplorer(View):
     def _on_change(self, change: dict[str, Any]) -> None:
         if change.get("owner") is self.controls["informed_by"]:
             self._informed_auto = False  # the learner picked a source
+        self._last = next((n for n, c in self.controls.items() if c is change.get("owner")), "")
         self.update()
         self._prepare_later()
 
@@ -306,25 +308,26 @@ class BayesExplorer(View):
             chosen = informed_default(key, self._borrowable) if auto else source
             return {"comparison": key, "informed_by": chosen, "auto": auto}
 
-        steps = [
-            _nearest_first(list(self._pairs), self.controls["comparison"].value, comparison),
-            _nearest_first(
-                [p for _, p in _PRIORS], self.controls["prior"].value, lambda p: {"prior": p}
-            ),
-        ]
-        if self.controls["prior"].value == "informed":
-            steps.append(
-                _nearest_first(
-                    list(self._pairs), source, lambda k: {"informed_by": k, "auto": False}
-                )
+        here = {name: self.controls[name].value for name in self.controls}
+        menus = {
+            "comparison": _nearest_first(list(self._pairs), here["comparison"], comparison),
+            "prior": _nearest_first([p for _, p in _PRIORS], here["prior"], lambda p: {"prior": p}),
+            "threshold": [{"threshold": here["threshold"] + d} for d in (1.0, -1.0)],
+        }
+        if here["prior"] == "informed":
+            menus["informed_by"] = _nearest_first(
+                list(self._pairs), source, lambda k: {"informed_by": k, "auto": False}
             )
-            weight = round(float(self.controls["weight"].value), 4)
-            steps.append([{"weight": round(weight + d, 4)} for d in (0.05, -0.05)])
-        tasks = []
-        for i in range(max(map(len, steps))):  # round robin: the nearest of every menu first
-            for step in steps:
-                if i < len(step):  # three short tasks: a key press waits for one (< 40 ms)
-                    tasks += [lambda s=step[i], p=part: self._prepare(s, p) for part in range(3)]
+            weight = round(float(here["weight"]), 4)
+            menus["weight"] = [{"weight": round(weight + d, 4)} for d in (0.05, -0.05)]
+        # the control used last is the likeliest next: its two neighbours first, then the
+        # nearest of every menu in turn
+        states = menus.get(self._last, [])[:2]
+        for i in range(max(map(len, menus.values()))):
+            states += [m[i] for m in menus.values() if i < len(m) and m[i] not in states]
+        tasks = [  # three short tasks a state: a key press waits for one (< 40 ms)
+            lambda s=state, p=part: self._prepare(s, p) for state in states for part in range(3)
+        ]
         self._idle.replace(tasks)
 
     def _prepare(self, change: dict[str, Any], part: int) -> None:
@@ -332,7 +335,8 @@ class BayesExplorer(View):
         (cached), leaving the learner's view as it is."""
         self._state = {"auto": self._informed_auto, **change}
         try:
-            if 0.05 <= float(self._value("weight")) <= 1.0:
+            sliders = ("threshold", "weight")
+            if all(self.controls[n].min <= self._value(n) <= self.controls[n].max for n in sliders):
                 if part == 0:
                     self.result.interval()
                     curves(self.result)
