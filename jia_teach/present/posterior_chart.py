@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from jia_teach.appraisal.bayes import BayesianReanalysis
     from jia_teach.appraisal.betas import RiskDifference
 
-__all__ = ["PriorPosteriorChart", "prior_posterior"]
+__all__ = ["PriorPosteriorChart", "curves", "prior_posterior"]
 
 _BLUE, _ORANGE, _GREY = PALETTE["blue"], PALETTE["orange"], PALETTE["grey"]
 #: The risk-difference grid of the curves (proportions), 0.25 percentage points apart.
@@ -49,6 +49,12 @@ def _density(treated: tuple[float, float], control: tuple[float, float]) -> np.n
 def _curve(rd: RiskDifference) -> np.ndarray:
     """The density of ``rd`` on :data:`GRID` (cached by the two Betas' parameters)."""
     return _density(rd.treated.params, rd.control.params)
+
+
+def curves(result: BayesianReanalysis) -> tuple[np.ndarray, np.ndarray]:
+    """The posterior and prior densities of ``result`` on :data:`GRID` (cached), computed
+    ahead by a view that expects to show ``result``."""
+    return _curve(result.posterior), _curve(result.prior.risk_difference)
 
 
 def _caption(result: BayesianReanalysis, delta: float, drug: str) -> str:
@@ -213,15 +219,6 @@ class PriorPosteriorChart:
             for artist in self._per_move():
                 self.ax.draw_artist(artist)
         return text
-
-    @staticmethod
-    def prepare(result: BayesianReanalysis, delta: float) -> None:
-        """Compute now what showing ``result`` at ``delta`` will need (the two curves and the
-        probabilities: cached), so that showing it later only draws."""
-        _curve(result.posterior)
-        _curve(result.prior.risk_difference)
-        result.prob_above(delta)
-        result.prior_prob_above(delta)
 
     def png(self) -> bytes:
         """The picture now shown, as PNG bytes (an animated chart: no second draw)."""

@@ -22,7 +22,7 @@ import ipywidgets as w
 from jia_teach.appraisal import OUR_APPRAISAL, rob
 from jia_teach.present.traffic_chart import TrafficLightChart
 from jia_teach.rules.errors import InvalidValueError
-from jia_teach.widgets._base import View
+from jia_teach.widgets._base import IdleWork, View
 
 __all__ = ["RiskOfBiasExercise"]
 
@@ -100,7 +100,10 @@ class RiskOfBiasExercise(View):
         self._image = w.Image(format="png", layout={"max_width": "760px"})
         self._caption = w.HTML()
         self._caption.add_class("jia-caption")  # the chart's alt text (tools/web/widget_a11y.js)
-        self._readout = w.HTML()
+        # The readout in three parts, so that ticking "Show" only shows the worked part and
+        # hides the hint, both already written (issue 19: the first reveal took 116 ms).
+        self._readout, self._hint, self._worked = w.HTML(), w.HTML(), w.HTML()
+        self._idle = IdleWork(delay=0.05, gap=0.005)
         self.ui = w.VBox(
             [
                 self.controls["assessment"],
@@ -115,6 +118,8 @@ class RiskOfBiasExercise(View):
                 self._image,
                 self._caption,
                 self._readout,
+                self._hint,
+                self._worked,
             ]
         )
         self._questions.value = self._questions_html()
@@ -195,15 +200,17 @@ class RiskOfBiasExercise(View):
             f"paraphrase of RoB 2)</summary><ul>{items}</ul></details>"
         )
 
-    def _figure(self) -> tuple[bytes, str]:
-        """The grid's PNG and caption (cached; a new judgement or assessment repaints only the
-        cells and the title of one chart per rows shown)."""
-        key = (self.controls["assessment"].value, tuple(self.learner.values()), self.revealed)
+    def _figure(self, revealed: bool | None = None) -> tuple[bytes, str]:
+        """The grid's PNG and caption, with the worked row or not (default: as shown; cached;
+        a new judgement or assessment repaints only the cells and the title of one chart per
+        rows shown)."""
+        revealed = self.revealed if revealed is None else revealed
+        key = (self.controls["assessment"].value, tuple(self.learner.values()), revealed)
         if key not in self._png:
             rows: list[tuple[str, dict[str, str | None]]] = [("Your judgements", self.learner)]
-            if self.revealed:
+            if revealed:
                 rows.append(("Worked judgements", dict(self.assessment.judgements)))
-            chart = self._chart(self.revealed)
+            chart = self._chart(revealed)
             caption = chart.show(rows, title=self.assessment.title)
             self._png[key] = (chart.png(), caption)
         return self._png[key]
@@ -227,14 +234,22 @@ class RiskOfBiasExercise(View):
         if self._image.value != png:
             self._image.value = png
         self._caption.value = f"<p style='max-width:760px'><i>{html.escape(caption)}</i></p>"
-        lines = self._lines()
-        self._readout.value = (
-            "<div style='max-width:760px'>"
-            + "".join(f"<p>{html.escape(x)}</p>" for x in lines)
-            + "</div>"
-        )
+        lines, worked = self._lines(False), self._lines(True)[2:]
+        for widget, part, shown in (
+            (self._readout, lines[:2], True),
+            (self._hint, lines[2:], not self.revealed),
+            (self._worked, worked, self.revealed),
+        ):
+            widget.layout.display = None if shown else "none"
+            widget.value = (
+                "<div style='max-width:760px'>"
+                + "".join(f"<p>{html.escape(x)}</p>" for x in part)
+                + "</div>"
+            )
+        # the chart the other state of "Show" needs, drawn while the kernel is idle
+        self._idle.replace([lambda: self._figure(not self.revealed)])
 
-    def _lines(self) -> list[str]:
+    def _lines(self, revealed: bool | None = None) -> list[str]:
         a = self.assessment
         labels = rob.JUDGEMENT_LABELS
         overall = self.learner_overall
@@ -243,7 +258,7 @@ class RiskOfBiasExercise(View):
         else:
             mine = labels[overall] if overall else "not yet (judge every domain)"
         lines = [f"{a.title}.", f"Your overall judgement by the RoB 2 rule: {mine}."]
-        if not self.revealed:
+        if not (self.revealed if revealed is None else revealed):
             lines.append(
                 "Record a judgement for each domain, then tick 'Show the worked judgements' "
                 f"to compare with ours ({OUR_APPRAISAL})."

@@ -20,9 +20,9 @@ import ipywidgets as w
 from jia_teach.appraisal import bayes
 from jia_teach.appraisal.borrowing import informed_default, informed_default_reason
 from jia_teach.appraisal.counts import ArmCounts, count_pairs, default_comparison
-from jia_teach.present.posterior_chart import PriorPosteriorChart
+from jia_teach.present.posterior_chart import PriorPosteriorChart, curves
 from jia_teach.rules.errors import InvalidValueError
-from jia_teach.widgets._base import ChartArea, View
+from jia_teach.widgets._base import ChartArea, IdleWork, View
 from jia_teach.widgets._controls import labelled_slider
 
 __all__ = ["BayesExplorer"]
@@ -121,12 +121,15 @@ class BayesExplorer(View):
         }
         self._results: dict[tuple, bayes.BayesianReanalysis] = {}
         self._reasons: dict[tuple[str, str, str], str] = {}  # why the informed default
-        #: (comparison, named prior) pairs still to compute in idle time, in list order
-        self._to_prepare = [(k, p) for k in reversed(keys) for _, p in reversed(_PRIORS[:3])]
-        self._prepared: set[tuple] = set()
-        self._preparing = False
         self._png: dict[tuple, tuple[bytes, str]] = {}
+        self._html: dict[tuple, str] = {}  # the readout, by state
         self._chart = PriorPosteriorChart()  # one figure, its curves kept between moves
+        # What one step from here would show, drawn in idle time on a figure of its own
+        # (the learner's keeps its picture): a first choice then costs what a repeat costs.
+        self._idle_chart: PriorPosteriorChart | None = None
+        self._state: dict[str, Any] | None = None  # the state drawn in idle time, if any
+        self._idle = IdleWork(delay=0.05, gap=0.005)
+        self._last = "comparison"  # the control the learner used last
         self._area = ChartArea("640px")
         self._image, self._caption = self._area.image, self._area.caption
         self._readout = w.HTML()
@@ -134,33 +137,42 @@ class BayesExplorer(View):
         self._connect()
         self._prepare_later()
 
+    def _value(self, name: str) -> Any:
+        """A control's value, or the one of the state being prepared in idle time."""
+        if self._state is not None and name in self._state:
+            return self._state[name]
+        return self.controls[name].value
+
+    def _auto(self) -> bool:
+        return self._informed_auto if self._state is None else self._state["auto"]
+
     # ------------------------------------------------------------------ results
     @property
     def counts(self) -> ArmCounts:
         """The comparison re-analysed."""
-        return self._pairs[self.controls["comparison"].value]
+        return self._pairs[self._value("comparison")]
 
     @property
     def delta(self) -> float:
         """The threshold as a proportion."""
-        return float(self.controls["threshold"].value) / 100
+        return float(self._value("threshold")) / 100
 
     def _prior(self) -> bayes.ArmPriors:
-        name = self.controls["prior"].value
+        name = self._value("prior")
         if name != "informed":
             return bayes.named_prior(name)
-        other = self._pairs[self.controls["informed_by"].value]
+        other = self._pairs[self._value("informed_by")]
         return bayes.informed_prior(
-            **other.as_kwargs(), weight=float(self.controls["weight"].value), source=other.label
+            **other.as_kwargs(), weight=float(self._value("weight")), source=other.label
         )
 
     def _key(self) -> tuple:
-        informed = self.controls["prior"].value == "informed"
+        informed = self._value("prior") == "informed"
         return (
-            self.controls["comparison"].value,
-            self.controls["prior"].value,
-            self.controls["informed_by"].value if informed else None,
-            round(float(self.controls["weight"].value), 4) if informed else None,
+            self._value("comparison"),
+            self._value("prior"),
+            self._value("informed_by") if informed else None,
+            round(float(self._value("weight")), 4) if informed else None,
         )
 
     @property
@@ -186,14 +198,17 @@ class BayesExplorer(View):
         """The chart's PNG and caption (cached; a miss redraws only what changed)."""
         key = (*self._key(), self.delta)
         if key not in self._png:
-            caption = self._chart.show(self.result, self.delta, drug=self._drug())
-            self._png[key] = (self._chart.png(), caption)
+            chart = self._chart
+            if self._state is not None:
+                chart = self._idle_chart = self._idle_chart or PriorPosteriorChart()
+            caption = chart.show(self.result, self.delta, drug=self._drug())
+            _remember(self._png, key, (chart.png(), caption))
         return self._png[key]
 
     def _table(self) -> list[dict[str, object]]:
         c = self.counts
         priors = list(bayes.NAMED_PRIORS.values())
-        if self.controls["prior"].value == "informed":
+        if self._value("prior") == "informed":
             priors.append(self._prior())
         return bayes.probability_table(**c.as_kwargs(), delta=self.delta, priors=priors)
 
@@ -218,6 +233,13 @@ class BayesExplorer(View):
         for name in ("informed_by", "weight"):
             self.controls[name].layout.display = None if informed else "none"
         self._area.show(*self._figure())
+        self._readout.value = self._readout_html()
+
+    def _readout_html(self) -> str:
+        """The lines and the table under every prior (cached by state)."""
+        key = (*self._key(), self.delta, self._auto())
+        if key in self._html:
+            return self._html[key]
         lines = self._lines()
         rows = "".join(
             f"<tr><td>{html.escape(str(r['prior']))}</td>"
@@ -227,19 +249,21 @@ class BayesExplorer(View):
             f"<td>{html.escape(str(r['95% credible interval']))}</td></tr>"
             for r in self._table()
         )
-        self._readout.value = (
+        text = (
             "<div style='max-width:640px'>"
             + "".join(f"<p>{html.escape(x)}</p>" for x in lines[:3])
             + "<table><tr><th>Prior</th><th>Prior P</th><th>Posterior P</th>"
             "<th>Posterior mean RD (points)</th><th>95% credible interval</th></tr>"
             f"{rows}</table></div>"
         )
+        _remember(self._html, key, text)
+        return text
 
     def _lines(self) -> list[str]:
         c, r = self.counts, self.result
         low, high = r.interval()
         prior = f"Prior: {r.prior.description}"
-        if self.controls["prior"].value == "informed" and self._informed_auto:
+        if self._value("prior") == "informed" and self._auto():
             if c.key not in self._reasons:  # the same answer every time: ask once
                 self._reasons[c.key] = informed_default_reason(c.key, self._borrowable)
             why = self._reasons[c.key]
@@ -268,38 +292,69 @@ class BayesExplorer(View):
     def _on_change(self, change: dict[str, Any]) -> None:
         if change.get("owner") is self.controls["informed_by"]:
             self._informed_auto = False  # the learner picked a source
+        self._last = next((n for n, c in self.controls.items() if c is change.get("owner")), "")
         self.update()
         self._prepare_later()
 
     # ------------------------------------------------------------------ idle time
     def _prepare_later(self) -> None:
-        """In the kernel's idle time, compute what a first choice of another comparison or
-        named prior will need (each re-analysis: its interval, its probabilities at the
-        threshold, its curves; all cached), one re-analysis per idle moment, so that the
-        answer to that choice only draws (issue 19: a new comparison took 90-160 ms in
-        Chromium, most of it these integrals). Nothing runs outside a kernel's event loop."""
-        import asyncio
+        """In the kernel's idle time, draw what each choice one step from here shows: every
+        comparison, every prior and (under an informed prior) every source and the next
+        weights, nearest options first (issue 19: a first choice took 107-163 ms in Chromium,
+        most of it integrals and redrawing the y axis and title)."""
+        auto, source = self._informed_auto, self.controls["informed_by"].value
 
+        def comparison(key: tuple[str, str, str]) -> dict[str, Any]:
+            chosen = informed_default(key, self._borrowable) if auto else source
+            return {"comparison": key, "informed_by": chosen, "auto": auto}
+
+        here = {name: self.controls[name].value for name in self.controls}
+        menus = {
+            "comparison": _nearest_first(list(self._pairs), here["comparison"], comparison),
+            "prior": _nearest_first([p for _, p in _PRIORS], here["prior"], lambda p: {"prior": p}),
+            "threshold": [{"threshold": here["threshold"] + d} for d in (1.0, -1.0)],
+        }
+        if here["prior"] == "informed":
+            menus["informed_by"] = _nearest_first(
+                list(self._pairs), source, lambda k: {"informed_by": k, "auto": False}
+            )
+            weight = round(float(here["weight"]), 4)
+            menus["weight"] = [{"weight": round(weight + d, 4)} for d in (0.05, -0.05)]
+        # the control used last is the likeliest next: its two neighbours first, then the
+        # nearest of every menu in turn
+        states = menus.get(self._last, [])[:2]
+        for i in range(max(map(len, menus.values()))):
+            states += [m[i] for m in menus.values() if i < len(m) and m[i] not in states]
+        tasks = [  # three short tasks a state: a key press waits for one (< 40 ms)
+            lambda s=state, p=part: self._prepare(s, p) for state in states for part in range(3)
+        ]
+        self._idle.replace(tasks)
+
+    def _prepare(self, change: dict[str, Any], part: int) -> None:
+        """Compute (0), write the readout (1) or draw (2) the state ``change`` makes
+        (cached), leaving the learner's view as it is."""
+        self._state = {"auto": self._informed_auto, **change}
         try:
-            loop = asyncio.get_running_loop()  # the kernel's, while it answers a message
-        except RuntimeError:  # no event loop here (a script, a test): nothing to prepare for
-            return
-        if self._preparing:
-            return
-        self._preparing = True
-        loop.call_later(0.3, self._prepare_one, loop)
+            sliders = ("threshold", "weight")
+            if all(self.controls[n].min <= self._value(n) <= self.controls[n].max for n in sliders):
+                if part == 0:
+                    self.result.interval()
+                    curves(self.result)
+                else:
+                    (self._readout_html if part == 1 else self._figure)()
+        finally:
+            self._state = None
 
-    def _prepare_one(self, loop: Any) -> None:
-        delta = self.delta
-        while self._to_prepare:
-            key, name = self._to_prepare.pop()
-            if (key, delta, name) in self._prepared:
-                continue
-            self._prepared.add((key, delta, name))
-            c = self._pairs[key]
-            result = bayes.reanalyse(**c.as_kwargs(), prior=bayes.named_prior(name), label=c.label)
-            result.interval()
-            PriorPosteriorChart.prepare(result, delta)
-            loop.call_later(0.02, self._prepare_one, loop)  # one at a time: a key press waits
-            return  # for at most one of these
-        self._preparing = False
+
+def _nearest_first(options: list[Any], current: Any, make: Any) -> list[dict[str, Any]]:
+    """``make(option)`` for every option but ``current``, the nearest in the menu first."""
+    here = options.index(current)
+    order = sorted(range(len(options)), key=lambda i: (abs(i - here), i < here))
+    return [make(options[i]) for i in order if i != here]
+
+
+def _remember(cache: dict[tuple, Any], key: tuple, value: Any, size: int = 600) -> None:
+    """Store ``value``, forgetting the oldest entry beyond ``size`` (memory stays bounded)."""
+    cache[key] = value
+    if len(cache) > size:
+        del cache[next(iter(cache))]
