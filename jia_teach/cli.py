@@ -318,6 +318,9 @@ def console() -> None:
     import threading
 
     code = main()
+    # The run is over (its output is in place or refused): a Ctrl-C now must not turn it into
+    # a death by signal while Python shuts down (-2 instead of the status main() gave).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if threading.active_count() > 1:
         for stream in (sys.stdout, sys.stderr):
             try:
