@@ -68,7 +68,7 @@ class Source(Protocol):
 
 
 class FrameChunk:
-    """Rows of an Excel sheet or a Parquet row group, as a DataFrame (and Arrow, if read so)."""
+    """Rows of an Excel sheet or a Parquet batch, as a DataFrame (and Arrow, if read so)."""
 
     has_text = False
 
