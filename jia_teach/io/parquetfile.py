@@ -17,7 +17,7 @@ from typing import IO, Any
 import numpy as np
 import pandas as pd
 
-from jia_teach.io.chunks import CHUNK_ROWS, Chunk, FrameChunk, require
+from jia_teach.io.chunks import CHUNK_ROWS, Chunk, FrameChunk, opening, require
 from jia_teach.rules.errors import MalformedFileError
 
 __all__ = ["ParquetFile", "ParquetTableWriter"]
@@ -47,21 +47,11 @@ class ParquetFile:
         self.chunk_rows = chunk_rows
         pq = require("pyarrow.parquet", "parquet", "reading Parquet files")
         self.name = str(path)
-        try:
+        with opening(path, "Parquet file"):
             self._file = pq.ParquetFile(
                 path, memory_map=False, pre_buffer=False, buffer_size=_READ_BUFFER
             )
             schema = self._file.schema_arrow
-        except FileNotFoundError:
-            raise MalformedFileError(f"{path}: no such file") from None
-        except IsADirectoryError:
-            raise MalformedFileError(f"{path} is a folder, not a Parquet file") from None
-        except OSError as exc:
-            reason = exc.strerror or str(exc)
-            raise MalformedFileError(f"{path}: not a readable Parquet file ({reason})") from None
-        except Exception as exc:  # pyarrow.ArrowInvalid ...
-            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise MalformedFileError(f"{path}: not a readable Parquet file ({reason})") from None
         self.header = list(schema.names)
         for f in schema:
             problem = _parquet_column_problem(f)
