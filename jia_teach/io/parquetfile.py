@@ -74,8 +74,8 @@ class ParquetFile:
         offset = 0
         for group in range(self._file.num_row_groups):
             batches = self._file.iter_batches(
-                batch_size=self.chunk_rows, row_groups=[group], use_threads=True
-            )
+                batch_size=self.chunk_rows, row_groups=[group], use_threads=False
+            )  # threads measured 2.0 s either way on 1.8 M rows, and 10-30 MB more
             while True:
                 try:
                     batch = next(batches, None)
