@@ -258,13 +258,14 @@ def run(quick: bool = False) -> tuple[list[Row], dict[str, Any]]:
     return rows, detail
 
 
-def _bigger(csv_path: Path, pq_path: Path, times: int) -> tuple[Path, Path]:
-    """The file ``times`` over (CSV: the rows again, one header; Parquet: the row groups again),
-    in the temporary folder; the caller deletes them."""
-    import pyarrow.parquet as pq
+#: Rows per row group of every Parquet file of the memory sweep (one size for all, so the sweep
+#: measures the file's length, not its row groups; the 0.45 M file then still has 4 groups).
+SWEEP_ROW_GROUP = 131_072
 
-    folder = Path(tempfile.mkdtemp(prefix="jia-teach-sweep-"))
-    big_csv, big_pq = folder / "big.csv", folder / "big.parquet"
+
+def _bigger_csv(csv_path: Path, times: int) -> Path:
+    """The CSV ``times`` over (the rows again, one header), in a temporary folder."""
+    big_csv = Path(tempfile.mkdtemp(prefix="jia-teach-sweep-")) / "big.csv"
     with open(csv_path, "rb") as src, open(big_csv, "wb") as out:
         header = src.readline()
         out.write(header)
@@ -272,54 +273,72 @@ def _bigger(csv_path: Path, pq_path: Path, times: int) -> tuple[Path, Path]:
             src.seek(len(header))
             while block := src.read(16 << 20):
                 out.write(block)
-    source = pq.ParquetFile(pq_path)
-    with pq.ParquetWriter(big_pq, source.schema_arrow) as writer:
-        for _ in range(times):
-            for g in range(source.num_row_groups):
-                writer.write_table(source.read_row_group(g))
-    return big_csv, big_pq
+    return big_csv
 
 
-def _smaller(csv_path: Path, pq_path: Path, rows: int) -> tuple[Path, Path]:
-    import pyarrow.parquet as pq
-
-    folder = Path(tempfile.mkdtemp(prefix="jia-teach-sweep-"))
-    small_csv, small_pq = folder / "small.csv", folder / "small.parquet"
+def _smaller_csv(csv_path: Path, rows: int) -> Path:
+    small_csv = Path(tempfile.mkdtemp(prefix="jia-teach-sweep-")) / "small.csv"
     with open(csv_path, "rb") as src, open(small_csv, "wb") as out:
         for _ in range(rows + 1):
             out.write(src.readline())
-    pq.write_table(pq.read_table(pq_path).slice(0, rows), small_pq, row_group_size=rows // 4)
-    return small_csv, small_pq
+    return small_csv
+
+
+def _parquet_copy(pq_path: Path, rows: int, row_group: int) -> Path:
+    """The benchmark's Parquet rows cut or repeated to ``rows``, in row groups of
+    ``row_group`` rows, in a temporary folder."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    source = pq.read_table(pq_path)
+    times = -(-rows // source.num_rows)
+    table = pa.concat_tables([source] * times).slice(0, rows)
+    path = Path(tempfile.mkdtemp(prefix="jia-teach-sweep-")) / f"{rows}-{row_group}.parquet"
+    pq.write_table(table, path, row_group_size=row_group)
+    return path
 
 
 def memory_sweep(
     csv_path: Path, pq_path: Path, n: int, quick: bool
 ) -> tuple[list[Row], dict[str, Any]]:
     """Peak RSS of the CLI (CSV -> CSV and Parquet -> Parquet) at n/4, n and 4n rows (0.45,
-    1.8 and 7.2 M in the full run): constant memory is the target. The bigger and smaller
-    files are made from the benchmark file in the temporary folder and deleted after."""
+    1.8 and 7.2 M in the full run): constant memory is the target. Every Parquet file has row
+    groups of :data:`SWEEP_ROW_GROUP` rows, and one more case holds the 4n rows in a single
+    row group (``parquet_one_group``: the reader must bound it by reading in batches). The
+    files are made from the benchmark files in the temporary folder and deleted after."""
     import shutil
 
-    sizes = {n // 4: _smaller(csv_path, pq_path, n // 4), n: (csv_path, pq_path)}
+    big = n if quick else 4 * n
+    sizes = [n // 4, n] + ([] if quick else [4 * n])
+    csv = {n // 4: _smaller_csv(csv_path, n // 4), n: csv_path}
     if not quick:
-        sizes[4 * n] = _bigger(csv_path, pq_path, 4)
+        csv[4 * n] = _bigger_csv(csv_path, 4)
+    parquet = {rows: _parquet_copy(pq_path, rows, SWEEP_ROW_GROUP) for rows in sizes}
+    one_group = {big: _parquet_copy(pq_path, big, big)}
     out = Path(tempfile.mkdtemp(prefix="jia-teach-sweep-out-"))
-    peaks: dict[str, dict[int, float]] = {"csv": {}, "parquet": {}}
+    peaks: dict[str, dict[int, float]] = {"csv": {}, "parquet": {}, "parquet_one_group": {}}
     try:
-        for rows, (c, q) in sizes.items():
-            for kind, src, dest in (("csv", c, "o.csv"), ("parquet", q, "o.parquet")):
+        for kind, files, dest in (
+            ("csv", csv, "o.csv"),
+            ("parquet", parquet, "o.parquet"),
+            ("parquet_one_group", one_group, "o.parquet"),
+        ):
+            for rows, src in files.items():
                 cmd = [str(EXE), "score", str(src), "-o", str(out / dest), "--force"]
                 peaks[kind][rows] = measure(cmd)[1]
                 (out / dest).unlink()
     finally:
         shutil.rmtree(out, ignore_errors=True)
-        for rows, (c, _q) in sizes.items():
-            if rows != n:
-                shutil.rmtree(c.parent, ignore_errors=True)
+        made = [p for r, p in csv.items() if r != n] + [*parquet.values(), *one_group.values()]
+        for path in made:
+            shutil.rmtree(path.parent, ignore_errors=True)
     result = []
-    for kind, by_size in peaks.items():
+    for kind in ("csv", "parquet"):
+        by_size = peaks[kind]
         low, high = min(by_size.values()), max(by_size.values())
         text = ", ".join(f"{r / 1e6:g} M {mb:.0f} MB" for r, mb in sorted(by_size.items()))
+        if kind == "parquet":
+            text += f" (row groups of {SWEEP_ROW_GROUP:,} rows)"
         result.append(
             Row(
                 f"streaming.memory_sweep_{kind}",
@@ -332,6 +351,20 @@ def memory_sweep(
                 met=high < 600 and high / low < 1.25,
             )
         )
+    single = peaks["parquet_one_group"][big]
+    grouped = peaks["parquet"][big]
+    result.append(
+        Row(
+            "streaming.memory_one_row_group",
+            f"jia-teach score peak memory, Parquet with all {big / 1e6:g} M rows in one row group",
+            single,
+            "MB",
+            baseline=f"the same rows in row groups of {SWEEP_ROW_GROUP:,}: {grouped:.0f} MB",
+            ratio=single / grouped,
+            target="< 600 MB, about the row-grouped file's",
+            met=single < 600 and single / grouped < 1.25,
+        )
+    )
     return result, {k: {str(r): v for r, v in d.items()} for k, d in peaks.items()}
 
 

@@ -4,11 +4,12 @@ A :class:`Source` has a header and yields :class:`Chunk` objects of bounded size
 its rows as a DataFrame, as text for a CSV writer, as Arrow columns for a Parquet writer, and
 turns a 1-based row back into a place in the file. :class:`FrameChunk` is the chunk of the
 formats read into a DataFrame (Excel, Parquet); :func:`require` imports an optional package or
-names the command that installs it.
+names the command that installs it; :func:`opening` says in one line why a file did not open.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 from collections.abc import Collection, Iterator, Sequence
 from typing import Any, Protocol
@@ -16,9 +17,17 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
-from jia_teach.rules.errors import JiaInputError
+from jia_teach.rules.errors import JiaInputError, MalformedFileError
 
-__all__ = ["CHUNK_ROWS", "Chunk", "FrameChunk", "MissingDependencyError", "Source", "require"]
+__all__ = [
+    "CHUNK_ROWS",
+    "Chunk",
+    "FrameChunk",
+    "MissingDependencyError",
+    "Source",
+    "opening",
+    "require",
+]
 
 CHUNK_ROWS = 65_536
 
@@ -42,6 +51,37 @@ def require(module: str, extra: str, what: str) -> Any:
             f"{what} needs the optional package {module.split('.')[0]}; install it with "
             f"pip install 'jia-teach[{extra}]'"
         ) from None
+
+
+@contextlib.contextmanager
+def opening(path: Any, noun: str) -> Iterator[None]:
+    """Any failure to open ``path`` as a ``noun`` (".xlsx workbook") as one line.
+
+    No such file, a folder, the system's reason (permission ...), or the reading library's
+    first line ("not a readable Parquet file (...)"); a :class:`MalformedFileError` passes.
+
+    Examples
+    --------
+    >>> with opening("v.parquet", "Parquet file"):
+    ...     raise IsADirectoryError
+    Traceback (most recent call last):
+    ...
+    jia_teach.rules.errors.MalformedFileError: v.parquet is a folder, not a Parquet file
+    """
+    try:
+        yield
+    except MalformedFileError:
+        raise
+    except FileNotFoundError:
+        raise MalformedFileError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        article = "an" if noun[0] in ".aeiouAEIOU" else "a"
+        raise MalformedFileError(f"{path} is a folder, not {article} {noun}") from None
+    except Exception as exc:  # OSError, pyarrow.ArrowInvalid, zipfile.BadZipFile ...
+        if isinstance(exc, OSError) and exc.strerror:
+            raise MalformedFileError(f"{path}: cannot read it ({exc.strerror})") from None
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise MalformedFileError(f"{path}: not a readable {noun} ({reason})") from None
 
 
 class Chunk(Protocol):
@@ -68,7 +108,7 @@ class Source(Protocol):
 
 
 class FrameChunk:
-    """Rows of an Excel sheet or a Parquet row group, as a DataFrame (and Arrow, if read so)."""
+    """Rows of an Excel sheet or a Parquet batch, as a DataFrame (and Arrow, if read so)."""
 
     has_text = False
 

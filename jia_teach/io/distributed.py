@@ -24,8 +24,9 @@ both). :func:`score_dask` does the two lines in one call and names the
 partition in an error.
 
 A folder of Parquet files (or one large file) is scored by
-:func:`score_parquet` one row group at a time into a folder of the same
-file names: memory stays that of one row group, whatever the total size. It
+:func:`score_parquet` ``batch_rows`` rows at a time (a large row group is read
+in batches too) into a folder of the same file names: memory stays that of one
+batch, whatever the total size or the row groups. It
 runs :func:`jia_teach.score_file` on each file (the same reader, writer and
 messages as the command line: the file, the global row, the column), and is
 all or nothing: the outputs are written into a private folder beside the
@@ -111,7 +112,7 @@ def score_parquet(
     batch_rows: int = 65_536,
     **options: Any,
 ) -> list[Path]:
-    """Score a Parquet file, or every ``*.parquet`` file of a folder, a row group at a time.
+    """Score a Parquet file, or every ``*.parquet`` file of a folder, a batch at a time.
 
     Parameters
     ----------
@@ -123,7 +124,9 @@ def score_parquet(
     force : bool
         Replace existing output files.
     batch_rows : int
-        Rows scored at a time (memory is about one row group plus one batch).
+        Rows read, scored and written at a time, however large the row groups (memory is
+        about one batch). Each output row group holds one batch (fewer rows at the end of an
+        input row group).
     **options
         As for :func:`jia_teach.score`.
 

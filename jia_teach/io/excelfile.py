@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jia_teach.io.chunks import CHUNK_ROWS, Chunk, FrameChunk, require
+from jia_teach.io.chunks import CHUNK_ROWS, Chunk, FrameChunk, opening, require
 from jia_teach.rules.errors import MalformedFileError
 
 __all__ = ["XLSX_MAX_COLUMNS", "XLSX_MAX_PART", "XLSX_MAX_RATIO", "XLSX_MAX_STRINGS", "ExcelFile"]
@@ -75,21 +75,10 @@ class ExcelFile:
 
         openpyxl = require("openpyxl", "excel", "reading Excel files")
         self.name = str(path)
-        try:
+        with opening(path, ".xlsx workbook"):  # zipfile.BadZipFile, InvalidFileException ...
             with zipfile.ZipFile(path) as archive:
                 _check_xlsx_parts(path, archive)
             self._book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except MalformedFileError:
-            raise
-        except FileNotFoundError:
-            raise MalformedFileError(f"{path}: no such file") from None
-        except IsADirectoryError:
-            raise MalformedFileError(f"{path} is a folder, not an .xlsx workbook") from None
-        except OSError as exc:
-            raise MalformedFileError(f"{path}: cannot read it ({exc.strerror})") from None
-        except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException ...
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise MalformedFileError(f"{path}: not a readable .xlsx workbook ({reason})") from None
         self._formulas = None
         try:
             sheets = self._book.worksheets

@@ -1,4 +1,4 @@
-"""Parquet in and out, one row group at a time (memory: one row group, whatever the file).
+"""Parquet in and out in batches of rows (memory: one batch, whatever the file or its row groups).
 
 Reading keeps every column's own type (dates, timestamps, dictionaries, decimals) for a
 Parquet output; binary columns are read as UTF-8 text (an id or a label stored as bytes) and
@@ -17,10 +17,14 @@ from typing import IO, Any
 import numpy as np
 import pandas as pd
 
-from jia_teach.io.chunks import CHUNK_ROWS, Chunk, FrameChunk, require
+from jia_teach.io.chunks import CHUNK_ROWS, Chunk, FrameChunk, opening, require
 from jia_teach.rules.errors import MalformedFileError
 
 __all__ = ["ParquetFile", "ParquetTableWriter"]
+
+#: Bytes read at a time from a column chunk (pyarrow otherwise reads a whole column chunk,
+#: which for a one-row-group file is the whole column).
+_READ_BUFFER = 1 << 20
 
 
 def _parquet_column_problem(field: Any) -> str | None:
@@ -36,25 +40,18 @@ def _parquet_column_problem(field: Any) -> str | None:
 
 
 class ParquetFile:
-    """A Parquet file read one row group at a time (memory: one row group, whatever the file)."""
+    """A Parquet file read in batches of ``chunk_rows`` rows (memory: one batch, whatever the
+    file or its row groups)."""
 
     def __init__(self, path: Path, *, chunk_rows: int = CHUNK_ROWS) -> None:
         self.chunk_rows = chunk_rows
         pq = require("pyarrow.parquet", "parquet", "reading Parquet files")
         self.name = str(path)
-        try:
-            self._file = pq.ParquetFile(path, memory_map=False, pre_buffer=False)
+        with opening(path, "Parquet file"):
+            self._file = pq.ParquetFile(
+                path, memory_map=False, pre_buffer=False, buffer_size=_READ_BUFFER
+            )
             schema = self._file.schema_arrow
-        except FileNotFoundError:
-            raise MalformedFileError(f"{path}: no such file") from None
-        except IsADirectoryError:
-            raise MalformedFileError(f"{path} is a folder, not a Parquet file") from None
-        except OSError as exc:
-            reason = exc.strerror or str(exc)
-            raise MalformedFileError(f"{path}: not a readable Parquet file ({reason})") from None
-        except Exception as exc:  # pyarrow.ArrowInvalid ...
-            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise MalformedFileError(f"{path}: not a readable Parquet file ({reason})") from None
         self.header = list(schema.names)
         for f in schema:
             problem = _parquet_column_problem(f)
@@ -65,24 +62,36 @@ class ParquetFile:
         self._total = self._file.metadata.num_rows
 
     def chunks(self) -> Iterator[Chunk]:
+        """The rows in batches of at most ``chunk_rows``, never a whole row group at once.
+
+        A row group can hold millions of rows (pyarrow writes 1,048,576 by default, other
+        writers a whole file), so each one is decoded ``chunk_rows`` rows at a time with
+        :meth:`pyarrow.parquet.ParquetFile.iter_batches`, and its column chunks are read
+        through a ``_READ_BUFFER`` stream instead of whole: memory is one batch, whatever the
+        row groups.
+        """
         pa = require("pyarrow", "parquet", "reading Parquet files")
         offset = 0
         for group in range(self._file.num_row_groups):
-            try:
-                table = self._file.read_row_group(group)
-            except Exception as exc:  # a corrupt page
-                reason = str(exc).splitlines()[0]
-                raise MalformedFileError(
-                    f"{self.name}: row group {group + 1} is not readable ({reason})"
-                ) from None
-            for batch in table.to_batches(max_chunksize=self.chunk_rows):
+            batches = self._file.iter_batches(
+                batch_size=self.chunk_rows, row_groups=[group], use_threads=False
+            )  # threads measured 2.0 s either way on 1.8 M rows, and 10-30 MB more
+            while True:
+                try:
+                    batch = next(batches, None)
+                except Exception as exc:  # a corrupt page
+                    reason = str(exc).splitlines()[0]
+                    raise MalformedFileError(
+                        f"{self.name}: row group {group + 1} is not readable ({reason})"
+                    ) from None
+                if batch is None:
+                    break
                 part = _text_binary(pa.Table.from_batches([batch]), self.name, offset)
                 frame = part.to_pandas()
                 labels = np.arange(offset + 1, offset + len(frame) + 1)
                 offset += len(frame)
                 self._done = offset
                 yield FrameChunk(frame, labels, self.name, "row", part)
-            del table
 
     def close(self) -> None:
         with contextlib.suppress(Exception):

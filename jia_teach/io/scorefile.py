@@ -4,7 +4,7 @@
 prints), so a script gets every guarantee the CLI gives:
 
 * **Streaming.** A wide table is read, scored and written a block at a time (CSV about 8 MB,
-  Excel 65,536 rows, Parquet one row group), so memory does not grow with the file. A visit
+  Excel and Parquet 65,536 rows), so memory does not grow with the file. A visit
   table (``long=True``) in a CSV file larger than 16 MB (or a pipe) is partitioned by
   patient on disk and paired a part at a time (:mod:`jia_teach.io.longfile`), so memory is
   bounded there too; smaller files, Excel and Parquet inputs and a callable baseline are

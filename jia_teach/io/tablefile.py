@@ -9,8 +9,9 @@ extension              read with                    a location in a message
 ``.csv .txt .tsv``,    :mod:`jia_teach.io.csvfile`     ``visits.csv line 17 (data row 15)``
 any other              (``.tsv``: tab-delimited)    (the physical line)
 ``.xlsx .xlsm``        openpyxl, read-only          ``visits.xlsx row 17`` (sheet row)
-``.parquet .pq``       pyarrow, a row group         ``visits.parquet row 15`` (data row)
-                       at a time
+``.parquet .pq``       pyarrow, 65,536 rows         ``visits.parquet row 15`` (data row)
+                       at a time (within a row
+                       group too)
 =====================  ===========================  ==================================
 
 Output is CSV unless the name ends in ``.parquet`` or ``.pq``; Excel output
