@@ -162,3 +162,29 @@ def test_decisions_do_not_depend_on_the_block_size(monkeypatch):
         monkeypatch.setattr(scorer, "BLOCK_ROWS", rows)
         got = scorer.decisions(table)
         pd.testing.assert_frame_equal(got, whole[got.columns])
+
+
+def test_core_set_blocks_are_the_rows_of_the_whole_arrays():
+    """``read_core_set`` keeps the checked columns; blocks and the lazy (n, 6) arrays agree."""
+    from jia_teach.rules.coreset import core_set
+    from jia_teach.scoring.inputs import read_core_set
+
+    table = _random_table(300, seed=5)
+    want = {
+        side: np.column_stack([table[f"{v.name}_{side}"] for v in core_set("esr")])
+        for side in ("baseline", "followup")
+    }
+    mm = table.copy()
+    mm["active_joints_baseline"] = mm["active_joints_baseline"].astype("Int64")  # NA kept
+    for column in ("physician_global", "parent_global"):
+        for side in ("baseline", "followup"):
+            mm[f"{column}_{side}"] = mm[f"{column}_{side}"] * 10  # millimetres, read back in cm
+    data = read_core_set(mm, vas_unit="mm")
+    buffers = (np.full((64, 6), -1.0, order="F"), np.full((64, 6), -1.0, order="F"))
+    for start in range(0, 300, 64):  # the last block is short
+        for got, side in zip(data.block(start, start + 64, out=buffers), want, strict=True):
+            np.testing.assert_array_equal(got, want[side][start : start + 64])
+    assert len(data) == 300
+    np.testing.assert_array_equal(data.baseline, want["baseline"])  # built on first use
+    np.testing.assert_array_equal(data.followup, want["followup"])
+    assert data.block(0, 300)[0] is data.baseline  # the whole table: the kept arrays
