@@ -339,12 +339,15 @@ def _resolve_marker(columns: pd.Index, marker: Marker | None) -> Marker:
     )
 
 
-def _numbers(series: pd.Series, column: str, allowed: str) -> NDArray[np.float64]:
-    """The column as float64 with NaN for missing; non-numbers raise."""
+def _numbers(series: pd.Series, column: str, allowed: str) -> NDArray:
+    """The column as float64 with NaN for missing, or as it is when a numpy integer column
+    (it cannot be missing; a block copies it to float64); non-numbers raise."""
     if pd.api.types.is_bool_dtype(series.dtype):
         raise InvalidValueError(
             "true/false where a number is needed", column=column, row=1, allowed=allowed
         )
+    if isinstance(series.dtype, np.dtype) and series.dtype.kind in "iu":
+        return series.to_numpy()  # no float copy of the whole column (speed)
     if pd.api.types.is_numeric_dtype(series.dtype):
         return series.to_numpy(dtype=np.float64, na_value=np.nan)
     text = series.astype("string").str.strip()
@@ -401,7 +404,10 @@ def _checked(series: pd.Series, column: str, var: Variable, vas_unit: VasUnit) -
     allowed = var.allowed if scale == 1.0 else f"{low:g} to {high:g} mm (vas_unit='mm')"
     arr = _numbers(series, column, allowed)
     # Fast path (speed): two NaN-ignoring reductions; the row is looked for only on failure.
-    lowest, highest = np.fmin.reduce(arr, initial=np.inf), np.fmax.reduce(arr, initial=-np.inf)
+    if arr.dtype.kind in "iu":
+        lowest, highest = (arr.min(), arr.max()) if arr.size else (low, high)
+    else:
+        lowest, highest = np.fmin.reduce(arr, initial=np.inf), np.fmax.reduce(arr, initial=-np.inf)
     if not (lowest >= low and highest <= high) and arr.size:
         with np.errstate(invalid="ignore"):
             bad = ~np.isnan(arr) & ~((arr >= low) & (arr <= high))  # catches +-inf too
