@@ -13,6 +13,7 @@ import itertools
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -162,3 +163,60 @@ def test_decisions_do_not_depend_on_the_block_size(monkeypatch):
         monkeypatch.setattr(scorer, "BLOCK_ROWS", rows)
         got = scorer.decisions(table)
         pd.testing.assert_frame_equal(got, whole[got.columns])
+
+
+def test_core_set_blocks_are_the_rows_of_the_whole_arrays():
+    """``read_core_set`` keeps the checked columns; blocks and the lazy (n, 6) arrays agree."""
+    from jia_teach.rules.coreset import core_set
+    from jia_teach.scoring.inputs import read_core_set
+
+    table = _random_table(300, seed=5)
+    want = {
+        side: np.column_stack([table[f"{v.name}_{side}"] for v in core_set("esr")])
+        for side in ("baseline", "followup")
+    }
+    mm = table.copy()
+    mm["active_joints_baseline"] = mm["active_joints_baseline"].astype("Int64")  # NA kept
+    for column in ("physician_global", "parent_global"):
+        for side in ("baseline", "followup"):
+            mm[f"{column}_{side}"] = mm[f"{column}_{side}"] * 10  # millimetres, read back in cm
+    data = read_core_set(mm, vas_unit="mm")
+    buffers = (np.full((64, 6), -1.0, order="F"), np.full((64, 6), -1.0, order="F"))
+    for start in range(0, 300, 64):  # the last block is short
+        for got, side in zip(data.block(start, start + 64, out=buffers), want, strict=True):
+            np.testing.assert_array_equal(got, want[side][start : start + 64])
+    assert len(data) == 300
+    np.testing.assert_array_equal(data.baseline, want["baseline"])  # built on first use
+    np.testing.assert_array_equal(data.followup, want["followup"])
+    assert data.block(0, 300)[0] is data.baseline  # the whole table: the kept arrays
+
+
+def test_integer_columns_are_checked_and_read_as_their_float_copies():
+    """A numpy integer column is kept as it is (a block copies it to float64): same values,
+    same first bad cell and message as the float column."""
+    from jia_teach.rules.errors import JiaInputError
+    from jia_teach.scoring.inputs import read_core_set
+
+    table = _random_table(50, seed=9).drop(columns="fever_followup").fillna(2.0)
+    ints = table.copy()
+    for column in ("active_joints_baseline", "lom_joints_followup", "esr_followup"):
+        ints[column] = ints[column].astype(np.int64)
+    for unit in ("cm", "mm"):
+        scaled = [t.copy() for t in (table, ints)]
+        if unit == "mm":
+            for t in scaled:
+                t["physician_global_baseline"] = (t["physician_global_baseline"] * 10).round()
+            scaled[1]["physician_global_baseline"] = scaled[1]["physician_global_baseline"].astype(
+                np.int64
+            )
+        want, got = (read_core_set(t, vas_unit=unit) for t in scaled)
+        np.testing.assert_array_equal(got.baseline, want.baseline)
+        np.testing.assert_array_equal(got.followup, want.followup)
+    messages = []
+    for t in (table.copy(), ints.copy()):
+        t.loc[[7, 30], "lom_joints_followup"] = [-1, 80]
+        with pytest.raises(JiaInputError) as caught:
+            read_core_set(t)
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1]
+    assert "row 8" in messages[0] and "-1 is out of range" in messages[0]

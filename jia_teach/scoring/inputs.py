@@ -15,7 +15,6 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -28,6 +27,7 @@ from jia_teach.rules.errors import (
     MissingColumnError,
     UnknownColumnError,
 )
+from jia_teach.scoring.coretable import CoreSetTable
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -52,38 +52,6 @@ _SUFFIXES = ("_baseline", "_followup")
 _KNOWN_STEMS = (*CORE_VARIABLES, *MARKERS, "fever")
 _TRUE = frozenset({"true", "yes", "y", "1", "1.0"})
 _FALSE = frozenset({"false", "no", "n", "0", "0.0"})
-
-
-@dataclass(frozen=True)
-class CoreSetTable:
-    """Checked arrays in the fixed core-set order (VAS in cm).
-
-    Attributes
-    ----------
-    baseline, followup : numpy.ndarray
-        Shape ``(n, 6)``; NaN marks a missing value.
-    fever_followup : pandas.arrays.BooleanArray or None
-        Fever at follow-up when the table has that column.
-    marker : {"esr", "crp"}
-    """
-
-    baseline: NDArray[np.float64]
-    followup: NDArray[np.float64]
-    fever_followup: pd.arrays.BooleanArray | None
-    marker: Marker
-
-    @property
-    def whole(self) -> tuple[int, ...]:
-        """Positions of the variables checked to be whole numbers (the joint counts, 0-75).
-
-        :func:`~jia_teach.scoring.criteria.percent_improvement` need not quantise them.
-
-        Examples
-        --------
-        >>> CoreSetTable(np.zeros((0, 6)), np.zeros((0, 6)), None, "esr").whole
-        (3, 4)
-        """
-        return tuple(j for j, v in enumerate(core_set(self.marker)) if v.integer)
 
 
 def _normal(name: str) -> str:
@@ -253,12 +221,15 @@ def _resolve_marker(columns: pd.Index, marker: Marker | None) -> Marker:
     )
 
 
-def _numbers(series: pd.Series, column: str, allowed: str) -> NDArray[np.float64]:
-    """The column as float64 with NaN for missing; non-numbers raise."""
+def _numbers(series: pd.Series, column: str, allowed: str) -> NDArray:
+    """The column as float64 with NaN for missing, or as it is when a numpy integer column
+    (it cannot be missing; a block copies it to float64); non-numbers raise."""
     if pd.api.types.is_bool_dtype(series.dtype):
         raise InvalidValueError(
             "true/false where a number is needed", column=column, row=1, allowed=allowed
         )
+    if isinstance(series.dtype, np.dtype) and series.dtype.kind in "iu":
+        return series.to_numpy()  # no float copy of the whole column (speed)
     if pd.api.types.is_numeric_dtype(series.dtype):
         return series.to_numpy(dtype=np.float64, na_value=np.nan)
     text = series.astype("string").str.strip()
@@ -315,7 +286,10 @@ def _checked(series: pd.Series, column: str, var: Variable, vas_unit: VasUnit) -
     allowed = var.allowed if scale == 1.0 else f"{low:g} to {high:g} mm (vas_unit='mm')"
     arr = _numbers(series, column, allowed)
     # Fast path (speed): two NaN-ignoring reductions; the row is looked for only on failure.
-    lowest, highest = np.fmin.reduce(arr, initial=np.inf), np.fmax.reduce(arr, initial=-np.inf)
+    if arr.dtype.kind in "iu":
+        lowest, highest = (arr.min(), arr.max()) if arr.size else (low, high)
+    else:
+        lowest, highest = np.fmin.reduce(arr, initial=np.inf), np.fmax.reduce(arr, initial=-np.inf)
     if not (lowest >= low and highest <= high) and arr.size:
         with np.errstate(invalid="ignore"):
             bad = ~np.isnan(arr) & ~((arr >= low) & (arr <= high))  # catches +-inf too
@@ -410,18 +384,17 @@ def read_core_set(
     chosen = check_columns(list(columns), marker=marker, require=require)
     variables = core_set(chosen)
     n = len(table)
-    arrays = {}
+    columns_of = {}
     for suffix in require:
-        arr = np.empty((n, 6), dtype=np.float64, order="F")  # columns written contiguously
-        for j, var in enumerate(variables):
-            col = f"{var.name}{suffix}"
-            arr[:, j] = _checked(table[col], col, var, vas_unit)
-        arrays[suffix] = arr
+        columns_of[suffix] = [
+            _checked(table[f"{var.name}{suffix}"], f"{var.name}{suffix}", var, vas_unit)
+            for var in variables
+        ]
     fever = parse_fever(table[FEVER_COLUMN]) if FEVER_COLUMN in columns else None
-    # (not arrays.get(key, np.full(...)): that would build the default every time)
+    missing = [np.full(n, np.nan)] * 6  # a side not required: all missing, one shared column
     return CoreSetTable(
-        baseline=arrays["_baseline"] if "_baseline" in arrays else np.full((n, 6), np.nan),
-        followup=arrays["_followup"] if "_followup" in arrays else np.full((n, 6), np.nan),
-        fever_followup=fever,
-        marker=chosen,
+        columns_of.get("_baseline", missing),
+        columns_of.get("_followup", missing),
+        fever,
+        chosen,
     )

@@ -128,7 +128,7 @@ def _decide(
     block: int,
 ) -> tuple[np.ndarray, dict[str, object]]:
     """Every decision of every row, ``block`` rows at a time; the last block's percentages."""
-    n = len(data.baseline)
+    n = len(data)
     fever = data.fever_followup
     verdicts = {name: (np.empty(n, bool), np.empty(n, bool)) for name in [*defs, "flare"]}
     acr = np.empty(n)
@@ -136,9 +136,14 @@ def _decide(
     ranks = {3, 1, *(6 - d.min_improved for d in defs.values())}
     ranks.update(d.max_worsened for d in defs.values() if d.max_worsened < 6)
     pct = np.empty((0, 6))
+    # The checked columns are copied a block at a time into two buffers refilled block after
+    # block (no (n, 6) copy of the table; one block is the whole table's kept arrays).
+    buffers = (
+        (np.empty((block, 6), order="F"), np.empty((block, 6), order="F")) if n > block else None
+    )
     for start in range(0, n, block):
         rows = slice(start, start + block)
-        b, f = data.baseline[rows], data.followup[rows]
+        b, f = data.block(start, start + block, out=buffers)
         pct = percent_improvement(b, f, whole=data.whole)
         profile = ResponseProfile(pct, b, f, marker=data.marker, ranks=ranks)
         decided = {
