@@ -43,7 +43,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from numbers import Real
 
-from jia_teach.effects._checks import whole as _whole
+from jia_teach.effects.twobytwo import TwoByTwo
 from jia_teach.rules.errors import InvalidValueError
 
 __all__ = ["MEASURES", "Caveat", "DirectEffect", "IndirectComparison", "bucher", "direct_effect"]
@@ -95,11 +95,7 @@ def _table(name: str, counts: Sequence[int]) -> tuple[int, int, int, int]:
             column=name,
             allowed="(treated_events, treated_total, control_events, control_total)",
         )
-    n1 = _whole(f"{name}: treated_total", counts[1], 1, None)
-    n2 = _whole(f"{name}: control_total", counts[3], 1, None)
-    a = _whole(f"{name}: treated_events", counts[0], 0, n1)
-    c = _whole(f"{name}: control_events", counts[2], 0, n2)
-    return a, n1, c, n2
+    return TwoByTwo.checked(*counts, name=f"{name}: ").as_tuple()
 
 
 def direct_effect(counts: Sequence[int], measure: str = "odds_ratio") -> DirectEffect:

@@ -16,12 +16,13 @@ from jia_teach.effects._checks import (
     whole,
 )
 from jia_teach.effects.numbers_needed import _inv, number_needed_text
+from jia_teach.effects.twobytwo import TwoByTwo
 
 __all__ = ["ArmComparison", "compare_arms", "nnh", "proportion_ci"]
 
 
 @dataclass(frozen=True)
-class ArmComparison:
+class ArmComparison(TwoByTwo):
     """Two arms compared; build it with :func:`compare_arms` or :func:`nnh`.
 
     Attributes
@@ -62,10 +63,6 @@ class ArmComparison:
         result then ends with :data:`DERIVED_TAG`, " (from derived counts)".
     """
 
-    treated_events: int
-    treated_total: int
-    control_events: int
-    control_total: int
     confidence: float
     outcome: str
     risk_treated: float
@@ -275,12 +272,10 @@ def compare_arms(
     >>> r.p_value < 1e-8
     True
     """
-    a = whole("treated_total", treated_total, 1, MAX_COUNT)
-    n1 = a
-    c_total = whole("control_total", control_total, 1, MAX_COUNT)
-    a = whole("treated_events", treated_events, 0, n1, " (treated_total)")
-    c = whole("control_events", control_events, 0, c_total, " (control_total)")
-    n2 = c_total
+    counts = TwoByTwo.checked(
+        treated_events, treated_total, control_events, control_total, most=MAX_COUNT
+    )
+    a, n1, c, n2 = counts.as_tuple()
     conf = confidence_level(confidence)
     check_outcome(outcome)
     alpha = 1 - conf
@@ -353,10 +348,7 @@ def compare_arms(
     methods.append("NNT: Altman 1998, rounded up to whole patients")
     methods.append("p: Fisher exact, two-sided")
     return ArmComparison(
-        treated_events=a,
-        treated_total=n1,
-        control_events=c,
-        control_total=n2,
+        **counts.fields(),
         confidence=conf,
         outcome=outcome,
         risk_treated=p1,
