@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from jia_teach import evidence
-from jia_teach.data.labels import CONTROL_ARM, comparison_label
+from jia_teach.data.labels import CONTROL_ARM
 from jia_teach.rules.errors import InvalidValueError
 
 if TYPE_CHECKING:
@@ -53,6 +53,9 @@ class ArmCounts:
         The sources of the two rows.
     kind : {"benefit", "harm"}
         An outcome (``endpoint`` is an end point code) or an adverse event (an event code).
+    label : str
+        Trial, end point and time point in words (``effects.DERIVED_TAG`` if derived): the
+        label of the evidence pair the counts come from (:attr:`jia_teach.evidence.ArmPair.label`).
     """
 
     trial: str
@@ -66,18 +69,12 @@ class ArmCounts:
     derived: bool
     source: str
     kind: str = "benefit"
+    label: str = ""
 
     @property
     def key(self) -> tuple[str, str, str]:
         """``(trial, endpoint, timepoint)``."""
         return (self.trial, self.endpoint, self.timepoint)
-
-    @property
-    def label(self) -> str:
-        """Trial, end point and time point in words (``effects.DERIVED_TAG`` if derived)."""
-        return comparison_label(
-            self.trial, self.endpoint, self.timepoint, self.kind, derived=self.derived
-        )
 
     @property
     def counts_text(self) -> str:
@@ -135,6 +132,7 @@ def _from_pair(p: evidence.ArmPair) -> ArmCounts:
         derived=p.derived,
         source="; ".join(sources),
         kind=p.kind,
+        label=p.label,
     )
 
 
