@@ -29,7 +29,6 @@ more than 20 percentage points?
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 from jia_teach.appraisal import priors as _priors
@@ -39,6 +38,7 @@ from jia_teach.appraisal.priors import NAMED_PRIORS, ArmPriors, named_prior
 from jia_teach.effects import DERIVED_TAG
 from jia_teach.effects._checks import check_outcome
 from jia_teach.effects.twobytwo import TwoByTwo
+from jia_teach.rules.display import key_value_html, key_value_text
 
 __all__ = [
     *_priors.__all__,
@@ -125,17 +125,10 @@ class BayesianReanalysis(TwoByTwo):
         ]
 
     def __str__(self) -> str:
-        head = [self.label] if self.label else []
-        return "\n".join(head + [f"{k}: {v}" for k, v in self._rows()])
+        return key_value_text(self._rows(), self.label)
 
     def _repr_html_(self) -> str:
-        cap = f"<caption>{html.escape(self.label)}</caption>" if self.label else ""
-        rows = "".join(
-            f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
-            f"<td style='text-align:left'>{html.escape(v)}</td></tr>"
-            for k, v in self._rows()
-        )
-        return f"<table class='jia-bayes'>{cap}{rows}</table>"
+        return key_value_html(self._rows(), "jia-bayes", self.label)
 
 
 def reanalyse(

@@ -17,6 +17,7 @@ from jia_teach.effects._checks import (
 )
 from jia_teach.effects.numbers_needed import _inv, number_needed_text
 from jia_teach.effects.twobytwo import TwoByTwo
+from jia_teach.rules.display import key_value_html, key_value_text
 
 __all__ = ["ArmComparison", "compare_arms", "nnh", "proportion_ci"]
 
@@ -160,21 +161,13 @@ class ArmComparison(TwoByTwo):
         ]
 
     def __str__(self) -> str:
-        head = [self.label] if self.label else []
-        body = [f"{k}: {v}" for k, v in self.rows()]
-        return "\n".join(head + body)
+        return key_value_text(self.rows(), self.label)
 
     def _repr_html_(self) -> str:
-        cap = f"<caption>{html.escape(self.label)}</caption>" if self.label else ""
-        rows = "".join(
-            f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
-            f"<td style='text-align:left'>{html.escape(v)}</td></tr>"
-            for k, v in self.rows()
-        )
         methods = "; ".join(self.methods)
         return (
-            f"<table class='jia-arm-comparison'>{cap}{rows}</table>"
-            f"<p style='font-size:smaller'>Methods: {html.escape(methods)}</p>"
+            key_value_html(self.rows(), "jia-arm-comparison", self.label)
+            + f"<p style='font-size:smaller'>Methods: {html.escape(methods)}</p>"
         )
 
 
