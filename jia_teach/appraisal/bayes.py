@@ -174,7 +174,7 @@ def reanalyse(
     p = prior if isinstance(prior, ArmPriors) else named_prior(prior)
     post = RiskDifference(p.treated.updated(x1, n1), p.control.updated(x2, n2))
     return BayesianReanalysis(
-        **counts.fields(),
+        **counts.as_kwargs(),
         prior=p,
         posterior=post,
         outcome=outcome,

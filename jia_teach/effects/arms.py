@@ -341,7 +341,7 @@ def compare_arms(
     methods.append("NNT: Altman 1998, rounded up to whole patients")
     methods.append("p: Fisher exact, two-sided")
     return ArmComparison(
-        **counts.fields(),
+        **counts.as_kwargs(),
         confidence=conf,
         outcome=outcome,
         risk_treated=p1,

@@ -15,7 +15,7 @@ Examples
 TwoByTwo(treated_events=64, treated_total=75, control_events=9, control_total=37)
 >>> counts.as_tuple()
 (64, 75, 9, 37)
->>> counts.fields()["control_total"]
+>>> counts.as_kwargs()["control_total"]
 37
 """
 
@@ -82,6 +82,7 @@ class TwoByTwo:
         """``(treated_events, treated_total, control_events, control_total)``."""
         return (self.treated_events, self.treated_total, self.control_events, self.control_total)
 
-    def fields(self) -> dict[str, int]:
-        """The four counts by name: the keyword arguments of a result built on them."""
+    def as_kwargs(self) -> dict[str, int]:
+        """The four counts by name: keyword arguments of the appraisal functions and of the
+        results built on the counts."""
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(TwoByTwo)}
