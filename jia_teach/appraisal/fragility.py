@@ -312,10 +312,14 @@ def fragility_index(
             first_path = path
         if k is not None and (best is None or k < best[0]):
             best = (k, p, path, arm, change)
-    if best is None:  # no number of single-arm changes crosses the threshold
-        k, p, path, arm_name, change = None, None, first_path, None, None
-    else:
-        k, p, path, arm, change = best
+    # None everywhere when no number of single-arm changes crosses the threshold
+    index: int | None = None
+    p_after: float | None = None
+    arm_name: str | None = None
+    what: str | None = None
+    path = first_path
+    if best is not None:
+        index, p_after, path, arm, what = best
         arm_name = names[arm]
     return FragilityResult(
         *counts.as_tuple(),
@@ -323,10 +327,10 @@ def fragility_index(
         p0,
         significant,
         kind,
-        k,
+        index,
         arm_name,
-        change,
-        p,
+        what,
+        p_after,
         tuple(path),
         label,
     )
