@@ -19,23 +19,9 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from jia_teach.rules.definitions import (
-    ACR30,
-    ACR50,
-    ACR70,
-    ACR90,
-    ACR100,
-    ADAPTED_ACR30,
-    ADAPTED_ACR50,
-    ADAPTED_ACR70,
-    ADAPTED_ACR90,
-    ADAPTED_ACR100,
-    FLARE_BRUNNER_2002,
-    FLARE_TRIAL,
-    RESPONSE_PRESETS,
-    FlareDefinition,
-    ResponseDefinition,
-)
+# The definitions' own ``__all__`` is the one list of what the package exports from them.
+from jia_teach.rules import definitions as _definitions
+from jia_teach.rules.definitions import *  # noqa: F403
 from jia_teach.rules.errors import JiaInputError
 
 __version__ = "0.1.0"
@@ -76,26 +62,7 @@ _FUNCTIONS: dict[str, str] = {
 }
 _LAZY = {**_MODULES, **_FUNCTIONS}
 
-__all__ = [
-    "ACR30",
-    "ACR50",
-    "ACR70",
-    "ACR90",
-    "ACR100",
-    "ADAPTED_ACR30",
-    "ADAPTED_ACR50",
-    "ADAPTED_ACR70",
-    "ADAPTED_ACR90",
-    "ADAPTED_ACR100",
-    "FLARE_BRUNNER_2002",
-    "FLARE_TRIAL",
-    "RESPONSE_PRESETS",
-    "FlareDefinition",
-    "JiaInputError",
-    "ResponseDefinition",
-    "__version__",
-    *_LAZY,
-]
+__all__ = [*_definitions.__all__, "JiaInputError", "__version__", *_LAZY]
 
 
 def __getattr__(name: str) -> Any:

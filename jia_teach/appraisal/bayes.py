@@ -12,13 +12,8 @@ with scipy.integrate.quad over the central ``1 - 2e-14`` of the control posterio
 density of RD (for figures only) uses a fixed 128-node Gauss-Legendre rule.
 
 The named priors (neutral, sceptical, enthusiastic, informed by another trial with a stated
-down-weighting) are defined in :mod:`jia_teach.appraisal.priors` and re-exported here.
-
-References
-----------
-Spiegelhalter DJ, Freedman LS, Parmar MKB. Bayesian approaches to randomized trials. J R Stat
-Soc A 1994;157:357-416 (sceptical and enthusiastic priors).
-Ibrahim JG, Chen MH. Power prior distributions for regression models. Stat Sci 2000;15:46-60.
+down-weighting) are defined, with their references (Spiegelhalter 1994, Ibrahim and Chen 2000),
+in :mod:`jia_teach.appraisal.priors` and re-exported here.
 
 Examples
 --------
@@ -34,34 +29,21 @@ more than 20 percentage points?
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
-from jia_teach.appraisal.betas import BetaDistribution, RiskDifference
-from jia_teach.appraisal.priors import (
-    ENTHUSIASTIC,
-    NAMED_PRIORS,
-    NEUTRAL,
-    SCEPTICAL,
-    ArmPriors,
-    _counts,
-    informed_prior,
-    named_prior,
-)
+from jia_teach.appraisal import priors as _priors
+from jia_teach.appraisal.betas import RiskDifference
+from jia_teach.appraisal.priors import *  # noqa: F403  (re-exported: its __all__ is in ours)
+from jia_teach.appraisal.priors import NAMED_PRIORS, ArmPriors, named_prior
 from jia_teach.effects import DERIVED_TAG
 from jia_teach.effects._checks import check_outcome
+from jia_teach.effects.twobytwo import TwoByTwo
+from jia_teach.rules.display import key_value_html, key_value_text
 
 __all__ = [
-    "ENTHUSIASTIC",
-    "NAMED_PRIORS",
-    "NEUTRAL",
-    "SCEPTICAL",
-    "ArmPriors",
+    *_priors.__all__,
     "BayesianReanalysis",
-    "BetaDistribution",
     "RiskDifference",
-    "informed_prior",
-    "named_prior",
     "probability_table",
     "reanalyse",
 ]
@@ -71,7 +53,7 @@ __all__ = [
 # the re-analysis
 # --------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class BayesianReanalysis:
+class BayesianReanalysis(TwoByTwo):
     """A 2x2 table re-analysed under a prior.
 
     Attributes
@@ -87,10 +69,6 @@ class BayesianReanalysis:
         Counts derived from reported percentages: printed results are tagged.
     """
 
-    treated_events: int
-    treated_total: int
-    control_events: int
-    control_total: int
     prior: ArmPriors
     posterior: RiskDifference
     outcome: str = "benefit"
@@ -147,17 +125,10 @@ class BayesianReanalysis:
         ]
 
     def __str__(self) -> str:
-        head = [self.label] if self.label else []
-        return "\n".join(head + [f"{k}: {v}" for k, v in self._rows()])
+        return key_value_text(self._rows(), self.label)
 
     def _repr_html_(self) -> str:
-        cap = f"<caption>{html.escape(self.label)}</caption>" if self.label else ""
-        rows = "".join(
-            f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
-            f"<td style='text-align:left'>{html.escape(v)}</td></tr>"
-            for k, v in self._rows()
-        )
-        return f"<table class='jia-bayes'>{cap}{rows}</table>"
+        return key_value_html(self._rows(), "jia-bayes", self.label)
 
 
 def reanalyse(
@@ -197,15 +168,13 @@ def reanalyse(
     >>> [round(reanalyse(64, 75, 9, 37, p).prob_above(0.30), 3) for p in NAMED_PRIORS]
     [0.999, 0.97, 0.999]
     """
-    x1, n1, x2, n2 = _counts(treated_events, treated_total, control_events, control_total)
+    counts = TwoByTwo.checked(treated_events, treated_total, control_events, control_total)
+    x1, n1, x2, n2 = counts.as_tuple()
     check_outcome(outcome)
     p = prior if isinstance(prior, ArmPriors) else named_prior(prior)
     post = RiskDifference(p.treated.updated(x1, n1), p.control.updated(x2, n2))
     return BayesianReanalysis(
-        treated_events=x1,
-        treated_total=n1,
-        control_events=x2,
-        control_total=n2,
+        **counts.as_kwargs(),
         prior=p,
         posterior=post,
         outcome=outcome,

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from jia_teach import evidence
-from jia_teach.data.labels import CONTROL_ARM, comparison_label
+from jia_teach.data.labels import CONTROL_ARM
+from jia_teach.effects.twobytwo import TwoByTwo
 from jia_teach.rules.errors import InvalidValueError
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class ArmCounts:
+class ArmCounts(TwoByTwo):
     """Events and totals of a trial's active arm and its placebo arm, with provenance.
 
     Attributes
@@ -53,31 +54,24 @@ class ArmCounts:
         The sources of the two rows.
     kind : {"benefit", "harm"}
         An outcome (``endpoint`` is an end point code) or an adverse event (an event code).
+    label : str
+        Trial, end point and time point in words (``effects.DERIVED_TAG`` if derived): the
+        label of the evidence pair the counts come from (:attr:`jia_teach.evidence.ArmPair.label`).
     """
 
     trial: str
     endpoint: str
     timepoint: str
     treated_arm: str
-    treated_events: int
-    treated_total: int
-    control_events: int
-    control_total: int
     derived: bool
     source: str
     kind: str = "benefit"
+    label: str = ""
 
     @property
     def key(self) -> tuple[str, str, str]:
         """``(trial, endpoint, timepoint)``."""
         return (self.trial, self.endpoint, self.timepoint)
-
-    @property
-    def label(self) -> str:
-        """Trial, end point and time point in words (``effects.DERIVED_TAG`` if derived)."""
-        return comparison_label(
-            self.trial, self.endpoint, self.timepoint, self.kind, derived=self.derived
-        )
 
     @property
     def counts_text(self) -> str:
@@ -86,19 +80,6 @@ class ArmCounts:
             f"{self.treated_arm} {self.treated_events}/{self.treated_total} vs {CONTROL_ARM} "
             f"{self.control_events}/{self.control_total}"
         )
-
-    def as_tuple(self) -> tuple[int, int, int, int]:
-        """``(treated_events, treated_total, control_events, control_total)``."""
-        return (self.treated_events, self.treated_total, self.control_events, self.control_total)
-
-    def as_kwargs(self) -> dict[str, int]:
-        """The four counts as keyword arguments of the appraisal functions."""
-        return {
-            "treated_events": self.treated_events,
-            "treated_total": self.treated_total,
-            "control_events": self.control_events,
-            "control_total": self.control_total,
-        }
 
     def comparison(self, confidence: float = 0.95, *, outcome: str | None = None) -> ArmComparison:
         """:func:`jia_teach.effects.compare_arms` of these counts (derived ones tagged).
@@ -135,6 +116,7 @@ def _from_pair(p: evidence.ArmPair) -> ArmCounts:
         derived=p.derived,
         source="; ".join(sources),
         kind=p.kind,
+        label=p.label,
     )
 
 

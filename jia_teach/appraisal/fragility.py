@@ -56,6 +56,7 @@ from numbers import Real
 from typing import Any, Protocol
 
 from jia_teach.effects._checks import whole as _whole
+from jia_teach.effects.twobytwo import TwoByTwo
 from jia_teach.rules.errors import InvalidValueError
 
 __all__ = ["FragilityResult", "fisher_p", "fragility_index", "fragility_rows"]
@@ -94,7 +95,7 @@ def _significant(a: int, n1: int, c: int, n2: int, alpha: float) -> tuple[bool, 
 
 
 @dataclass(frozen=True)
-class FragilityResult:
+class FragilityResult(TwoByTwo):
     """The fragility (or reverse fragility) of one 2x2 comparison.
 
     Attributes
@@ -122,10 +123,6 @@ class FragilityResult:
     label : str
     """
 
-    treated_events: int
-    treated_total: int
-    control_events: int
-    control_total: int
     alpha: float
     p_value: float
     significant: bool
@@ -282,10 +279,8 @@ def fragility_index(
     >>> r.kind, r.index, r.arm, r.change, round(r.p_after, 3)
     ('reverse', 1, 'treated', 'event added', 0.037)
     """
-    n1 = _whole("treated_total", treated_total, 1, None)
-    n2 = _whole("control_total", control_total, 1, None)
-    a = _whole("treated_events", treated_events, 0, n1)
-    c = _whole("control_events", control_events, 0, n2)
+    counts = TwoByTwo.checked(treated_events, treated_total, control_events, control_total)
+    a, n1, c, n2 = counts.as_tuple()
     if isinstance(alpha, bool) or not isinstance(alpha, Real) or not 0 < float(alpha) < 1:
         raise InvalidValueError(f"{alpha!r} is not a level", column="alpha", allowed="0 to 1")
     alpha = float(alpha)
@@ -317,26 +312,27 @@ def fragility_index(
             first_path = path
         if k is not None and (best is None or k < best[0]):
             best = (k, p, path, arm, change)
-    if best is None:
-        return FragilityResult(
-            a,
-            n1,
-            c,
-            n2,
-            alpha,
-            p0,
-            significant,
-            kind,
-            None,
-            None,
-            None,
-            None,
-            tuple(first_path),
-            label,
-        )
-    k, p, path, arm, change = best
+    # None everywhere when no number of single-arm changes crosses the threshold
+    index: int | None = None
+    p_after: float | None = None
+    arm_name: str | None = None
+    what: str | None = None
+    path = first_path
+    if best is not None:
+        index, p_after, path, arm, what = best
+        arm_name = names[arm]
     return FragilityResult(
-        a, n1, c, n2, alpha, p0, significant, kind, k, names[arm], change, p, tuple(path), label
+        *counts.as_tuple(),
+        alpha,
+        p0,
+        significant,
+        kind,
+        index,
+        arm_name,
+        what,
+        p_after,
+        tuple(path),
+        label,
     )
 
 

@@ -43,7 +43,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from numbers import Real
 
-from jia_teach.effects._checks import whole as _whole
+from jia_teach.effects.twobytwo import TwoByTwo
+from jia_teach.rules.display import Table
 from jia_teach.rules.errors import InvalidValueError
 
 __all__ = ["MEASURES", "Caveat", "DirectEffect", "IndirectComparison", "bucher", "direct_effect"]
@@ -95,11 +96,7 @@ def _table(name: str, counts: Sequence[int]) -> tuple[int, int, int, int]:
             column=name,
             allowed="(treated_events, treated_total, control_events, control_total)",
         )
-    n1 = _whole(f"{name}: treated_total", counts[1], 1, None)
-    n2 = _whole(f"{name}: control_total", counts[3], 1, None)
-    a = _whole(f"{name}: treated_events", counts[0], 0, n1)
-    c = _whole(f"{name}: control_events", counts[2], 0, n2)
-    return a, n1, c, n2
+    return TwoByTwo.checked(*counts, name=f"{name}: ").as_tuple()
 
 
 def direct_effect(counts: Sequence[int], measure: str = "odds_ratio") -> DirectEffect:
@@ -215,20 +212,13 @@ class IndirectComparison:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        esc = html.escape
-        rows = "".join(
-            f"<tr><td>{esc(c.aspect)}</td><td>{esc(c.a)}</td><td>{esc(c.b)}</td>"
-            f"<td>{esc(c.why)}</td></tr>"
-            for c in self.caveats
+        caveats = Table(
+            ("Aspect", self.label_a, self.label_b, "Why it matters"),
+            tuple((c.aspect, c.a, c.b, c.why) for c in self.caveats),
+            caption="Why it is not valid here",
         )
-        table = (
-            "<table class='jia-caveats'><caption>Why it is not valid here</caption>"
-            f"<tr><th>Aspect</th><th>{esc(self.label_a)}</th><th>{esc(self.label_b)}</th>"
-            f"<th>Why it matters</th></tr>{rows}</table>"
-            if self.caveats
-            else ""
-        )
-        return f"<p><b>{esc(self.text)}</b></p>{table}"
+        table = caveats._repr_html_() if self.caveats else ""
+        return f"<p><b>{html.escape(self.text)}</b></p>{table}"
 
 
 def bucher(

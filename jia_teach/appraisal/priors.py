@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from numbers import Real
 
 from jia_teach.appraisal.betas import BetaDistribution, RiskDifference
-from jia_teach.effects._checks import whole as _whole
+from jia_teach.effects.twobytwo import TwoByTwo
 from jia_teach.rules.errors import InvalidValueError
 
 __all__ = [
@@ -112,16 +112,6 @@ ENTHUSIASTIC = ArmPriors(
 NAMED_PRIORS: dict[str, ArmPriors] = {p.name: p for p in (NEUTRAL, SCEPTICAL, ENTHUSIASTIC)}
 
 
-def _counts(
-    treated_events: int, treated_total: int, control_events: int, control_total: int
-) -> tuple[int, int, int, int]:
-    n1 = _whole("treated_total", treated_total, 1, None)
-    n2 = _whole("control_total", control_total, 1, None)
-    x1 = _whole("treated_events", treated_events, 0, n1)
-    x2 = _whole("control_events", control_events, 0, n2)
-    return x1, n1, x2, n2
-
-
 def informed_prior(
     treated_events: int,
     treated_total: int,
@@ -155,7 +145,9 @@ def informed_prior(
     >>> str(p.treated), str(p.control)
     ('Beta(17, 3.75)', 'Beta(3.25, 8)')
     """
-    x1, n1, x2, n2 = _counts(treated_events, treated_total, control_events, control_total)
+    x1, n1, x2, n2 = TwoByTwo.checked(
+        treated_events, treated_total, control_events, control_total
+    ).as_tuple()
     if isinstance(weight, bool) or not isinstance(weight, Real) or not 0 < float(weight) <= 1:
         raise InvalidValueError(
             f"{weight!r} is not a down-weighting", column="weight", allowed="0 < weight <= 1"

@@ -11,6 +11,8 @@ arm is the control.
 
 Examples
 --------
+>>> trial_label("canakinumab-1"), arm_label("escape")
+('Canakinumab trial 1', 'Escape (open-label tocilizumab)')
 >>> endpoint_label("acr30_no_fever")
 'JIA ACR30 + no fever (TENDER primary)'
 >>> event_label("neutrophils_below_1e9_per_l")
@@ -123,10 +125,46 @@ def _table(kind: str) -> dict[str, tuple[str, str]]:
 
 
 class _Labels(Mapping[str, str]):
-    """The codes of one kind and their labels, read from the current data folder."""
+    """The codes of one kind and their labels, read from the current data folder.
 
-    def __init__(self, kind: str) -> None:
+    ``words`` names the kind in an error (``"end point"`` for ``endpoint``).
+    """
+
+    def __init__(self, kind: str, words: str) -> None:
         self.kind = kind
+        self.words = words
+
+    def label(self, code: str) -> str:
+        """The display label of ``code``, or a KeyError naming the kind and the known codes.
+
+        Examples
+        --------
+        >>> TRIAL_LABELS.label("canakinumab-1")
+        'Canakinumab trial 1'
+        >>> ARM_LABELS.label("none")
+        Traceback (most recent call last):
+        ...
+        KeyError: "unknown arm code 'none'; known: ...
+        """
+        return self._row(code)[0]
+
+    def colour(self, code: str) -> str:
+        """The colour of ``code`` in charts (a trial's; ``''`` for a kind without colours).
+
+        Examples
+        --------
+        >>> TRIAL_LABELS.colour("TENDER")
+        '#0072B2'
+        """
+        return self._row(code)[1]
+
+    def _row(self, code: str) -> tuple[str, str]:
+        table = _table(self.kind)
+        try:
+            return table[code]
+        except KeyError:
+            known = ", ".join(table)
+            raise KeyError(f"unknown {self.words} code {code!r}; known: {known}") from None
 
     def __getitem__(self, code: str) -> str:
         return _table(self.kind)[code][0]
@@ -142,13 +180,26 @@ class _Labels(Mapping[str, str]):
 
 
 #: Trial codes and their display labels (``data/labels.csv``, kind ``trial``).
-TRIAL_LABELS: Mapping[str, str] = _Labels("trial")
+TRIAL_LABELS = _Labels("trial", "trial")
 #: Arm codes and their display labels (``all``: the whole trial or phase, not one arm).
-ARM_LABELS: Mapping[str, str] = _Labels("arm")
+ARM_LABELS = _Labels("arm", "arm")
 #: End point codes and their display labels.
-ENDPOINT_LABELS: Mapping[str, str] = _Labels("endpoint")
+ENDPOINT_LABELS = _Labels("endpoint", "end point")
 #: Adverse-event codes and their display labels.
-EVENT_LABELS: Mapping[str, str] = _Labels("event")
+EVENT_LABELS = _Labels("event", "adverse-event")
+
+# One lookup, four kinds: ``trial_label("TENDER")`` is ``'TENDER (tocilizumab)'``; an unknown
+# code raises a KeyError that names the kind and the known codes.
+#: Display label of a trial code.
+trial_label = TRIAL_LABELS.label
+#: Display label of an arm code.
+arm_label = ARM_LABELS.label
+#: Display label of an end point code.
+endpoint_label = ENDPOINT_LABELS.label
+#: Display label of an adverse-event code.
+event_label = EVENT_LABELS.label
+#: The colour of a trial in charts (``data/labels.csv``), e.g. ``'#0072B2'``.
+trial_colour = TRIAL_LABELS.colour
 
 #: The control arm of every randomized comparison in the data.
 CONTROL_ARM = "placebo"
@@ -176,70 +227,7 @@ def label_frame() -> pd.DataFrame:
     return pd.DataFrame(rows).astype("string")
 
 
-def trial_colour(code: str) -> str:
-    """The colour of a trial in charts (``data/labels.csv``), e.g. ``'#0072B2'``.
-
-    Examples
-    --------
-    >>> trial_colour("TENDER")
-    '#0072B2'
-    """
-    trial_label(code)  # unknown codes raise
-    return _table("trial")[code][1]
-
-
 ArmRole = Literal["treated", "control", "other"]
-
-
-def _label(table: Mapping[str, str], kind: str, code: str) -> str:
-    try:
-        return table[code]
-    except KeyError:
-        raise KeyError(f"unknown {kind} code {code!r}; known: {', '.join(table)}") from None
-
-
-def trial_label(code: str) -> str:
-    """Display label of a trial code, e.g. ``'TENDER (tocilizumab)'``.
-
-    Examples
-    --------
-    >>> trial_label("canakinumab-1")
-    'Canakinumab trial 1'
-    """
-    return _label(TRIAL_LABELS, "trial", code)
-
-
-def arm_label(code: str) -> str:
-    """Display label of an arm code.
-
-    Examples
-    --------
-    >>> arm_label("escape")
-    'Escape (open-label tocilizumab)'
-    """
-    return _label(ARM_LABELS, "arm", code)
-
-
-def endpoint_label(code: str) -> str:
-    """Display label of an end point code.
-
-    Examples
-    --------
-    >>> endpoint_label("adapted_acr30")
-    'Adapted JIA ACR30'
-    """
-    return _label(ENDPOINT_LABELS, "end point", code)
-
-
-def event_label(code: str) -> str:
-    """Display label of an adverse-event code.
-
-    Examples
-    --------
-    >>> event_label("infusion_reaction_24h")
-    'Infusion reaction within 24 h'
-    """
-    return _label(EVENT_LABELS, "adverse-event", code)
 
 
 def comparison_label(

@@ -32,7 +32,8 @@ One module per concept: :mod:`~jia_teach.effects.arms` (two arms compared),
 :mod:`~jia_teach.effects.numbers_needed` (Altman's NNT), :mod:`~jia_teach.effects.lhh`
 (helped or harmed), :mod:`~jia_teach.effects.pooling` (pooling trials: ``pool``, with
 :mod:`~jia_teach.effects.tau2`, :mod:`~jia_teach.effects.pool_result` and
-:mod:`~jia_teach.effects.pool_sequences`: leave-one-out and cumulative pooling).
+:mod:`~jia_teach.effects.pool_sequences`: leave-one-out and cumulative pooling), and
+:mod:`~jia_teach.effects.twobytwo` (the four counts, checked once for every measure).
 
 Examples
 --------
@@ -47,6 +48,7 @@ from jia_teach.effects.lhh import LikelihoodHelpedHarmed, likelihood_helped_harm
 from jia_teach.effects.numbers_needed import number_needed, round_up
 from jia_teach.effects.pool_sequences import PoolSequence, cumulative, leave_one_out
 from jia_teach.effects.pooling import FewStudiesWarning, PoolConvergenceError, PoolResult, pool
+from jia_teach.effects.twobytwo import TwoByTwo
 
 __all__ = [
     "DERIVED_TAG",
@@ -57,6 +59,7 @@ __all__ = [
     "PoolConvergenceError",
     "PoolResult",
     "PoolSequence",
+    "TwoByTwo",
     "compare_arms",
     "cumulative",
     "leave_one_out",

@@ -16,12 +16,14 @@ from jia_teach.effects._checks import (
     whole,
 )
 from jia_teach.effects.numbers_needed import _inv, number_needed_text
+from jia_teach.effects.twobytwo import TwoByTwo
+from jia_teach.rules.display import key_value_html, key_value_text
 
 __all__ = ["ArmComparison", "compare_arms", "nnh", "proportion_ci"]
 
 
 @dataclass(frozen=True)
-class ArmComparison:
+class ArmComparison(TwoByTwo):
     """Two arms compared; build it with :func:`compare_arms` or :func:`nnh`.
 
     Attributes
@@ -62,10 +64,6 @@ class ArmComparison:
         result then ends with :data:`DERIVED_TAG`, " (from derived counts)".
     """
 
-    treated_events: int
-    treated_total: int
-    control_events: int
-    control_total: int
     confidence: float
     outcome: str
     risk_treated: float
@@ -163,21 +161,13 @@ class ArmComparison:
         ]
 
     def __str__(self) -> str:
-        head = [self.label] if self.label else []
-        body = [f"{k}: {v}" for k, v in self.rows()]
-        return "\n".join(head + body)
+        return key_value_text(self.rows(), self.label)
 
     def _repr_html_(self) -> str:
-        cap = f"<caption>{html.escape(self.label)}</caption>" if self.label else ""
-        rows = "".join(
-            f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
-            f"<td style='text-align:left'>{html.escape(v)}</td></tr>"
-            for k, v in self.rows()
-        )
         methods = "; ".join(self.methods)
         return (
-            f"<table class='jia-arm-comparison'>{cap}{rows}</table>"
-            f"<p style='font-size:smaller'>Methods: {html.escape(methods)}</p>"
+            key_value_html(self.rows(), "jia-arm-comparison", self.label)
+            + f"<p style='font-size:smaller'>Methods: {html.escape(methods)}</p>"
         )
 
 
@@ -275,12 +265,10 @@ def compare_arms(
     >>> r.p_value < 1e-8
     True
     """
-    a = whole("treated_total", treated_total, 1, MAX_COUNT)
-    n1 = a
-    c_total = whole("control_total", control_total, 1, MAX_COUNT)
-    a = whole("treated_events", treated_events, 0, n1, " (treated_total)")
-    c = whole("control_events", control_events, 0, c_total, " (control_total)")
-    n2 = c_total
+    counts = TwoByTwo.checked(
+        treated_events, treated_total, control_events, control_total, most=MAX_COUNT
+    )
+    a, n1, c, n2 = counts.as_tuple()
     conf = confidence_level(confidence)
     check_outcome(outcome)
     alpha = 1 - conf
@@ -353,10 +341,7 @@ def compare_arms(
     methods.append("NNT: Altman 1998, rounded up to whole patients")
     methods.append("p: Fisher exact, two-sided")
     return ArmComparison(
-        treated_events=a,
-        treated_total=n1,
-        control_events=c,
-        control_total=n2,
+        **counts.as_kwargs(),
         confidence=conf,
         outcome=outcome,
         risk_treated=p1,

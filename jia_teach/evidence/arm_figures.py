@@ -110,19 +110,17 @@ def harm_figure(r: Mapping[str, Any]) -> ArmFigure:
     """A row of ``adverse_events.csv`` as an arm's figure, in the unit of the row."""
     unit = str(r["unit"])
     value = float(r["value"])
-    total = None if blank_to_none(r["total"]) is None else int(r["total"])
     events = int(value) if unit == "patients" else None
     percent = value if unit == "percent_of_patients" else None
-    if unit == "patients" and total is not None:
+    if unit == "patients" and blank_to_none(r["total"]) is not None:
         percent = None
+    # total and unit are read from their columns by from_row (a blank total is None)
     return from_row(
         ArmFigure,
         r,
         measure=str(r["event"]),
         timepoint=str(r["phase"]),
         events=events,
-        total=total,
         percent=percent,
-        unit=unit,
         value=value,
     )

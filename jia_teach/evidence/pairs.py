@@ -361,8 +361,12 @@ def harm_pair(trial: str, event: str, phase: str) -> ArmPair:
     --------
     >>> harm_pair("TENDER", "infusion_reaction_24h", "12-week double-blind").counts_text
     '12/75 vs 2/37'
-    >>> harm_pair("TENDER", "infusion_reaction_during", "12-week double-blind").counts_text
-    '4% of patients vs 0% of patients'
+
+    A harm given only as percentages has no 2x2 table (no interval), only a point estimate:
+
+    >>> p = harm_pair("TENDER", "infusion_reaction_during", "12-week double-blind")
+    >>> p.counts_text, p.comparable, p.why_no_point is None
+    ('4% of patients vs 0% of patients', False, True)
     """
     return _lookup("harm", (trial, event, phase))
 

@@ -31,6 +31,7 @@ from jia_teach.present.benefit_risk import (
     benefit_label,
     benefit_risk_chart,
     harm_label,
+    row_label,
     set_benefit_risk_pair,
 )
 from jia_teach.present.forest import forest_plot
@@ -50,5 +51,6 @@ __all__ = [
     "pool_forest",
     "response_over_time_chart",
     "response_rate_bars",
+    "row_label",
     "set_benefit_risk_pair",
 ]

@@ -191,7 +191,8 @@ def icon_array(
     Returns
     -------
     matplotlib.figure.Figure
-        Caption in ``fig.jia_caption``.
+        Caption in ``fig.jia_caption``: each arm's children with the event out of 100, the
+        difference, and the number needed with its interval.
 
     Examples
     --------

@@ -32,6 +32,7 @@ __all__ = [
     "benefit_label",
     "benefit_risk_chart",
     "harm_label",
+    "row_label",
     "set_benefit_risk_pair",
 ]
 
@@ -46,27 +47,20 @@ _DEFAULT_HARMS = (
 )
 
 
-def benefit_label(p: ArmPair) -> str:
-    """A benefit row's label: the end point, tagged when its counts are derived.
+def row_label(p: ArmPair) -> str:
+    """A chart row's label: a benefit's end point, or a harm's event with the two arms'
+    figures; tagged when the counts behind it are derived.
 
     Examples
     --------
     >>> from jia_teach import evidence
-    >>> benefit_label(evidence.pair("TENDER", "acr70", "week 12"))
+    >>> row_label(evidence.pair("TENDER", "acr70", "week 12"))
     'JIA ACR70 (from derived counts)'
-    """
-    return p.measure_label + (DERIVED_TAG if p.derived else "")
-
-
-def harm_label(p: ArmPair) -> str:
-    """A harm row's label: the event and the two arms' figures.
-
-    Examples
-    --------
-    >>> from jia_teach import evidence
-    >>> harm_label(evidence.harm_pair("TENDER", "infusion_reaction_24h", "12-week double-blind"))
+    >>> row_label(evidence.harm_pair("TENDER", "infusion_reaction_24h", "12-week double-blind"))
     'Infusion reaction within 24 h (12/75 vs 2/37) (from derived counts)'
     """
+    if p.kind == "benefit":
+        return p.measure_label + (DERIVED_TAG if p.derived else "")
     t, c = p.treated, p.control
     assert t is not None and c is not None
     if p.comparable:
@@ -74,6 +68,11 @@ def harm_label(p: ArmPair) -> str:
     else:
         figures = f"{t.percent:g}% vs {c.percent:g}%"
     return f"{p.measure_label} ({figures})" + (DERIVED_TAG if p.comparable and p.derived else "")
+
+
+#: The label of a benefit row and of a harm row: both are :func:`row_label` (the pair knows
+#: its kind); the two names stay for the callers that use them.
+benefit_label = harm_label = row_label
 
 
 def _default_rows():
@@ -164,12 +163,12 @@ def benefit_risk_chart(
         _default_rows() if benefits is None or harms is None else ("", [], [])
     )
     if benefits is None:
-        benefits = {benefit_label(p): compare_pair(p) for p in default_benefits}
+        benefits = {row_label(p): compare_pair(p) for p in default_benefits}
     else:
         benefits = dict(benefits)
     if harms is None:
-        harms = {harm_label(p): harm_effect(p) for p in default_harms}
-        names = {harm_label(p): p.measure_label for p in default_harms}
+        harms = {row_label(p): harm_effect(p) for p in default_harms}
+        names = {row_label(p): p.measure_label for p in default_harms}
     else:
         harms, names = dict(harms), {}
     names.update(harm_names or {})

@@ -244,7 +244,8 @@ def prior_posterior(result: BayesianReanalysis, delta: float, *, drug: str = "th
     Returns
     -------
     matplotlib.figure.Figure
-        Caption in ``fig.jia_caption``.
+        Caption in ``fig.jia_caption``: the posterior and the prior probability of a
+        difference beyond ``delta``, in one sentence.
 
     Examples
     --------

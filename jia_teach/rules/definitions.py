@@ -107,11 +107,31 @@ def _whole(value: Any, field: str, low: int, high: int, *, optional: bool = Fals
 
 
 class _Definition:
-    """What every definition can do: be copied with some fields changed."""
+    """What every definition shares: a level, a marker, a copy with some fields changed and the
+    shape of its sentence."""
+
+    level: float
+    marker: Marker
 
     def replace(self, **changes: Any) -> Self:
         """A copy with some fields changed (the name is kept unless given)."""
         return dataclasses.replace(self, **changes)  # type: ignore[type-var]
+
+    def _check_marker(self) -> None:
+        _check(self.marker in MARKERS, "marker", self.marker, "'esr' or 'crp'")
+
+    def _wording(self) -> tuple[str, int, int, str, str]:
+        """What :meth:`describe` says of this kind of definition: the change counted, how many
+        must change, how many may go the other way, that other way, and any further rule."""
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        """The definition in one plain sentence."""
+        change, at_least, at_most, other, rest = self._wording()
+        return (
+            f">= {self.level:g}% {change} in at least {at_least} of 6 core-set "
+            f"variables ({self.marker.upper()}), with no more than {at_most} {other}{rest}"
+        )
 
 
 @dataclass(frozen=True)
@@ -168,18 +188,12 @@ worsening by more than 30%'
         _check(0 < self.level <= 100, "level", self.level, "more than 0 and at most 100 %")
         _whole(self.min_improved, "min_improved", 1, 6)
         _whole(self.max_worsened, "max_worsened", 0, 6)
-        _check(self.marker in MARKERS, "marker", self.marker, "'esr' or 'crp'")
+        self._check_marker()
 
-    def describe(self) -> str:
-        """The definition in one plain sentence."""
-        text = (
-            f">= {self.level:g}% improvement in at least {self.min_improved} of 6 core-set "
-            f"variables ({self.marker.upper()}), with no more than {self.max_worsened} "
-            f"worsening by more than {self.worsening_limit:g}%"
-        )
-        if self.require_no_fever:
-            text += ", and no fever at follow-up"
-        return text
+    def _wording(self) -> tuple[str, int, int, str, str]:
+        worsening = f"worsening by more than {self.worsening_limit:g}%"
+        fever = ", and no fever at follow-up" if self.require_no_fever else ""
+        return "improvement", self.min_improved, self.max_worsened, worsening, fever
 
 
 @dataclass(frozen=True)
@@ -229,15 +243,9 @@ it rose >= 2 joints'
             "None or 0 to 10 cm",
         )
         _whole(self.min_rise_joints, "min_rise_joints", 0, 75, optional=True)
-        _check(self.marker in MARKERS, "marker", self.marker, "'esr' or 'crp'")
+        self._check_marker()
 
-    def describe(self) -> str:
-        """The definition in one plain sentence."""
-        text = (
-            f">= {self.level:g}% worsening in at least {self.min_worsened} of 6 core-set "
-            f"variables ({self.marker.upper()}), with no more than {self.max_improved} "
-            f"improving by >= {self.improvement_level:g}%"
-        )
+    def _wording(self) -> tuple[str, int, int, str, str]:
         rules = []
         if self.min_rise_global_cm is not None:
             rules.append(
@@ -245,9 +253,9 @@ it rose >= 2 joints'
             )
         if self.min_rise_joints is not None:
             rules.append(f"a joint count only if it rose >= {self.min_rise_joints} joints")
-        if rules:
-            text += "; " + ", ".join(rules)
-        return text
+        improving = f"improving by >= {self.improvement_level:g}%"
+        rest = "; " + ", ".join(rules) if rules else ""
+        return "worsening", self.min_worsened, self.max_improved, improving, rest
 
 
 def _response_presets() -> dict[str, ResponseDefinition]:

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Caption", "Table"]
+__all__ = ["Caption", "Table", "key_value_html", "key_value_text"]
 
 
 @dataclass(frozen=True)
@@ -121,3 +121,34 @@ class Caption:
 
     def _repr_html_(self) -> str:
         return f"<p class='jia-figure-caption'>{html.escape(self.text)}</p>"
+
+
+def key_value_text(rows: Sequence[tuple[str, str]], label: str = "") -> str:
+    """A result as plain text: its label (if any), then one ``name: value`` line per row.
+
+    Examples
+    --------
+    >>> print(key_value_text([("Risk difference", "61 points")], label="TENDER"))
+    TENDER
+    Risk difference: 61 points
+    """
+    head = [label] if label else []
+    return "\n".join(head + [f"{k}: {v}" for k, v in rows])
+
+
+def key_value_html(rows: Sequence[tuple[str, str]], css_class: str, label: str = "") -> str:
+    """The same result as an HTML table: the label as caption, a row header per name.
+
+    Examples
+    --------
+    >>> key_value_html([("P", "5%")], "jia-bayes")
+    "<table class='jia-bayes'><tr><th style='text-align:left'>P</th><td \
+style='text-align:left'>5%</td></tr></table>"
+    """
+    cap = f"<caption>{html.escape(label)}</caption>" if label else ""
+    cells = "".join(
+        f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
+        f"<td style='text-align:left'>{html.escape(v)}</td></tr>"
+        for k, v in rows
+    )
+    return f"<table class='{css_class}'>{cap}{cells}</table>"

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from jia_teach.rules.definitions import FlareDefinition
 from jia_teach.scoring.rowsort import sorted_rows
 
 if TYPE_CHECKING:
@@ -333,7 +334,7 @@ def meets_response(
         b, f = _as_2d(baseline), _as_2d(followup)
 
         def possible(rows: NDArray[np.intp]) -> tuple[NDArray[np.bool_], ...]:
-            can_improve, can_worsen = response_possible(b[rows], f[rows], definition, marker)
+            can_improve, can_worsen = possible_changes(b[rows], f[rows], definition, marker)
             return np.isnan(arr[rows]), can_improve, can_worsen
 
     result = at_least_at_most(
@@ -468,12 +469,23 @@ class ResponseProfile:
         return out
 
 
-def response_possible(
+def possible_changes(
     b: NDArray[np.float64],
     f: NDArray[np.float64],
-    definition: ResponseDefinition,
+    definition: ResponseDefinition | FlareDefinition,
     marker: str | None = None,
 ) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
-    """For each missing cell: could it still improve? worsen? (see ``_possible``)"""
+    """For each missing cell: could it still improve? worsen? (see ``_possible``).
+
+    A response's worsening is strictly beyond its limit; a flare's is inclusive and needs the
+    definition's minimum rises (a global in cm, a joint count in joints).
+    """
     d = definition
-    return _possible(b, f, marker or d.marker, d.level, d.worsening_limit, False)
+    if not isinstance(d, FlareDefinition):
+        return _possible(b, f, marker or d.marker, d.level, d.worsening_limit, False)
+    rise = np.zeros(6)
+    if d.min_rise_global_cm is not None:
+        rise[list(_GLOBALS)] = round(d.min_rise_global_cm * QUANTUM)
+    if d.min_rise_joints is not None:
+        rise[list(_JOINTS)] = d.min_rise_joints * QUANTUM
+    return _possible(b, f, marker or d.marker, d.improvement_level, d.level, True, rise)

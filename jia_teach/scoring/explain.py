@@ -36,8 +36,8 @@ import numpy as np
 import pandas as pd
 
 from jia_teach.rules.coreset import core_set
-from jia_teach.scoring.criteria import _row_count, response_possible
-from jia_teach.scoring.flare import flare_possible, flare_worse
+from jia_teach.scoring.criteria import _row_count, possible_changes
+from jia_teach.scoring.flare import flare_worse
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -178,14 +178,14 @@ def explain(
     for name, d in definitions.items():
         improved = _row_count(pct >= d.level)
         worsened = _row_count(pct < -d.worsening_limit)
-        can_i, can_w = response_possible(b, f, d, data.marker)
+        can_i, can_w = possible_changes(b, f, d, data.marker)
         codes = _gap_mask(data, gap_rows, missing[gap_rows] & (can_i | can_w))
         out[f"{name}_why"] = _reasons(
             result[name], improved, worsened, gap_rows, codes, _response_reason(d), names
         )
     worse = _row_count(flare_worse(data.baseline, data.followup, pct, flare))
     better = _row_count(pct >= flare.improvement_level)
-    can_i, can_w = flare_possible(b, f, flare, data.marker)
+    can_i, can_w = possible_changes(b, f, flare, data.marker)
     codes = _gap_mask(data, gap_rows, missing[gap_rows] & (can_i | can_w))
     out["flare_why"] = _reasons(
         result["flare"], worse, better, gap_rows, codes, _flare_reason(flare), names

@@ -26,10 +26,10 @@ from jia_teach.scoring.criteria import (
     _JOINTS,
     QUANTUM,
     _as_2d,
-    _possible,
     _row_count,
     at_least_at_most,
     percent_improvement,
+    possible_changes,
     quantise,
 )
 
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
     from jia_teach.rules.definitions import FlareDefinition
 
-__all__ = ["flare_possible", "flare_worse", "meets_flare"]
+__all__ = ["flare_worse", "meets_flare"]
 
 
 def meets_flare(
@@ -85,7 +85,7 @@ def meets_flare(
     missing = _row_count(np.isnan(arr))
 
     def possible(rows: NDArray[np.intp]) -> tuple[NDArray[np.bool_], ...]:
-        can_improve, can_worsen = flare_possible(b[rows], f[rows], definition, marker)
+        can_improve, can_worsen = possible_changes(b[rows], f[rows], definition, marker)
         return np.isnan(arr[rows]), can_worsen, can_improve  # a flare's "good" is a worsening
 
     return at_least_at_most(
@@ -113,19 +113,3 @@ def flare_worse(
         for j in _JOINTS:
             worse[:, j] &= (f[:, j] - b[:, j]) >= definition.min_rise_joints
     return worse
-
-
-def flare_possible(
-    b: NDArray[np.float64],
-    f: NDArray[np.float64],
-    definition: FlareDefinition,
-    marker: str | None = None,
-) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
-    """For each missing cell: could it still improve? worsen (rises applied)? (see ``_possible``)"""
-    rise = np.zeros(6)
-    if definition.min_rise_global_cm is not None:
-        rise[list(_GLOBALS)] = round(definition.min_rise_global_cm * QUANTUM)
-    if definition.min_rise_joints is not None:
-        rise[list(_JOINTS)] = definition.min_rise_joints * QUANTUM
-    d = definition
-    return _possible(b, f, marker or d.marker, d.improvement_level, d.level, True, rise)
