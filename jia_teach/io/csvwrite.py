@@ -162,6 +162,16 @@ def text_column(values: Any) -> pa.StringArray:
     return pa.array(texts, type=pa.string(), mask=missing)
 
 
+def _pieces(rows: Any) -> list[memoryview]:
+    """The bytes of a string array (or chunked array), one piece per chunk (no copy)."""
+    pieces = []
+    for chunk in rows.chunks if isinstance(rows, pa.ChunkedArray) else [rows]:
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32)
+        start, end = int(offsets[chunk.offset]), int(offsets[chunk.offset + len(chunk)])
+        pieces.append(memoryview(chunk.buffers()[2])[start:end])
+    return pieces
+
+
 def _float_text(value: float) -> str:
     return repr(float(value))
 
@@ -252,6 +262,10 @@ class CsvTableWriter:
         One character, ``","`` by default.
     escape : bool
         Escape formula-like text cells (OWASP); numbers are never changed.
+    background : bool
+        Join the rows and write them in a worker thread (:class:`~jia_teach.io.pipeline.
+        WriteBehind`), so the next block is scored meanwhile; :meth:`close` waits for them,
+        :meth:`abort` stops the worker. Only the worker touches ``handle`` until then.
 
     Examples
     --------
@@ -272,10 +286,16 @@ class CsvTableWriter:
         *,
         delimiter: str = ",",
         escape: bool = True,
+        background: bool = False,
     ) -> None:
         if len(delimiter) != 1 or delimiter in '"\r\n':
             raise ValueError(f"{delimiter!r} cannot be a CSV delimiter")
         self.handle = handle
+        self._behind = None
+        if background:
+            from jia_teach.io.pipeline import WriteBehind
+
+            self._behind = WriteBehind(handle)
         self.delimiter = delimiter
         self.escape = escape
         head = self._field(pa.array([str(c) for c in columns], type=pa.string()), ())
@@ -308,10 +328,14 @@ class CsvTableWriter:
         self._flush_header()
         if not fields or len(fields[0]) == 0:
             return
-        rows = pc.binary_join_element_wise(
-            *fields, self.delimiter, null_handling="replace", null_replacement=""
-        )
-        self._write_values(pc.binary_join_element_wise(rows, "", "\n"))
+
+        def rows() -> list[memoryview]:
+            joined = pc.binary_join_element_wise(
+                *fields, self.delimiter, null_handling="replace", null_replacement=""
+            )
+            return _pieces(pc.binary_join_element_wise(joined, "", "\n"))
+
+        self._emit(rows)
 
     def write_chunk(self, chunk: Any, header: Sequence[str], decisions: pd.DataFrame) -> None:
         """Write a source chunk's ``header`` columns (as parsed text) and its decisions.
@@ -353,32 +377,39 @@ class CsvTableWriter:
         offsets[0] = 0
         offsets[1:] = ends
         records = pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(body))
-        rows = pc.binary_join_element_wise(
-            records, *decision_fields(decisions, self.delimiter), self.delimiter
+        fields = decision_fields(decisions, self.delimiter)
+        self._emit(
+            lambda: [
+                *_pieces(pc.binary_join_element_wise(records, *fields, self.delimiter)),
+                b"\n",
+            ]
         )
-        self._write_values(rows)
-        self.handle.write(b"\n")
 
-    def _write_values(self, rows: Any) -> None:
-        """The bytes of a string array (or chunked array), in one write per chunk."""
-        for chunk in rows.chunks if isinstance(rows, pa.ChunkedArray) else [rows]:
-            offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32)
-            start, end = int(offsets[chunk.offset]), int(offsets[chunk.offset + len(chunk)])
-            self.handle.write(memoryview(chunk.buffers()[2])[start:end])
+    def _emit(self, job: Any) -> None:
+        """Write the pieces ``job()`` returns: here, or in the worker thread (``background``)."""
+        if self._behind is not None:
+            self._behind.submit(job)
+            return
+        for piece in job():
+            self.handle.write(piece)
 
     def write_frame(self, frame: pd.DataFrame) -> None:
         """Write every column of ``frame`` (see :func:`text_column`)."""
         self.write([text_column(frame[c]) for c in frame.columns])
 
     def abort(self) -> None:
-        """Nothing to release (the caller discards the output)."""
+        """Stop the worker thread, if any (the caller discards the output)."""
+        if self._behind is not None:
+            self._behind.stop()
 
     def _flush_header(self) -> None:
         if self._header is not None:
-            self.handle.write(self._header)
-            self._header = None
+            header, self._header = self._header, None
+            self._emit(lambda: (header,))
 
     def close(self) -> None:
-        """Write the header if no rows came, and flush."""
+        """Write the header if no rows came, wait for every row to be written, and flush."""
         self._flush_header()
+        if self._behind is not None:
+            self._behind.drain()
         self.handle.flush()

@@ -27,13 +27,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 import pandas as pd
 
+from jia_teach.io.pipeline import read_ahead
 from jia_teach.rules.definitions import FLARE_PRESETS, FlareDefinition
 from jia_teach.rules.errors import JiaInputError, MalformedFileError
 
@@ -235,7 +236,13 @@ class _Job:
                 column="output_delimiter",
                 allowed="one character such as , or ; or a tab, or 'input'",
             )
-        return CsvTableWriter(handle, columns, delimiter=self.delimiter, escape=self.escape)
+        return CsvTableWriter(
+            handle,
+            columns,
+            delimiter=self.delimiter,
+            escape=self.escape,
+            background=not hasattr(self.output, "write"),  # a file: never blocks for good
+        )
 
     # --- wide tables: streamed -------------------------------------------------------------
     def wide(self, options: dict[str, Any]) -> ScoredFile:
@@ -268,16 +275,17 @@ class _Job:
 
             def prepare(chunk: Any) -> pd.DataFrame | None:
                 """In the reader thread: parse what the writer and the scorer will use."""
-                if hasattr(chunk, "table") and not (
-                    self.kind == "csv" and writer.verbatim(chunk.text_facts(writer.delimiter))
-                ):
-                    chunk.table()  # the text of every column is written: one parse for both
+                if hasattr(chunk, "table"):
+                    if self.kind == "csv" and writer.verbatim(chunk.text_facts(writer.delimiter)):
+                        _ = chunk.block.ends  # where the records end: rows are joined after them
+                    else:
+                        chunk.table()  # the text of every column is written: one parse for both
                 try:
                     return chunk.frame(needed, numeric)
                 except ValueError:  # not a plain number somewhere: scored as text (_decide)
                     return None
 
-            chunks = _read_ahead(src.chunks(), prepare)
+            chunks = read_ahead(src.chunks(), prepare)
             try:
                 for chunk, frame in chunks:
                     new = _decide(chunk, frame, needed, options, decisions)
@@ -318,7 +326,7 @@ class _Job:
         from jia_teach.io.longfile import bounded, score_long
 
         if bounded(src, baseline):
-            chunks = (chunk for chunk, _ in _read_ahead(src.chunks(), _read_only))
+            chunks = (chunk for chunk, _ in read_ahead(src.chunks(), _read_only))
             try:
                 rows, unpaired = score_long(
                     src,
@@ -387,51 +395,6 @@ class _Job:
 
 def _read_only(chunk: Any) -> None:
     """Nothing to prepare ahead: the chunk is only read (the bounded ``--long`` path)."""
-
-
-def _read_ahead(
-    chunks: Iterator[Any], prepare: Callable[[Any], Any]
-) -> Generator[tuple[Any, Any], None, None]:
-    """(chunk, prepare(chunk)) for each chunk, the next one read and prepared in a worker
-    thread while this one is scored and written (the two cores of a laptop; Arrow and numpy
-    release the GIL). At most one chunk waits ahead, so memory stays about two blocks. The
-    worker is a daemon thread: a read that never returns (a FIFO nobody closes) cannot hold
-    up Ctrl-C or the exit."""
-    import queue
-    import threading
-
-    ready: queue.Queue[tuple[Any, Any, BaseException | None]] = queue.Queue(maxsize=1)
-    stop = threading.Event()
-
-    def hand(item: tuple[Any, Any, BaseException | None]) -> bool:
-        while not stop.is_set():
-            try:
-                ready.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def work() -> None:
-        try:
-            for chunk in chunks:
-                if not hand((chunk, prepare(chunk), None)):
-                    return
-            hand((None, None, None))
-        except BaseException as exc:  # handed to the consumer, raised there
-            hand((None, None, exc))
-
-    threading.Thread(target=work, name="jia-teach-read", daemon=True).start()
-    try:
-        while True:
-            chunk, prepared, exc = ready.get()
-            if exc is not None:
-                raise exc
-            if chunk is None:
-                return
-            yield chunk, prepared
-    finally:
-        stop.set()
 
 
 def _empty(needed: list[str]) -> pd.DataFrame:
