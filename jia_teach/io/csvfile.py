@@ -302,6 +302,7 @@ class CsvSource:
         self._rows = 0
         self._pending = b""
         self._eof = False
+        self._compare: np.ndarray | None = None
         self.header, self.header_text, self.header_line = self._read_header()
 
     # --- opening ----------------------------------------------------------------
@@ -367,7 +368,7 @@ class CsvSource:
                 cut = len(data) if self._eof else data.rfind(b"\n") + 1
                 if cut:
                     body, self._pending = data[:cut], data[cut:]
-                    counts = plain_counts(body, self.delimiter_byte)
+                    counts = plain_counts(body, self.delimiter_byte, self._scratch(len(body)))
                     self._line += counts[0] - (0 if body.endswith(b"\n") else 1)
                     return body, counts, line0
             else:
@@ -382,6 +383,12 @@ class CsvSource:
                     f'{MAX_RECORD >> 20} MB (the limit); a quote (") is probably not closed'
                 )
             self._pending = data + self._read()  # no record ends in the pending bytes yet
+
+    def _scratch(self, size: int) -> np.ndarray:
+        """A boolean array of at least ``size``, the same one block after block."""
+        if self._compare is None or len(self._compare) < size:
+            self._compare = np.empty(max(size, self.block_size + (self.block_size >> 3)), bool)
+        return self._compare
 
     def _check_utf8(self, data: bytes, line0: int) -> None:
         check_utf8(self.name, data, line0)
