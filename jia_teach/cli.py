@@ -317,6 +317,10 @@ def console() -> None:
     """
     import threading
 
+    # The reader thread parses the first blocks while numpy and pandas are imported: numpy's
+    # OpenBLAS would start a thread per core that spins for 0.1 s on that other core (no
+    # matrix algebra runs here).
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     _reuse_freed_memory()
     code = main()
     # The run is over (its output is in place or refused): a Ctrl-C now must not turn it into

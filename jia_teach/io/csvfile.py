@@ -24,10 +24,9 @@ import os
 import stat
 from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO, NoReturn
+from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn
 
 import numpy as np
-import pandas as pd
 
 from jia_teach.io.csvscan import (
     Scan,
@@ -40,6 +39,9 @@ from jia_teach.io.csvscan import (
     scan_records,
 )
 from jia_teach.rules.errors import MalformedFileError
+
+if TYPE_CHECKING:  # imported by frame(): the reader runs while pandas is being imported
+    import pandas as pd
 
 __all__ = ["MAX_RECORD", "CsvBlock", "CsvSource"]
 
@@ -134,6 +136,8 @@ class CsvBlock:
         and lets :func:`~jia_teach.scoring.inputs.read_core_set` say what is wrong).
         Text cells are kept as written (a blank is ``""``).
         """
+        import pandas as pd
+
         header = self.source.header
         if not len(self):
             return pd.DataFrame(

@@ -323,13 +323,14 @@ class CsvTableWriter:
         character of :data:`FORMULA_START`.
         """
         fields = [self._field(t, facts) for t in texts]
-        if decisions is not None and len(decisions.columns):
-            fields += decision_fields(decisions, self.delimiter)
+        decided = decisions is not None and len(decisions.columns) > 0
         self._flush_header()
-        if not fields or len(fields[0]) == 0:
+        if not (fields or decided) or len(fields[0] if fields else decisions) == 0:
             return
 
         def rows() -> list[memoryview]:
+            if decided:
+                fields.extend(decision_fields(decisions, self.delimiter))
             joined = pc.binary_join_element_wise(
                 *fields, self.delimiter, null_handling="replace", null_replacement=""
             )
@@ -377,10 +378,13 @@ class CsvTableWriter:
         offsets[0] = 0
         offsets[1:] = ends
         records = pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(body))
-        fields = decision_fields(decisions, self.delimiter)
         self._emit(
             lambda: [
-                *_pieces(pc.binary_join_element_wise(records, *fields, self.delimiter)),
+                *_pieces(
+                    pc.binary_join_element_wise(
+                        records, *decision_fields(decisions, self.delimiter), self.delimiter
+                    )
+                ),
                 b"\n",
             ]
         )

@@ -3,7 +3,7 @@
 ``jia-teach score`` runs in three stages, each in its own thread, handing blocks on through
 bounded queues so that memory stays a few blocks whatever the file's size:
 
-1. :func:`read_ahead`: read, check and parse the next block (Arrow's C parser releases the
+1. :class:`ReadAhead`: read, check and parse the next block (Arrow's C parser releases the
    GIL);
 2. the caller's thread: score the block (numpy) and format its decisions;
 3. :class:`WriteBehind`: join each block's fields into rows and write them (Arrow's join and
@@ -25,10 +25,10 @@ from __future__ import annotations
 import os
 import queue
 import threading
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
-__all__ = ["WriteBehind", "read_ahead"]
+__all__ = ["ReadAhead", "WriteBehind"]
 
 #: Bytes written between two hand-overs to the disk (see the module docstring).
 WRITEBACK = 16 << 20
@@ -47,42 +47,61 @@ def _put(q: queue.Queue, item: Any, stop: threading.Event) -> bool:
     return False
 
 
-def read_ahead(
-    chunks: Iterator[Any], prepare: Callable[[Any], Any], depth: int = 1
-) -> Generator[tuple[Any, Any], None, None]:
+class ReadAhead:
     """(chunk, prepare(chunk)) for each chunk, the next ones read and prepared in a worker
-    thread while this one is scored and written. At most ``depth`` chunks wait ahead, so
-    memory stays about ``depth + 1`` blocks. The worker is a daemon thread: a read that never
-    returns (a FIFO nobody closes) cannot hold up Ctrl-C or the exit.
+    thread while this one is scored and written. The worker starts at once (so it reads
+    while the caller is still importing or checking) and at most ``depth`` chunks wait
+    ahead, so memory stays about ``depth + 1`` blocks. It is a daemon thread: a read that
+    never returns (a FIFO nobody closes) cannot hold up Ctrl-C or the exit. :meth:`close`
+    (also at the end, on an error and when garbage-collected) stops it at its next
+    hand-over.
 
     Examples
     --------
-    >>> list(read_ahead(iter([1, 2, 3]), lambda x: x * 10))
+    >>> list(ReadAhead(iter([1, 2, 3]), lambda x: x * 10))
     [(1, 10), (2, 20), (3, 30)]
     """
-    ready: queue.Queue[tuple[Any, Any, BaseException | None]] = queue.Queue(maxsize=depth)
-    stop = threading.Event()
 
-    def work() -> None:
-        try:
-            for chunk in chunks:
-                if not _put(ready, (chunk, prepare(chunk), None), stop):
-                    return
-            _put(ready, (None, None, None), stop)
-        except BaseException as exc:  # handed to the consumer, raised there
-            _put(ready, (None, None, exc), stop)
+    def __init__(
+        self, chunks: Iterator[Any], prepare: Callable[[Any], Any], depth: int = 1
+    ) -> None:
+        self._ready: queue.Queue[tuple[Any, Any, BaseException | None]] = queue.Queue(maxsize=depth)
+        self._stop = threading.Event()
+        self._done = False
+        ready, stop = self._ready, self._stop
 
-    threading.Thread(target=work, name="jia-teach-read", daemon=True).start()
-    try:
-        while True:
-            chunk, prepared, exc = ready.get()
+        def work() -> None:
+            try:
+                for chunk in chunks:
+                    if not _put(ready, (chunk, prepare(chunk), None), stop):
+                        return
+                _put(ready, (None, None, None), stop)
+            except BaseException as exc:  # handed to the consumer, raised there
+                _put(ready, (None, None, exc), stop)
+
+        threading.Thread(target=work, name="jia-teach-read", daemon=True).start()
+
+    def __iter__(self) -> ReadAhead:
+        return self
+
+    def __next__(self) -> tuple[Any, Any]:
+        if self._done:
+            raise StopIteration
+        chunk, prepared, exc = self._ready.get()
+        if exc is not None or chunk is None:
+            self.close()
             if exc is not None:
                 raise exc
-            if chunk is None:
-                return
-            yield chunk, prepared
-    finally:
-        stop.set()
+            raise StopIteration
+        return chunk, prepared
+
+    def close(self) -> None:
+        """Stop the worker at its next hand-over (nothing more is read or prepared)."""
+        self._done = True
+        self._stop.set()
+
+    def __del__(self) -> None:
+        self._stop.set()
 
 
 class WriteBehind:

@@ -27,16 +27,17 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-import pandas as pd
-
-from jia_teach.io.pipeline import read_ahead
+from jia_teach.io.pipeline import ReadAhead
 from jia_teach.rules.definitions import FLARE_PRESETS, FlareDefinition
 from jia_teach.rules.errors import JiaInputError, MalformedFileError
+
+if TYPE_CHECKING:  # imported by the scorer, once the CSV reader has started (_Early)
+    import pandas as pd
 
 __all__ = ["ScoredFile", "score_file"]
 
@@ -188,6 +189,7 @@ def score_file(
             "--patient, --time, --label and --window apply to --long visit tables only"
         )
     src = open_source(src_path, delimiter=delimiter, chunk_rows=chunk_rows)
+    early = _Early.start(src) if not long else None
     try:
         out_delim = (
             getattr(src, "delimiter", ",") if output_delimiter == "input" else output_delimiter
@@ -202,9 +204,75 @@ def score_file(
         job = _Job(src, output, kind, out_delim, escape_formulas, force, src_path, progress)
         if long:
             return job.long(options, patient, time, baseline, label, window)
-        return job.wide(options)
+        return job.wide(options, early)
     finally:
+        if early is not None:
+            early.ahead.close()
         src.close()
+
+
+class _Early:
+    """The CSV reader, started before pandas and the scorer are imported (0.3 s).
+
+    Until the scorer has checked the header, the reader parses the columns *named* like
+    core-set values (``*_baseline``, ``*_followup``; ``fever*`` ones as text) with Arrow, so
+    the first blocks are parsed while the imports run on the other core. The guess only
+    saves time: the scorer's own columns (:func:`~jia_teach.scoring.inputs.check_columns`)
+    are taken from it only when it holds them all with the same types; otherwise, or when
+    the guessed parse is refused, the block is prepared again in full. Once the scorer's
+    ``prepare`` is set, the reader uses it for every further block.
+    """
+
+    DEPTH = 3  # blocks parsed ahead at most (memory: about 20 MB each)
+
+    def __init__(self, src: Any) -> None:
+        # imported here, before the reader thread starts: one thread imports at a time
+        import pyarrow.compute
+        import pyarrow.csv  # noqa: F401
+
+        self.header = src.header
+        self.columns = [c for c in src.header if c.endswith(("_baseline", "_followup"))]
+        self.numeric = {c for c in self.columns if not c.startswith("fever")}
+        self.prepare: Callable[[Any], Any] | None = None
+        self.ahead = ReadAhead(src.chunks(), self._prepare, depth=self.DEPTH)
+
+    @classmethod
+    def start(cls, src: Any) -> _Early | None:
+        """The early reader of a CSV source (None for Excel and Parquet)."""
+        return cls(src) if hasattr(src, "csv") else None
+
+    def _prepare(self, chunk: Any) -> tuple[bool, Any]:
+        """In the reader thread: (guessed, the guessed columns' table or None) until the
+        scorer's ``prepare`` is known, then (False, prepare(chunk))."""
+        prepare = self.prepare
+        if prepare is not None:
+            return False, prepare(chunk)
+        try:
+            return True, chunk.block.arrow(self.columns, self.numeric)
+        except MalformedFileError:
+            return True, None  # prepared again in full (and refused, named, there)
+
+    def frames(
+        self, needed: list[str], numeric: Collection[str], prepare: Callable[[Any], Any]
+    ) -> Iterator[tuple[Any, Any]]:
+        """(chunk, frame) for every block: from the guessed table when it holds ``needed``
+        with the same types, else from ``prepare`` (in this thread for the blocks parsed
+        before it was known)."""
+        from jia_teach.io.tablefile import arrow_frame
+
+        self.prepare = prepare
+        usable = set(needed) <= set(self.columns) and all(
+            (c in numeric) == (c in self.numeric) for c in needed
+        )
+        header = self.header
+        for chunk, (guessed, got) in self.ahead:
+            if not guessed:
+                yield chunk, got
+            elif got is not None and usable:
+                names = [f"c{header.index(c)}" for c in needed]
+                yield chunk, arrow_frame(got.select(names), needed, numeric)
+            else:
+                yield chunk, prepare(chunk)
 
 
 @dataclass
@@ -245,7 +313,7 @@ class _Job:
         )
 
     # --- wide tables: streamed -------------------------------------------------------------
-    def wide(self, options: dict[str, Any]) -> ScoredFile:
+    def wide(self, options: dict[str, Any], early: _Early | None = None) -> ScoredFile:
         from jia_teach.scoring.inputs import FEVER_COLUMN, check_columns, needed_columns
         from jia_teach.scoring.scorer import added_columns, decisions
 
@@ -285,7 +353,11 @@ class _Job:
                 except ValueError:  # not a plain number somewhere: scored as text (_decide)
                     return None
 
-            chunks = read_ahead(src.chunks(), prepare)
+            chunks: Any = (
+                ReadAhead(src.chunks(), prepare)
+                if early is None
+                else early.frames(needed, list(numeric), prepare)
+            )
             try:
                 for chunk, frame in chunks:
                     new = _decide(chunk, frame, needed, options, decisions)
@@ -294,6 +366,8 @@ class _Job:
                     if self.progress is not None:
                         self.progress(*src.progress())
                 if rows == 0 and self.kind == "parquet":  # the columns, typed, and no rows
+                    import pandas as pd
+
                     empty = pd.DataFrame({c: pd.Series([], dtype=str) for c in header})
                     decided = decisions(_empty(needed), **options)
                     writer.write_frame(pd.concat([empty, decided], axis=1))
@@ -326,7 +400,8 @@ class _Job:
         from jia_teach.io.longfile import bounded, score_long
 
         if bounded(src, baseline):
-            chunks = (chunk for chunk, _ in read_ahead(src.chunks(), _read_only))
+            ahead = ReadAhead(src.chunks(), _read_only)
+            chunks = (chunk for chunk, _ in ahead)
             try:
                 rows, unpaired = score_long(
                     src,
@@ -341,8 +416,10 @@ class _Job:
                     progress=self.progress,
                 )
             finally:
-                chunks.close()
+                ahead.close()
             return ScoredFile(str(self.name), rows, unpaired)
+        import pandas as pd
+
         chunks = []
         parts = []
         for chunk in src.chunks():
@@ -398,6 +475,8 @@ def _read_only(chunk: Any) -> None:
 
 
 def _empty(needed: list[str]) -> pd.DataFrame:
+    import pandas as pd
+
     return pd.DataFrame({c: pd.Series([], dtype=float) for c in needed})
 
 
