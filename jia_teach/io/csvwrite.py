@@ -30,7 +30,7 @@ again (issue 21; a test compares the two).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import IO, Any
 
 import numpy as np
@@ -160,6 +160,10 @@ def text_column(values: Any) -> pa.StringArray:
     objects = series.to_numpy(dtype=object)
     texts = np.array([v if isinstance(v, str) else str(v) for v in objects], dtype=object)
     return pa.array(texts, type=pa.string(), mask=missing)
+
+
+#: Rows joined at a time by :meth:`CsvTableWriter.write_records` (about 2 MB of text).
+_JOIN_ROWS = 16_384
 
 
 def _pieces(rows: Any) -> list[memoryview]:
@@ -378,16 +382,15 @@ class CsvTableWriter:
         offsets[0] = 0
         offsets[1:] = ends
         records = pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(body))
-        self._emit(
-            lambda: [
-                *_pieces(
-                    pc.binary_join_element_wise(
-                        records, *decision_fields(decisions, self.delimiter), self.delimiter
-                    )
-                ),
-                b"\n",
-            ]
-        )
+
+        def rows() -> Iterator[memoryview | bytes]:
+            fields = [records, *decision_fields(decisions, self.delimiter)]
+            for start in range(0, n, _JOIN_ROWS):  # a slice at a time: the text is not held whole
+                part = [f.slice(start, _JOIN_ROWS) for f in fields]
+                yield from _pieces(pc.binary_join_element_wise(*part, self.delimiter))
+            yield b"\n"
+
+        self._emit(rows)
 
     def _emit(self, job: Any) -> None:
         """Write the pieces ``job()`` returns: here, or in the worker thread (``background``)."""

@@ -95,6 +95,11 @@ class ReadAhead:
             raise StopIteration
         return chunk, prepared
 
+    def limit(self, depth: int) -> None:
+        """From now on at most ``depth`` chunks wait ahead (the worker waits for room)."""
+        with self._ready.mutex:
+            self._ready.maxsize = depth
+
     def close(self) -> None:
         """Stop the worker at its next hand-over (nothing more is read or prepared)."""
         self._done = True

@@ -261,6 +261,7 @@ class _Early:
         from jia_teach.io.tablefile import arrow_frame
 
         self.prepare = prepare
+        self.ahead.limit(1)  # the imports are over: one block ahead, as in the steady state
         usable = set(needed) <= set(self.columns) and all(
             (c in numeric) == (c in self.numeric) for c in needed
         )
