@@ -226,8 +226,7 @@ class _Early:
     DEPTH = 3  # blocks parsed ahead at most (memory: about 20 MB each)
 
     def __init__(self, src: Any) -> None:
-        # imported here, before the reader thread starts: one thread imports at a time
-        import pyarrow.compute
+        import pyarrow.compute  # before the reader starts: one thread imports at a time
         import pyarrow.csv  # noqa: F401
 
         self.header = src.header
@@ -242,8 +241,7 @@ class _Early:
         return cls(src) if hasattr(src, "csv") else None
 
     def _prepare(self, chunk: Any) -> tuple[bool, Any]:
-        """In the reader thread: (guessed, the guessed columns' table or None) until the
-        scorer's ``prepare`` is known, then (False, prepare(chunk))."""
+        """(True, the guessed columns' table or None), or (False, the scorer's prepare)."""
         prepare = self.prepare
         if prepare is not None:
             return False, prepare(chunk)
