@@ -16,8 +16,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from jia_teach.rules.errors import JiaInputError
 
 __all__ = ["add_targets_parser", "run_targets"]
@@ -94,6 +92,8 @@ def run_targets(args: argparse.Namespace, helpers: dict[str, Any]) -> int:
         check_unique(source.header)
     except JiaInputError as exc:
         raise _relocated(exc, source.header_where()) from None
+    import pandas as pd  # here, not at import: `jia-teach score` starts reading before pandas
+
     chunks = list(source.chunks())
     parts = [c.frame(source.header) for c in chunks]
     table = (

@@ -12,12 +12,13 @@ from __future__ import annotations
 import contextlib
 import importlib
 from collections.abc import Collection, Iterator, Sequence
-from typing import Any, Protocol
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Protocol
 
 from jia_teach.rules.errors import JiaInputError, MalformedFileError
+
+if TYPE_CHECKING:  # pandas is imported where a frame is built (the CSV reader starts first)
+    import numpy as np
+    import pandas as pd
 
 __all__ = [
     "CHUNK_ROWS",

@@ -24,10 +24,9 @@ import os
 import stat
 from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO, NoReturn
+from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn
 
 import numpy as np
-import pandas as pd
 
 from jia_teach.io.csvscan import (
     Scan,
@@ -40,6 +39,9 @@ from jia_teach.io.csvscan import (
     scan_records,
 )
 from jia_teach.rules.errors import MalformedFileError
+
+if TYPE_CHECKING:  # imported by frame(): the reader runs while pandas is being imported
+    import pandas as pd
 
 __all__ = ["MAX_RECORD", "CsvBlock", "CsvSource"]
 
@@ -134,6 +136,8 @@ class CsvBlock:
         and lets :func:`~jia_teach.scoring.inputs.read_core_set` say what is wrong).
         Text cells are kept as written (a blank is ``""``).
         """
+        import pandas as pd
+
         header = self.source.header
         if not len(self):
             return pd.DataFrame(
@@ -302,6 +306,7 @@ class CsvSource:
         self._rows = 0
         self._pending = b""
         self._eof = False
+        self._compare: np.ndarray | None = None
         self.header, self.header_text, self.header_line = self._read_header()
 
     # --- opening ----------------------------------------------------------------
@@ -367,7 +372,7 @@ class CsvSource:
                 cut = len(data) if self._eof else data.rfind(b"\n") + 1
                 if cut:
                     body, self._pending = data[:cut], data[cut:]
-                    counts = plain_counts(body, self.delimiter_byte)
+                    counts = plain_counts(body, self.delimiter_byte, self._scratch(len(body)))
                     self._line += counts[0] - (0 if body.endswith(b"\n") else 1)
                     return body, counts, line0
             else:
@@ -382,6 +387,12 @@ class CsvSource:
                     f'{MAX_RECORD >> 20} MB (the limit); a quote (") is probably not closed'
                 )
             self._pending = data + self._read()  # no record ends in the pending bytes yet
+
+    def _scratch(self, size: int) -> np.ndarray:
+        """A boolean array of at least ``size``, the same one block after block."""
+        if self._compare is None or len(self._compare) < size:
+            self._compare = np.empty(max(size, self.block_size + (self.block_size >> 3)), bool)
+        return self._compare
 
     def _check_utf8(self, data: bytes, line0: int) -> None:
         check_utf8(self.name, data, line0)

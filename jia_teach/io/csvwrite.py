@@ -30,7 +30,7 @@ again (issue 21; a test compares the two).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import IO, Any
 
 import numpy as np
@@ -162,6 +162,20 @@ def text_column(values: Any) -> pa.StringArray:
     return pa.array(texts, type=pa.string(), mask=missing)
 
 
+#: Rows joined at a time by :meth:`CsvTableWriter.write_records` (about 2 MB of text).
+_JOIN_ROWS = 16_384
+
+
+def _pieces(rows: Any) -> list[memoryview]:
+    """The bytes of a string array (or chunked array), one piece per chunk (no copy)."""
+    pieces = []
+    for chunk in rows.chunks if isinstance(rows, pa.ChunkedArray) else [rows]:
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32)
+        start, end = int(offsets[chunk.offset]), int(offsets[chunk.offset + len(chunk)])
+        pieces.append(memoryview(chunk.buffers()[2])[start:end])
+    return pieces
+
+
 def _float_text(value: float) -> str:
     return repr(float(value))
 
@@ -252,6 +266,10 @@ class CsvTableWriter:
         One character, ``","`` by default.
     escape : bool
         Escape formula-like text cells (OWASP); numbers are never changed.
+    background : bool
+        Join the rows and write them in a worker thread (:class:`~jia_teach.io.pipeline.
+        WriteBehind`), so the next block is scored meanwhile; :meth:`close` waits for them,
+        :meth:`abort` stops the worker. Only the worker touches ``handle`` until then.
 
     Examples
     --------
@@ -272,10 +290,16 @@ class CsvTableWriter:
         *,
         delimiter: str = ",",
         escape: bool = True,
+        background: bool = False,
     ) -> None:
         if len(delimiter) != 1 or delimiter in '"\r\n':
             raise ValueError(f"{delimiter!r} cannot be a CSV delimiter")
         self.handle = handle
+        self._behind = None
+        if background:
+            from jia_teach.io.pipeline import WriteBehind
+
+            self._behind = WriteBehind(handle)
         self.delimiter = delimiter
         self.escape = escape
         head = self._field(pa.array([str(c) for c in columns], type=pa.string()), ())
@@ -303,15 +327,20 @@ class CsvTableWriter:
         character of :data:`FORMULA_START`.
         """
         fields = [self._field(t, facts) for t in texts]
-        if decisions is not None and len(decisions.columns):
-            fields += decision_fields(decisions, self.delimiter)
+        decided = decisions is not None and len(decisions.columns) > 0
         self._flush_header()
-        if not fields or len(fields[0]) == 0:
+        if not (fields or decided) or len(fields[0] if fields else decisions) == 0:
             return
-        rows = pc.binary_join_element_wise(
-            *fields, self.delimiter, null_handling="replace", null_replacement=""
-        )
-        self._write_values(pc.binary_join_element_wise(rows, "", "\n"))
+
+        def rows() -> list[memoryview]:
+            if decided:
+                fields.extend(decision_fields(decisions, self.delimiter))
+            joined = pc.binary_join_element_wise(
+                *fields, self.delimiter, null_handling="replace", null_replacement=""
+            )
+            return _pieces(pc.binary_join_element_wise(joined, "", "\n"))
+
+        self._emit(rows)
 
     def write_chunk(self, chunk: Any, header: Sequence[str], decisions: pd.DataFrame) -> None:
         """Write a source chunk's ``header`` columns (as parsed text) and its decisions.
@@ -353,32 +382,41 @@ class CsvTableWriter:
         offsets[0] = 0
         offsets[1:] = ends
         records = pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(body))
-        rows = pc.binary_join_element_wise(
-            records, *decision_fields(decisions, self.delimiter), self.delimiter
-        )
-        self._write_values(rows)
-        self.handle.write(b"\n")
 
-    def _write_values(self, rows: Any) -> None:
-        """The bytes of a string array (or chunked array), in one write per chunk."""
-        for chunk in rows.chunks if isinstance(rows, pa.ChunkedArray) else [rows]:
-            offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32)
-            start, end = int(offsets[chunk.offset]), int(offsets[chunk.offset + len(chunk)])
-            self.handle.write(memoryview(chunk.buffers()[2])[start:end])
+        def rows() -> Iterator[memoryview | bytes]:
+            fields = [records, *decision_fields(decisions, self.delimiter)]
+            for start in range(0, n, _JOIN_ROWS):  # a slice at a time: the text is not held whole
+                part = [f.slice(start, _JOIN_ROWS) for f in fields]
+                yield from _pieces(pc.binary_join_element_wise(*part, self.delimiter))
+            yield b"\n"
+
+        self._emit(rows)
+
+    def _emit(self, job: Any) -> None:
+        """Write the pieces ``job()`` returns: here, or in the worker thread (``background``)."""
+        if self._behind is not None:
+            self._behind.submit(job)
+            return
+        for piece in job():
+            self.handle.write(piece)
 
     def write_frame(self, frame: pd.DataFrame) -> None:
         """Write every column of ``frame`` (see :func:`text_column`)."""
         self.write([text_column(frame[c]) for c in frame.columns])
 
     def abort(self) -> None:
-        """Nothing to release (the caller discards the output)."""
+        """Stop the worker thread, if any (the caller discards the output)."""
+        if self._behind is not None:
+            self._behind.stop()
 
     def _flush_header(self) -> None:
         if self._header is not None:
-            self.handle.write(self._header)
-            self._header = None
+            header, self._header = self._header, None
+            self._emit(lambda: (header,))
 
     def close(self) -> None:
-        """Write the header if no rows came, and flush."""
+        """Write the header if no rows came, wait for every row to be written, and flush."""
         self._flush_header()
+        if self._behind is not None:
+            self._behind.drain()
         self.handle.flush()

@@ -27,15 +27,17 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-import pandas as pd
-
+from jia_teach.io.pipeline import ReadAhead
 from jia_teach.rules.definitions import FLARE_PRESETS, FlareDefinition
 from jia_teach.rules.errors import JiaInputError, MalformedFileError
+
+if TYPE_CHECKING:  # imported by the scorer, once the CSV reader has started (_Early)
+    import pandas as pd
 
 __all__ = ["ScoredFile", "score_file"]
 
@@ -187,6 +189,7 @@ def score_file(
             "--patient, --time, --label and --window apply to --long visit tables only"
         )
     src = open_source(src_path, delimiter=delimiter, chunk_rows=chunk_rows)
+    early = _Early.start(src) if not long else None
     try:
         out_delim = (
             getattr(src, "delimiter", ",") if output_delimiter == "input" else output_delimiter
@@ -201,9 +204,74 @@ def score_file(
         job = _Job(src, output, kind, out_delim, escape_formulas, force, src_path, progress)
         if long:
             return job.long(options, patient, time, baseline, label, window)
-        return job.wide(options)
+        return job.wide(options, early)
     finally:
+        if early is not None:
+            early.ahead.close()
         src.close()
+
+
+class _Early:
+    """The CSV reader, started before pandas and the scorer are imported (0.3 s).
+
+    Until the scorer has checked the header, the reader parses the columns *named* like
+    core-set values (``*_baseline``, ``*_followup``; ``fever*`` ones as text) with Arrow, so
+    the first blocks are parsed while the imports run on the other core. The guess only
+    saves time: the scorer's own columns (:func:`~jia_teach.scoring.inputs.check_columns`)
+    are taken from it only when it holds them all with the same types; otherwise, or when
+    the guessed parse is refused, the block is prepared again in full. Once the scorer's
+    ``prepare`` is set, the reader uses it for every further block.
+    """
+
+    DEPTH = 3  # blocks parsed ahead at most (memory: about 20 MB each)
+
+    def __init__(self, src: Any) -> None:
+        import pyarrow.compute  # before the reader starts: one thread imports at a time
+        import pyarrow.csv  # noqa: F401
+
+        self.header = src.header
+        self.columns = [c for c in src.header if c.endswith(("_baseline", "_followup"))]
+        self.numeric = {c for c in self.columns if not c.startswith("fever")}
+        self.prepare: Callable[[Any], Any] | None = None
+        self.ahead = ReadAhead(src.chunks(), self._prepare, depth=self.DEPTH)
+
+    @classmethod
+    def start(cls, src: Any) -> _Early | None:
+        """The early reader of a CSV source (None for Excel and Parquet)."""
+        return cls(src) if hasattr(src, "csv") else None
+
+    def _prepare(self, chunk: Any) -> tuple[bool, Any]:
+        """(True, the guessed columns' table or None), or (False, the scorer's prepare)."""
+        prepare = self.prepare
+        if prepare is not None:
+            return False, prepare(chunk)
+        try:
+            return True, chunk.block.arrow(self.columns, self.numeric)
+        except MalformedFileError:
+            return True, None  # prepared again in full (and refused, named, there)
+
+    def frames(
+        self, needed: list[str], numeric: Collection[str], prepare: Callable[[Any], Any]
+    ) -> Iterator[tuple[Any, Any]]:
+        """(chunk, frame) for every block: from the guessed table when it holds ``needed``
+        with the same types, else from ``prepare`` (in this thread for the blocks parsed
+        before it was known)."""
+        from jia_teach.io.tablefile import arrow_frame
+
+        self.prepare = prepare
+        self.ahead.limit(1)  # the imports are over: one block ahead, as in the steady state
+        usable = set(needed) <= set(self.columns) and all(
+            (c in numeric) == (c in self.numeric) for c in needed
+        )
+        header = self.header
+        for chunk, (guessed, got) in self.ahead:
+            if not guessed:
+                yield chunk, got
+            elif got is not None and usable:
+                names = [f"c{header.index(c)}" for c in needed]
+                yield chunk, arrow_frame(got.select(names), needed, numeric)
+            else:
+                yield chunk, prepare(chunk)
 
 
 @dataclass
@@ -235,10 +303,16 @@ class _Job:
                 column="output_delimiter",
                 allowed="one character such as , or ; or a tab, or 'input'",
             )
-        return CsvTableWriter(handle, columns, delimiter=self.delimiter, escape=self.escape)
+        return CsvTableWriter(
+            handle,
+            columns,
+            delimiter=self.delimiter,
+            escape=self.escape,
+            background=not hasattr(self.output, "write"),  # a file: never blocks for good
+        )
 
     # --- wide tables: streamed -------------------------------------------------------------
-    def wide(self, options: dict[str, Any]) -> ScoredFile:
+    def wide(self, options: dict[str, Any], early: _Early | None = None) -> ScoredFile:
         from jia_teach.scoring.inputs import FEVER_COLUMN, check_columns, needed_columns
         from jia_teach.scoring.scorer import added_columns, decisions
 
@@ -268,16 +342,21 @@ class _Job:
 
             def prepare(chunk: Any) -> pd.DataFrame | None:
                 """In the reader thread: parse what the writer and the scorer will use."""
-                if hasattr(chunk, "table") and not (
-                    self.kind == "csv" and writer.verbatim(chunk.text_facts(writer.delimiter))
-                ):
-                    chunk.table()  # the text of every column is written: one parse for both
+                if hasattr(chunk, "table"):
+                    if self.kind == "csv" and writer.verbatim(chunk.text_facts(writer.delimiter)):
+                        _ = chunk.block.ends  # where the records end: rows are joined after them
+                    else:
+                        chunk.table()  # the text of every column is written: one parse for both
                 try:
                     return chunk.frame(needed, numeric)
                 except ValueError:  # not a plain number somewhere: scored as text (_decide)
                     return None
 
-            chunks = _read_ahead(src.chunks(), prepare)
+            chunks: Any = (
+                ReadAhead(src.chunks(), prepare)
+                if early is None
+                else early.frames(needed, list(numeric), prepare)
+            )
             try:
                 for chunk, frame in chunks:
                     new = _decide(chunk, frame, needed, options, decisions)
@@ -286,6 +365,8 @@ class _Job:
                     if self.progress is not None:
                         self.progress(*src.progress())
                 if rows == 0 and self.kind == "parquet":  # the columns, typed, and no rows
+                    import pandas as pd
+
                     empty = pd.DataFrame({c: pd.Series([], dtype=str) for c in header})
                     decided = decisions(_empty(needed), **options)
                     writer.write_frame(pd.concat([empty, decided], axis=1))
@@ -318,7 +399,8 @@ class _Job:
         from jia_teach.io.longfile import bounded, score_long
 
         if bounded(src, baseline):
-            chunks = (chunk for chunk, _ in _read_ahead(src.chunks(), _read_only))
+            ahead = ReadAhead(src.chunks(), _read_only)
+            chunks = (chunk for chunk, _ in ahead)
             try:
                 rows, unpaired = score_long(
                     src,
@@ -333,8 +415,10 @@ class _Job:
                     progress=self.progress,
                 )
             finally:
-                chunks.close()
+                ahead.close()
             return ScoredFile(str(self.name), rows, unpaired)
+        import pandas as pd
+
         chunks = []
         parts = []
         for chunk in src.chunks():
@@ -389,52 +473,9 @@ def _read_only(chunk: Any) -> None:
     """Nothing to prepare ahead: the chunk is only read (the bounded ``--long`` path)."""
 
 
-def _read_ahead(
-    chunks: Iterator[Any], prepare: Callable[[Any], Any]
-) -> Generator[tuple[Any, Any], None, None]:
-    """(chunk, prepare(chunk)) for each chunk, the next one read and prepared in a worker
-    thread while this one is scored and written (the two cores of a laptop; Arrow and numpy
-    release the GIL). At most one chunk waits ahead, so memory stays about two blocks. The
-    worker is a daemon thread: a read that never returns (a FIFO nobody closes) cannot hold
-    up Ctrl-C or the exit."""
-    import queue
-    import threading
-
-    ready: queue.Queue[tuple[Any, Any, BaseException | None]] = queue.Queue(maxsize=1)
-    stop = threading.Event()
-
-    def hand(item: tuple[Any, Any, BaseException | None]) -> bool:
-        while not stop.is_set():
-            try:
-                ready.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def work() -> None:
-        try:
-            for chunk in chunks:
-                if not hand((chunk, prepare(chunk), None)):
-                    return
-            hand((None, None, None))
-        except BaseException as exc:  # handed to the consumer, raised there
-            hand((None, None, exc))
-
-    threading.Thread(target=work, name="jia-teach-read", daemon=True).start()
-    try:
-        while True:
-            chunk, prepared, exc = ready.get()
-            if exc is not None:
-                raise exc
-            if chunk is None:
-                return
-            yield chunk, prepared
-    finally:
-        stop.set()
-
-
 def _empty(needed: list[str]) -> pd.DataFrame:
+    import pandas as pd
+
     return pd.DataFrame({c: pd.Series([], dtype=float) for c in needed})
 
 

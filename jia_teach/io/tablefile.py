@@ -33,10 +33,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from jia_teach.io.chunks import (
     CHUNK_ROWS,
@@ -47,6 +46,9 @@ from jia_teach.io.chunks import (
 )
 from jia_teach.io.csvfile import CsvBlock, CsvSource
 from jia_teach.rules.errors import MalformedFileError
+
+if TYPE_CHECKING:  # imported where a frame is built: the reader runs while pandas is imported
+    import pandas as pd
 
 __all__ = [
     "Chunk",
@@ -127,6 +129,8 @@ class _CsvChunk:
         text table is not needed (yet), Arrow parses the numbers itself: only ``columns``,
         in C, multi-threaded; any refusal falls back to the text table.
         """
+        import pandas as pd
+
         header = self.block.source.header
         if self._table is None and numeric:
             try:
@@ -134,22 +138,13 @@ class _CsvChunk:
             except MalformedFileError:
                 pass  # not plain numbers, or a malformed block: the text table says which
             else:
-                return pd.DataFrame(
-                    {
-                        name: (
-                            pd.Series(col.to_numpy(zero_copy_only=False), dtype=np.float64)
-                            if name in numeric
-                            else col.to_pandas()
-                        )
-                        for name, col in zip(columns, table.columns, strict=True)
-                    }
-                )
+                return arrow_frame(table, columns, numeric)
         table = self.table()
         data = {}
         for name in columns:
             col = table.column(header.index(name))
             data[name] = _floats(col) if name in numeric else col.to_pandas()
-        return pd.DataFrame(data)
+        return pd.DataFrame(data, copy=False)
 
     def text_facts(self, delimiter: str) -> set[str]:
         """What the block's bytes prove of every value, for a CSV writer (``CsvTableWriter.write``).
@@ -230,8 +225,27 @@ def _at_value_edge(data: bytes, a: np.ndarray, char: str, delim: int, *, ends: b
     return bool(((at == len(a) - 1) | (after == delim) | (after == 10)).any())
 
 
+def arrow_frame(table: Any, columns: Sequence[str], numeric: Collection[str]) -> pd.DataFrame:
+    """The Arrow ``table``'s columns (in ``columns``' order) as a DataFrame named by ``columns``:
+    ``numeric`` ones as float64 (null = NaN), others as text."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            name: (
+                pd.Series(col.to_numpy(zero_copy_only=False), dtype=np.float64)
+                if name in numeric
+                else col.to_pandas()
+            )
+            for name, col in zip(columns, table.columns, strict=True)
+        },
+        copy=False,  # the columns as they are, not copied into one 2-D block
+    )
+
+
 def _floats(col: Any) -> pd.Series:
     """A text column as float64 (blank = NaN); ValueError if a cell is not a plain number."""
+    import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
 
