@@ -168,18 +168,19 @@ class RiskOfBiasExercise(View):
 
     def _on_change(self, change: dict[str, Any]) -> None:
         if change.get("owner") is self.controls["assessment"]:
-            self._switch()
+            with self.hold_updates():
+                self._switch()
         else:
             self._answers[self._current] = self.learner
         self.update()
 
     def _switch(self) -> None:
         """Show the answers kept for the assessment chosen (those of the one left are kept
-        as they were entered)."""
+        as they were entered). Call with updates held (``set`` holds them already: holding
+        twice failed, so ``set(assessment=...)`` raised)."""
         new = self.controls["assessment"].value
-        with self.hold_updates():
-            for code, value in self._answers[new].items():
-                self.controls[code].value = value
+        for code, value in self._answers[new].items():
+            self.controls[code].value = value
         self._current = new
 
     def _assign(self, values: dict[str, Any]) -> None:
