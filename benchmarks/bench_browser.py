@@ -16,7 +16,8 @@ mouse, as a learner would:
   time runs from the Enter key (Chromium commits a number field on Enter, on leaving it, or at
   once on an arrow key, which is why an arrow key is not used: it commits before the timer).
   A value that changes nothing on the page gives no sample, so a number field is operated up
-  to four times the number of samples until it has them.
+  to four times the number of samples until it has them (any other control up to twice: some
+  choices of a risk-of-bias judgement change nothing on the page, and gave 8 samples of 10).
 
 A drop-down is left, untimed, on the choice that shows the most controls (its first-visit
 value when no other shows more): what a choice reveals (the Bayesian explorer's informed
@@ -369,7 +370,7 @@ def measure_notebook(
                 not_applicable.append({"view": view, "control": name, "why": "one option"})
                 continue
             number = handle.evaluate("(el) => el.type === 'number'")
-            for step in range(samples * (4 if number else 1)):
+            for step in range(samples * (4 if number else 2)):
                 if len(times) == samples:
                     break
                 try:

@@ -384,3 +384,22 @@ def test_risk_of_bias_exercise_is_not_answered_by_run_all(lab: Lab, fresh_browse
         reveal = exercise.locator("input[type='checkbox']").first
         assert not reveal.is_checked(), "Run All revealed the worked judgements"
         assert "Worked judgements" not in (exercise.locator("img").first.get_attribute("alt") or "")
+        # A screen reader reaches nothing of our judgements before they are revealed: their
+        # text is display:none until "Show" is ticked, which takes it out of Chromium's
+        # accessibility tree (read here as a screen reader gets it, over the DevTools
+        # protocol); ticking puts it in.
+        assert not _spoken(page, "Facts:"), "a screen reader reaches the worked judgements"
+        reveal.click()
+        page.wait_for_timeout(1500)
+        assert _spoken(page, "Facts:"), "ticking 'Show' did not reveal the worked judgements"
+
+
+def _spoken(page: object, text: str) -> list[str]:
+    """Names in Chromium's accessibility tree (nodes not ignored) that contain ``text``."""
+    session = page.context.new_cdp_session(page)  # type: ignore[attr-defined]
+    try:
+        nodes = session.send("Accessibility.getFullAXTree")["nodes"]
+    finally:
+        session.detach()
+    names = [str((n.get("name") or {}).get("value", "")) for n in nodes if not n.get("ignored")]
+    return [name for name in names if text in name]
