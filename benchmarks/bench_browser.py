@@ -444,21 +444,19 @@ def run(quick: bool = False) -> tuple[list[Row], dict[str, Any]]:
                         finally:
                             page.close()
                             _shut_down_kernels(url)
-                        for item in idle:
+                        for item in idle + found:
                             item["notebook"] = notebook
+                            said = (
+                                f"not applicable ({item['why']})"
+                                if "why" in item
+                                else f"first {item['first_ms']:6.1f}  p95 {item['p95_ms']:6.1f} ms"
+                            )
                             print(
-                                f"    {notebook[:2]} {item['view']:<20} {item['control']}:"
-                                f" not applicable ({item['why']})",
+                                f"    {notebook[:2]} {item['view']:<20} {item['control'][:48]:<48}"
+                                f" {said}",
                                 flush=True,
                             )
                         detail["not_applicable"].extend(idle)
-                        for item in found:
-                            item["notebook"] = notebook
-                            print(
-                                f"    {notebook[:2]} {item['view']:<20} {item['control'][:48]:<48}"
-                                f" first {item['first_ms']:6.1f}  p95 {item['p95_ms']:6.1f} ms",
-                                flush=True,
-                            )
                         detail["controls"].extend(found)
                 finally:
                     browser.close()
