@@ -10,7 +10,20 @@ mouse, as a learner would:
 * a slider: ArrowRight / ArrowLeft on its focused handle (alternating, so it stays in range);
 * toggle buttons and radio buttons: a click on the next option;
 * a drop-down: the next option chosen;
-* a check box: a click.
+* a check box: a click;
+* a number field: a new value typed (the first-visit value times 4, the value, the value over
+  4, the value, in turn: a value that crosses a threshold changes the view), then Enter; the
+  time runs from the Enter key (Chromium commits a number field on Enter, on leaving it, or at
+  once on an arrow key, which is why an arrow key is not used: it commits before the timer).
+  A value that changes nothing on the page gives no sample, so a number field is operated up
+  to four times the number of samples until it has them (any other control up to twice: some
+  choices of a risk-of-bias judgement change nothing on the page, and gave 8 samples of 10).
+
+A drop-down is left, untimed, on the choice that shows the most controls (its first-visit
+value when no other shows more): what a choice reveals (the Bayesian explorer's informed
+prior: its source and weight; the trial explorer's two time points) is measured next. A
+drop-down with one option cannot change; the package shows none (the trial explorer shows a
+single time point as text), and one found is reported as not applicable.
 
 A sample is the time from the input event (its ``event.timeStamp``: ``keydown`` or
 ``pointerdown``, on the page's own clock) to the **last** DOM mutation inside the control's
@@ -215,10 +228,14 @@ def _operate(page: Any, handle: Any, step: int) -> None:
         "el.type === 'number' ? 'number' : el.tagName.toLowerCase()"
     )
     if kind == "number":
-        # A number field answers when the learner confirms (Enter): step it with an arrow
-        # key, then time from the Enter key.
+        # A number field answers when the learner confirms (Enter): type a new value (no
+        # message yet), then time from the Enter key.
+        first = float(handle.get_attribute("data-jia-first") or handle.input_value() or 0)
+        handle.evaluate("(el, v) => el.setAttribute('data-jia-first', v)", str(first))
+        value = first * (4.0, 1.0, 0.25, 1.0)[step % 4]
         handle.focus()
-        page.keyboard.press("ArrowUp" if step % 2 == 0 else "ArrowDown")
+        page.keyboard.press("Control+A")
+        page.keyboard.type(f"{value:g}")
         page.evaluate("() => { window.__jiaLat.t0 = null; window.__jiaLat.last = null; }")
         page.keyboard.press("Enter")
     elif kind == "slider":
@@ -252,28 +269,50 @@ def _operate(page: Any, handle: Any, step: int) -> None:
         handle.click()
 
 
-def _leave_on_last_option(page: Any, handle: Any) -> None:
-    """Leave a drop-down on its last option (untimed), whatever the number of samples: the
-    controls some options reveal (the Bayesian explorer's informed prior: its source and
-    weight) then come next in the page and are measured too."""
+def _visible_controls(area: Any) -> int:
+    return area.evaluate(
+        "(el, sel) => [...el.querySelectorAll(sel)].filter(c => c.offsetParent !== null).length",
+        CONTROLS,
+    )
+
+
+def _leave_showing_most(page: Any, handle: Any, area: Any, first: str | None) -> None:
+    """Leave a drop-down (untimed) on the choice that shows the most controls: its last
+    option (the Bayesian explorer's informed prior reveals its source and weight) or its
+    first-visit value (the trial explorer's first end point has two time points), the
+    first-visit value when they show as many. What it reveals comes next in the page and
+    is measured too."""
     try:
         if handle.evaluate("(el) => el.tagName") != "SELECT":
             return
         last = handle.evaluate(
             "(el) => el.options.length ? el.options[el.options.length - 1].value : null"
         )
-        if last is not None and handle.evaluate("(el) => el.value") != last:
-            handle.select_option(last)
+        counts = {}
+        for value in dict.fromkeys(v for v in (last, first) if v is not None):
+            if handle.evaluate("(el) => el.value") != value:
+                handle.select_option(value)
+                page.wait_for_timeout(QUIET_MS + 400)
+            counts[value] = _visible_controls(area)
+        best = max(counts, key=lambda v: (counts[v], v == first))
+        shown = ", ".join(f"{v[:30]!r}: {n}" for v, n in counts.items())
+        print(f"      left on {best[:30]!r} (controls shown: {shown})", flush=True)
+        if handle.evaluate("(el) => el.value") != best:
+            handle.select_option(best)
             page.wait_for_timeout(QUIET_MS + 400)
     except Exception:  # a control that went away: nothing to leave
         pass
 
 
-def measure_notebook(page: Any, url: str, markers: tuple[str, ...], samples: int) -> list[dict]:
+def measure_notebook(
+    page: Any, url: str, markers: tuple[str, ...], samples: int
+) -> tuple[list[dict], list[dict]]:
+    """Every control's samples, and the controls found that cannot change (one option)."""
     page.goto(url, wait_until="load", timeout=90_000)
     run_all(page)
     page.evaluate(PROBE)
-    results = []
+    results: list[dict] = []
+    not_applicable: list[dict] = []
     cells = page.locator(".jp-Notebook .jp-CodeCell")
     for index in range(cells.count()):
         cell = cells.nth(index)
@@ -326,7 +365,14 @@ def measure_notebook(page: Any, url: str, markers: tuple[str, ...], samples: int
             times: list[float] = []
             if group is not None:
                 group = [o for o in group if o.is_visible()]
-            for step in range(samples):
+            first = handle.evaluate("(el) => el.tagName === 'SELECT' ? el.value : null")
+            if first is not None and handle.evaluate("(el) => el.options.length") < 2:
+                not_applicable.append({"view": view, "control": name, "why": "one option"})
+                continue
+            number = handle.evaluate("(el) => el.type === 'number'")
+            for step in range(samples * (4 if number else 2)):
+                if len(times) == samples:
+                    break
                 try:
                     handle.scroll_into_view_if_needed(timeout=5_000)
                     page.evaluate("(root) => window.__jiaLat.arm(root)", area.element_handle())
@@ -345,7 +391,7 @@ def measure_notebook(page: Any, url: str, markers: tuple[str, ...], samples: int
                 ms = _settle(page)
                 if ms is not None:
                     times.append(ms)
-            _leave_on_last_option(page, handle)
+            _leave_showing_most(page, handle, area, first)
             if not times:
                 continue
             times_sorted = sorted(times)
@@ -361,7 +407,7 @@ def measure_notebook(page: Any, url: str, markers: tuple[str, ...], samples: int
                     "n": len(times),
                 }
             )
-    return results
+    return results, not_applicable
 
 
 def _chosen_notebooks() -> dict[str, tuple[str, ...]]:
@@ -378,7 +424,7 @@ def run(quick: bool = False) -> tuple[list[Row], dict[str, Any]]:
     from playwright.sync_api import sync_playwright
 
     samples = 10 if quick else 20
-    detail: dict[str, Any] = {"controls": [], "samples_per_control": samples}
+    detail: dict[str, Any] = {"controls": [], "not_applicable": [], "samples_per_control": samples}
     with tempfile.TemporaryDirectory(prefix="jia-bench-browser-") as tmp:
         proc, url = _start_lab(Path(tmp))
         try:
@@ -392,19 +438,25 @@ def run(quick: bool = False) -> tuple[list[Row], dict[str, Any]]:
                     for notebook, markers in _chosen_notebooks().items():
                         page = browser.new_page(viewport={"width": 1280, "height": 720})
                         try:
-                            found = measure_notebook(
+                            found, idle = measure_notebook(
                                 page, url.format(nb=notebook, ws=notebook[:2]), markers, samples
                             )
                         finally:
                             page.close()
                             _shut_down_kernels(url)
-                        for item in found:
+                        for item in idle + found:
                             item["notebook"] = notebook
+                            said = (
+                                f"not applicable ({item['why']})"
+                                if "why" in item
+                                else f"first {item['first_ms']:6.1f}  p95 {item['p95_ms']:6.1f} ms"
+                            )
                             print(
                                 f"    {notebook[:2]} {item['view']:<20} {item['control'][:48]:<48}"
-                                f" first {item['first_ms']:6.1f}  p95 {item['p95_ms']:6.1f} ms",
+                                f" {said}",
                                 flush=True,
                             )
+                        detail["not_applicable"].extend(idle)
                         detail["controls"].extend(found)
                 finally:
                     browser.close()

@@ -82,3 +82,13 @@ def test_unknown_assessment_is_refused() -> None:
 
 def test_summary_is_deterministic() -> None:
     assert RiskOfBiasExercise().summary_text() == RiskOfBiasExercise().summary_text()
+
+
+def test_set_can_choose_the_assessment(view: RiskOfBiasExercise) -> None:
+    """``set(assessment=...)`` switches and shows that assessment's kept answers (it raised:
+    updates were held twice)."""
+    view.set(randomization="low")
+    view.set(assessment=("canakinumab-2", "gc_taper_open_label"), deviations="high")
+    assert view.learner["randomization"] is None and view.learner["deviations"] == "high"
+    view.set(assessment=("TENDER", "efficacy_week12"))
+    assert view.learner["randomization"] == "low" and view.learner["deviations"] is None

@@ -165,3 +165,16 @@ def test_every_chart_is_drawn_at_construction(monkeypatch: pytest.MonkeyPatch) -
         for timepoint in [v for _, v in view.controls["timepoint"].options]:
             view.set(timepoint=timepoint)
     assert view._image.value[:4] == b"\x89PNG"
+
+
+def test_a_single_time_point_is_text_not_a_drop_down(view: TrialExplorer) -> None:
+    """A menu with one option cannot change: it is hidden and its value shown as text
+    (issue 19); with two time points the menu is back and the text hidden."""
+    view.set(trial="TENDER", endpoint="acr30")
+    menu, text = view.controls["timepoint"], view._only_timepoint
+    assert (menu.layout.display, text.layout.display) == ("none", None)
+    assert "Time point: <b>week 12</b>" in text.value
+    view.set(trial="canakinumab-1", endpoint="adapted_acr30")
+    assert (menu.layout.display, text.layout.display) == (None, "none")
+    view.set(timepoint="day 29")
+    assert view.selection() == ("canakinumab-1", "adapted_acr30", "day 29")

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import ipywidgets as w
 
 from jia_teach.present.render import canvas_png, figure_png
+from jia_teach.widgets._idle import IdleWork
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -81,55 +82,6 @@ class ChartArea:
         if png and self.image.value != png:
             self.image.value = png
         self.caption.value = f"<p style='max-width:{self.width}'><i>{html.escape(caption)}</i></p>"
-
-
-class IdleWork:
-    """Tasks run one at a time in the kernel's idle time, so that a learner's next choice
-    finds its answer computed (issue 19: a first choice must cost what a repeat costs).
-
-    :meth:`replace` sets the tasks (what the present state makes reachable in one step);
-    they start ``delay`` seconds after the last call, ``gap`` seconds apart, so a key press
-    waits for at most one task. Outside a running event loop (a script, a test, a doctest)
-    nothing is scheduled and the tasks are dropped.
-
-    Examples
-    --------
-    >>> work = IdleWork()
-    >>> work.replace([lambda: print("never: no event loop here")])
-    >>> work.pending
-    0
-    """
-
-    def __init__(self, *, delay: float = 0.3, gap: float = 0.02) -> None:
-        self._tasks: list[Callable[[], object]] = []
-        self._delay, self._gap = delay, gap
-        self._handle: Any = None
-
-    @property
-    def pending(self) -> int:
-        """How many tasks are still to run."""
-        return len(self._tasks)
-
-    def replace(self, tasks: list[Callable[[], object]]) -> None:
-        """Drop the tasks not yet run; run ``tasks`` (in order) once the kernel is idle."""
-        import asyncio
-
-        try:
-            loop = asyncio.get_running_loop()  # the kernel's, while it answers a message
-        except RuntimeError:  # no event loop: nothing to prepare for
-            self._tasks = []
-            return
-        self._tasks = list(reversed(tasks))
-        if self._handle is not None:
-            self._handle.cancel()
-        self._handle = loop.call_later(self._delay, self._run_one, loop)
-
-    def _run_one(self, loop: Any) -> None:
-        self._handle = None
-        if self._tasks:
-            self._tasks.pop()()
-        if self._tasks:
-            self._handle = loop.call_later(self._gap, self._run_one, loop)
 
 
 class View:

@@ -74,7 +74,10 @@ class RiskOfBiasExercise(View):
             k: dict.fromkeys(rob.DOMAINS) for k in keys
         }
         self._png: dict[tuple, tuple[bytes, str]] = {}
+        # The charts (one row or two) the learner's view draws with, and those the idle-time
+        # thread draws with (widgets._idle: never the same figure on two threads).
         self._charts: dict[bool, TrafficLightChart] = {}
+        self._idle_charts: dict[bool, TrafficLightChart] = {}
         style = {"description_width": "270px"}
         self.controls: dict[str, w.Widget] = {
             "assessment": w.Dropdown(
@@ -103,7 +106,7 @@ class RiskOfBiasExercise(View):
         # The readout in three parts, so that ticking "Show" only shows the worked part and
         # hides the hint, both already written (issue 19: the first reveal took 116 ms).
         self._readout, self._hint, self._worked = w.HTML(), w.HTML(), w.HTML()
-        self._idle = IdleWork(delay=0.05, gap=0.005)
+        self._idle = IdleWork(delay=0.05)
         self.ui = w.VBox(
             [
                 self.controls["assessment"],
@@ -165,18 +168,19 @@ class RiskOfBiasExercise(View):
 
     def _on_change(self, change: dict[str, Any]) -> None:
         if change.get("owner") is self.controls["assessment"]:
-            self._switch()
+            with self.hold_updates():
+                self._switch()
         else:
             self._answers[self._current] = self.learner
         self.update()
 
     def _switch(self) -> None:
         """Show the answers kept for the assessment chosen (those of the one left are kept
-        as they were entered)."""
+        as they were entered). Call with updates held (``set`` holds them already: holding
+        twice failed, so ``set(assessment=...)`` raised)."""
         new = self.controls["assessment"].value
-        with self.hold_updates():
-            for code, value in self._answers[new].items():
-                self.controls[code].value = value
+        for code, value in self._answers[new].items():
+            self.controls[code].value = value
         self._current = new
 
     def _assign(self, values: dict[str, Any]) -> None:
@@ -205,28 +209,42 @@ class RiskOfBiasExercise(View):
         a new judgement or assessment repaints only the cells and the title of one chart per
         rows shown)."""
         revealed = self.revealed if revealed is None else revealed
-        key = (self.controls["assessment"].value, tuple(self.learner.values()), revealed)
+        return self._picture(self._key(revealed), self._charts)
+
+    def _key(self, revealed: bool) -> tuple:
+        """What a picture shows: the assessment, the learner's judgements, the worked row."""
+        return (self.controls["assessment"].value, tuple(self.learner.values()), revealed)
+
+    def _picture(self, key: tuple, charts: dict[bool, TrafficLightChart]) -> tuple[bytes, str]:
+        """The PNG and caption of ``key`` (cached), drawn if need be on one of ``charts``."""
         if key not in self._png:
-            rows: list[tuple[str, dict[str, str | None]]] = [("Your judgements", self.learner)]
+            assessment, judgements, revealed = key
+            worked = self._assessments[assessment]
+            rows: list[tuple[str, dict[str, str | None]]] = [
+                ("Your judgements", dict(zip(rob.DOMAINS, judgements, strict=True)))
+            ]
             if revealed:
-                rows.append(("Worked judgements", dict(self.assessment.judgements)))
-            chart = self._chart(revealed)
-            caption = chart.show(rows, title=self.assessment.title)
+                rows.append(("Worked judgements", dict(worked.judgements)))
+            chart = self._chart(revealed, charts)
+            caption = chart.show(rows, title=worked.title)
             self._png[key] = (chart.png(), caption)
         return self._png[key]
 
-    def _chart(self, revealed: bool) -> TrafficLightChart:
+    def _chart(
+        self, revealed: bool, charts: dict[bool, TrafficLightChart] | None = None
+    ) -> TrafficLightChart:
         """The chart with one row (the learner's) or two (and the worked one), made once and
         shared by every assessment; the first show draws what it keeps."""
-        if revealed not in self._charts:
+        charts = self._charts if charts is None else charts
+        if revealed not in charts:
             labels = ["Your judgements"] + (["Worked judgements"] if revealed else [])
             chart = TrafficLightChart(
                 labels, title=self.assessment.title, note=f"Worked judgements: {OUR_APPRAISAL}."
             )
             rows = [(label, {}) for label in labels]
             chart.show(rows, title=self.assessment.title)
-            self._charts[revealed] = chart
-        return self._charts[revealed]
+            charts[revealed] = chart
+        return charts[revealed]
 
     def update(self) -> None:
         """Redraw the traffic lights and the feedback."""
@@ -246,8 +264,10 @@ class RiskOfBiasExercise(View):
                 + "".join(f"<p>{html.escape(x)}</p>" for x in part)
                 + "</div>"
             )
-        # the chart the other state of "Show" needs, drawn while the kernel is idle
-        self._idle.replace([lambda: self._figure(not self.revealed)])
+        # the chart the other state of "Show" needs, drawn while the kernel is idle (on the
+        # idle-time thread's own charts, from the state now shown: the learner may move on)
+        other = self._key(not self.revealed)
+        self._idle.replace([lambda: self._picture(other, self._idle_charts)])
 
     def _lines(self, revealed: bool | None = None) -> list[str]:
         a = self.assessment

@@ -13,6 +13,7 @@ comparison. The view computes nothing itself.
 from __future__ import annotations
 
 import html
+import threading
 from typing import Any
 
 import ipywidgets as w
@@ -124,11 +125,12 @@ class BayesExplorer(View):
         self._png: dict[tuple, tuple[bytes, str]] = {}
         self._html: dict[tuple, str] = {}  # the readout, by state
         self._chart = PriorPosteriorChart()  # one figure, its curves kept between moves
-        # What one step from here would show, drawn in idle time on a figure of its own
-        # (the learner's keeps its picture): a first choice then costs what a repeat costs.
+        # What one step from here would show, drawn in idle time (on the idle-time thread,
+        # widgets._idle) on a figure of its own (the learner's keeps its picture): a first
+        # choice then costs what a repeat costs. The state it draws is that thread's own.
         self._idle_chart: PriorPosteriorChart | None = None
-        self._state: dict[str, Any] | None = None  # the state drawn in idle time, if any
-        self._idle = IdleWork(delay=0.05, gap=0.005)
+        self._local = threading.local()
+        self._idle = IdleWork(delay=0.05)
         self._last = "comparison"  # the control the learner used last
         self._area = ChartArea("640px")
         self._image, self._caption = self._area.image, self._area.caption
@@ -137,14 +139,21 @@ class BayesExplorer(View):
         self._connect()
         self._prepare_later()
 
+    @property
+    def _state(self) -> dict[str, Any] | None:
+        """The state being prepared in idle time (on the idle-time thread; None elsewhere)."""
+        return getattr(self._local, "state", None)
+
     def _value(self, name: str) -> Any:
         """A control's value, or the one of the state being prepared in idle time."""
-        if self._state is not None and name in self._state:
-            return self._state[name]
+        state = self._state
+        if state is not None and name in state:
+            return state[name]
         return self.controls[name].value
 
     def _auto(self) -> bool:
-        return self._informed_auto if self._state is None else self._state["auto"]
+        state = self._state
+        return self._informed_auto if state is None else state["auto"]
 
     # ------------------------------------------------------------------ results
     @property
@@ -309,6 +318,8 @@ class BayesExplorer(View):
             return {"comparison": key, "informed_by": chosen, "auto": auto}
 
         here = {name: self.controls[name].value for name in self.controls}
+        # every task reads this snapshot, not the controls: the learner may move on meanwhile
+        start = {**here, "auto": auto}
         menus = {
             "comparison": _nearest_first(list(self._pairs), here["comparison"], comparison),
             "prior": _nearest_first([p for _, p in _PRIORS], here["prior"], lambda p: {"prior": p}),
@@ -325,15 +336,17 @@ class BayesExplorer(View):
         states = menus.get(self._last, [])[:2]
         for i in range(max(map(len, menus.values()))):
             states += [m[i] for m in menus.values() if i < len(m) and m[i] not in states]
-        tasks = [  # three short tasks a state: a key press waits for one (< 40 ms)
-            lambda s=state, p=part: self._prepare(s, p) for state in states for part in range(3)
+        tasks = [  # three tasks a state (compute, readout, chart), nearest states first
+            lambda s={**start, **state}, p=part: self._prepare(s, p)
+            for state in states
+            for part in range(3)
         ]
         self._idle.replace(tasks)
 
     def _prepare(self, change: dict[str, Any], part: int) -> None:
-        """Compute (0), write the readout (1) or draw (2) the state ``change`` makes
-        (cached), leaving the learner's view as it is."""
-        self._state = {"auto": self._informed_auto, **change}
+        """Compute (0), write the readout (1) or draw (2) the state ``change`` (every
+        control's value and ``auto``; cached), leaving the learner's view as it is."""
+        self._local.state = change
         try:
             sliders = ("threshold", "weight")
             if all(self.controls[n].min <= self._value(n) <= self.controls[n].max for n in sliders):
@@ -343,7 +356,7 @@ class BayesExplorer(View):
                 else:
                     (self._readout_html if part == 1 else self._figure)()
         finally:
-            self._state = None
+            self._local.state = None
 
 
 def _nearest_first(options: list[Any], current: Any, make: Any) -> list[dict[str, Any]]:
@@ -356,5 +369,5 @@ def _nearest_first(options: list[Any], current: Any, make: Any) -> list[dict[str
 def _remember(cache: dict[tuple, Any], key: tuple, value: Any, size: int = 600) -> None:
     """Store ``value``, forgetting the oldest entry beyond ``size`` (memory stays bounded)."""
     cache[key] = value
-    if len(cache) > size:
-        del cache[next(iter(cache))]
+    if len(cache) > size:  # the idle-time thread may have taken it already
+        cache.pop(next(iter(cache)), None)

@@ -99,13 +99,20 @@ class TrialExplorer(View):
             "endpoint": w.Dropdown(description="End point", layout={"width": "420px"}),
             "timepoint": w.Dropdown(description="Time point", layout={"width": "300px"}),
         }
+        # A time point that is the only one offered is a fact, not a choice: it is shown as
+        # text and the drop-down is hidden (no control that cannot change, for a screen-reader
+        # user or a Tab press; issue 19). With two or more, the drop-down is shown.
+        self._only_timepoint = w.HTML(layout={"width": "300px"})
         self._area = ChartArea("560px")
         self._image, self._caption = self._area.image, self._area.caption
         self._readout = w.HTML()
         self._sources = w.HTML()
         self.ui = w.VBox(
             [
-                w.HBox(list(self.controls.values()), layout={"flex_flow": "row wrap"}),
+                w.HBox(
+                    [*self.controls.values(), self._only_timepoint],
+                    layout={"flex_flow": "row wrap"},
+                ),
                 w.HBox(
                     [w.VBox([self._image, self._caption]), self._readout],
                     layout={"flex_flow": "row wrap"},
@@ -141,9 +148,10 @@ class TrialExplorer(View):
         current = control.value
         value = wanted if wanted is not None else current if current in codes else codes[0]
         options = [(labels(c), c) for c in codes]
-        if list(control.options) != options:
-            control.options = options
-        control.value = value
+        with control.hold_sync():  # new options and choice in one message to the page
+            if list(control.options) != options:
+                control.options = options
+            control.value = value
 
     def _endpoint_label(self, trial: str, endpoint: str) -> str:
         label = endpoint_label(endpoint)
@@ -168,6 +176,15 @@ class TrialExplorer(View):
         self._choose("endpoint", self.endpoints(t), endpoint, lambda c: self._endpoint_label(t, c))
         e = self.controls["endpoint"].value
         self._choose("timepoint", self.timepoints(t, e), timepoint, str)
+        menu = self.controls["timepoint"]
+        one = len(menu.options) == 1
+        menu.layout.display = "none" if one else None
+        self._only_timepoint.layout.display = None if one else "none"
+        if one:
+            self._only_timepoint.value = (
+                "<div style='line-height:28px'>Time point: "
+                f"<b>{html.escape(str(menu.value))}</b></div>"
+            )
 
     def _on_change(self, _change: dict[str, Any]) -> None:
         # A learner changed one dropdown: make the other two offer what exists, then redraw.

@@ -384,3 +384,39 @@ def test_risk_of_bias_exercise_is_not_answered_by_run_all(lab: Lab, fresh_browse
         reveal = exercise.locator("input[type='checkbox']").first
         assert not reveal.is_checked(), "Run All revealed the worked judgements"
         assert "Worked judgements" not in (exercise.locator("img").first.get_attribute("alt") or "")
+        # A screen reader reaches nothing of our judgements before they are revealed: their
+        # text is display:none until "Show" is ticked, which takes it out of Chromium's
+        # accessibility tree (read here as a screen reader gets it, over the DevTools
+        # protocol; the exercise's own nodes only: the demonstration further down shows its
+        # judgements on purpose); ticking puts it in.
+        assert not _spoken(page, exercise, "Facts:"), "a screen reader reaches the judgements"
+        reveal.click()
+        page.wait_for_timeout(1500)
+        assert _spoken(page, exercise, "Facts:"), "ticking 'Show' did not reveal the judgements"
+
+
+def _spoken(page: object, within: object, text: str) -> list[str]:
+    """Names in Chromium's accessibility tree (nodes not ignored) of the DOM nodes inside
+    ``within`` (a locator) that contain ``text``."""
+    within.evaluate("(el) => el.setAttribute('data-jia-probe', '1')")  # type: ignore[attr-defined]
+    session = page.context.new_cdp_session(page)  # type: ignore[attr-defined]
+    try:
+        root = session.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+        node = session.send("DOM.querySelector", {"nodeId": root, "selector": "[data-jia-probe]"})
+        tree = session.send("DOM.describeNode", {"nodeId": node["nodeId"], "depth": -1})["node"]
+        inside: set[int] = set()
+        stack = [tree]
+        while stack:
+            item = stack.pop()
+            inside.add(item["backendNodeId"])
+            stack.extend(item.get("children", []))
+        nodes = session.send("Accessibility.getFullAXTree")["nodes"]
+    finally:
+        session.detach()
+        within.evaluate("(el) => el.removeAttribute('data-jia-probe')")  # type: ignore[attr-defined]
+    names = [
+        str((n.get("name") or {}).get("value", ""))
+        for n in nodes
+        if not n.get("ignored") and n.get("backendDOMNodeId") in inside
+    ]
+    return [name for name in names if text in name]
