@@ -95,6 +95,14 @@ class View:
     ui: w.Widget
     controls: dict[str, w.Widget]
 
+    def _chart_area(self, width: str, *, fixed: bool = False) -> None:
+        """Give a chart view its chart, the chart's caption and a readout under the
+        controls: ``self._area`` (a :class:`ChartArea`), ``self._image`` and
+        ``self._caption`` (its widgets) and ``self._readout`` (an empty HTML widget)."""
+        self._area = ChartArea(width, fixed=fixed)
+        self._image, self._caption = self._area.image, self._area.caption
+        self._readout = w.HTML()
+
     def _connect(self) -> None:
         for control in self.controls.values():
             control.observe(self._on_change, names="value")

@@ -23,7 +23,7 @@ from jia_teach.appraisal.borrowing import informed_default, informed_default_rea
 from jia_teach.appraisal.counts import ArmCounts, count_pairs, default_comparison
 from jia_teach.present.posterior_chart import PriorPosteriorChart, curves
 from jia_teach.rules.errors import InvalidValueError
-from jia_teach.widgets._base import ChartArea, IdleWork, View
+from jia_teach.widgets._base import IdleWork, View
 from jia_teach.widgets._controls import labelled_slider
 
 __all__ = ["BayesExplorer"]
@@ -132,9 +132,7 @@ class BayesExplorer(View):
         self._local = threading.local()
         self._idle = IdleWork(delay=0.05)
         self._last = "comparison"  # the control the learner used last
-        self._area = ChartArea("640px")
-        self._image, self._caption = self._area.image, self._area.caption
-        self._readout = w.HTML()
+        self._chart_area("640px")
         self.ui = w.VBox([*self.controls.values(), self._readout, self._image, self._caption])
         self._connect()
         self._prepare_later()

@@ -38,7 +38,7 @@ from jia_teach.evidence.trial_effects import compare_pair, harm_effect
 from jia_teach.present.benefit_risk_text import harm_method_text, lhh_lines, nnh_text
 from jia_teach.present.palette import PALETTE
 from jia_teach.rules.errors import InvalidValueError
-from jia_teach.widgets._base import ChartArea, View, canvas_png, reads_data
+from jia_teach.widgets._base import View, canvas_png, reads_data
 from jia_teach.widgets._controls import TEXT_GREEN, TEXT_VERMILLION, labelled_slider
 
 __all__ = ["BenefitRiskExplorer"]
@@ -126,9 +126,7 @@ harmed (NNH / NNT, both unrounded) (from derived counts).'
                 "This patient's risk of the harm, times the trial's", f_harm, _F, ".1f"
             ),
         }
-        self._area = ChartArea("640px")
-        self._image, self._caption = self._area.image, self._area.caption
-        self._readout = w.HTML()
+        self._chart_area("640px")
         self._notes = w.HTML()
         self.ui = w.VBox(
             [

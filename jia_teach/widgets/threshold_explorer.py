@@ -26,7 +26,7 @@ from jia_teach.data.location import data_dir, use_data
 from jia_teach.evidence import PublishedRate, published_rate
 from jia_teach.present.palette import PALETTE
 from jia_teach.rules.definitions import PERCENT_CONTROL, ResponseDefinition
-from jia_teach.widgets._base import ChartArea, View, canvas_png
+from jia_teach.widgets._base import View, canvas_png
 
 if TYPE_CHECKING:
     from jia_teach.simulation.cohort import SimulatedComparison, SimulatedTrial
@@ -184,9 +184,7 @@ class ThresholdExplorer(View):
         self._backgrounds: dict[str, Any] = {}
         for t in self.trials:  # drawn now, so switching trial is as quick as any other move
             self._background(_simulated(self._data, t, n_per_arm, seed))
-        self._area = ChartArea("440px", fixed=True)
-        self._image, self._caption = self._area.image, self._area.caption
-        self._readout = w.HTML()
+        self._chart_area("440px", fixed=True)
         self.ui = w.VBox(
             [
                 w.HTML(f"<b>Threshold explorer</b> ({NOT_TRIAL_DATA})"),

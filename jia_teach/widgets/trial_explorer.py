@@ -34,7 +34,7 @@ from jia_teach.evidence import ArmFigure, ArmPair
 from jia_teach.evidence.trial_effects import compare_pair
 from jia_teach.present.palette import PALETTE
 from jia_teach.rules.errors import InvalidValueError
-from jia_teach.widgets._base import ChartArea, View, figure_png, reads_data
+from jia_teach.widgets._base import View, figure_png, reads_data
 from jia_teach.widgets._controls import TEXT_VERMILLION
 
 __all__ = ["TrialExplorer"]
@@ -103,9 +103,7 @@ class TrialExplorer(View):
         # text and the drop-down is hidden (no control that cannot change, for a screen-reader
         # user or a Tab press; issue 19). With two or more, the drop-down is shown.
         self._only_timepoint = w.HTML(layout={"width": "300px"})
-        self._area = ChartArea("560px")
-        self._image, self._caption = self._area.image, self._area.caption
-        self._readout = w.HTML()
+        self._chart_area("560px")
         self._sources = w.HTML()
         self.ui = w.VBox(
             [
